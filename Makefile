@@ -1,0 +1,69 @@
+# Vigie — the two commands: `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+VIGIE := $(VENV)/bin/vigie
+PGBIN := /usr/lib/postgresql/15/bin
+PGDATA ?= /tmp/vigie-pg
+PGPORT ?= 54329
+export VIGIE_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: demo test test-postgres bench lint venv system-deps pg-start pg-stop serve-postgres clean messages
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[test,bench]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Debian packages the tests need: Chromium for browser tests, PostgreSQL 15 for test-postgres.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x $(PGBIN)/postgres ]; then \
+	  echo "Installing Debian packages chromium and postgresql…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+	fi
+
+demo: venv
+	VIGIE_DEBUG=1 $(VIGIE) migrate --noinput
+	VIGIE_DEBUG=1 $(VIGIE) seed_demo --dwellings $${DWELLINGS:-12000}
+	VIGIE_DEBUG=1 $(VIGIE) compilemessages -v0 || true
+	VIGIE_DEBUG=1 $(VIGIE) runserver 127.0.0.1:8000
+
+test: venv system-deps
+	VIGIE_DEBUG=1 $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+pg-start: system-deps
+	@if [ ! -d $(PGDATA) ]; then \
+	  mkdir -p $(PGDATA) && chown postgres $(PGDATA) && \
+	  su postgres -c "$(PGBIN)/initdb -D $(PGDATA) -A trust -U postgres" >/dev/null; \
+	fi
+	@su postgres -c "$(PGBIN)/pg_ctl -D $(PGDATA) status" >/dev/null 2>&1 || \
+	  su postgres -c "$(PGBIN)/pg_ctl -D $(PGDATA) -o '-p $(PGPORT) -k /tmp -c fsync=off -c max_connections=300' -l $(PGDATA)/log -w start" >/dev/null
+	@echo "PostgreSQL on port $(PGPORT)"
+
+pg-stop:
+	-su postgres -c "$(PGBIN)/pg_ctl -D $(PGDATA) stop -m fast" >/dev/null 2>&1
+
+test-postgres: venv pg-start
+	DATABASE_URL=postgres://postgres@127.0.0.1:$(PGPORT)/vigie VIGIE_DEBUG=1 $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+serve-postgres: venv pg-start
+	-su postgres -c "psql -h /tmp -p $(PGPORT) -c 'CREATE DATABASE vigie'" >/dev/null 2>&1
+	DATABASE_URL=postgres://postgres@127.0.0.1:$(PGPORT)/vigie VIGIE_DEBUG=1 $(VIGIE) migrate --noinput
+	DATABASE_URL=postgres://postgres@127.0.0.1:$(PGPORT)/vigie VIGIE_DEBUG=1 $(VIGIE) runserver 127.0.0.1:8000
+
+bench: venv pg-start
+	VIGIE_DEBUG=1 $(PY) bench/run.py
+
+lint: venv
+	$(VENV)/bin/ruff check vigie bench
+	$(VENV)/bin/ruff format --check vigie bench
+
+messages: venv
+	cd vigie && ../$(VIGIE) makemessages -l en -l fr --no-obsolete && ../$(VIGIE) compilemessages
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,42 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from vigie.accounts.services import user_create
+from vigie.core.errors import DomainError
+from vigie.core.models import Organisation
+from vigie.core.permissions import Role
+
+
+class Command(BaseCommand):
+    help = "Crée un utilisateur dans une organisation avec un rôle."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--org", required=True)
+        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--agency", action="append", default=[], help="pour agency_staff")
+        parser.add_argument("--email", default="")
+        parser.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="lit le mot de passe sur l'entrée standard",
+        )
+
+    def handle(self, *args, username, org, role, agency, email, password_stdin, **options):
+        organisation = Organisation.objects.filter(slug=org).first()
+        if organisation is None:
+            raise CommandError(f"Organisation inconnue : « {org} ».")
+        password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+        try:
+            user_create(
+                username=username,
+                organisation=organisation,
+                role=role,
+                password=password,
+                email=email,
+                agency_names=agency,
+            )
+        except DomainError as exc:
+            raise CommandError(exc.message)
+        self.stdout.write(f"Utilisateur {username} : rôle {role} chez {org}.")

@@ -1,0 +1,104 @@
+"""Writes of the accounts app."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from vigie.accounts.models import Membership, User
+from vigie.core.errors import DomainError
+from vigie.core.models import Organisation, OrganisationKind
+from vigie.core.permissions import Role
+from vigie.core.services import audit_log
+
+# Which roles make sense in which kind of organisation.
+ROLES_BY_KIND = {
+    OrganisationKind.LANDLORD: {
+        Role.ADMIN,
+        Role.MANAGER,
+        Role.CALLER,
+        Role.AGENCY_STAFF,
+        Role.DPO,
+    },
+    OrganisationKind.PARTNER: {Role.ADMIN, Role.PARTNER_WORKER, Role.DPO},
+    OrganisationKind.MEDIATION_CENTRE: {Role.ADMIN, Role.MEDIATOR, Role.DPO},
+    OrganisationKind.FUNDER: {Role.ADMIN, Role.PARTNER_WORKER},
+}
+
+
+@transaction.atomic
+def organisation_create(
+    *, slug: str, kind: str, name: str, actor: User | None = None
+) -> Organisation:
+    if kind not in OrganisationKind.values:
+        raise DomainError(
+            f"Type d'organisation inconnu « {kind} » : attendu {', '.join(OrganisationKind.values)}."
+        )
+    if Organisation.objects.filter(slug=slug).exists():
+        raise DomainError(f"L'organisation « {slug} » existe déjà.")
+    org = Organisation.objects.create(slug=slug, kind=kind, name=name or slug)
+    audit_log(actor=actor, action="organisation.created", obj=org, organisation=org)
+    return org
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    organisation: Organisation,
+    role: str,
+    password: str | None = None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    agency_names: list[str] | None = None,
+    actor: User | None = None,
+    check_password: bool = True,
+) -> User:
+    """Create a user (or add a role to an existing one) in an organisation."""
+    if role not in Role.values:
+        raise DomainError(f"Rôle inconnu « {role} » : attendu {', '.join(Role.values)}.")
+    if role not in ROLES_BY_KIND[organisation.kind]:
+        raise DomainError(
+            f"Le rôle « {role} » n'existe pas dans une organisation de type « {organisation.get_kind_display()} »."
+        )
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+        if password:
+            if check_password:
+                try:
+                    validate_password(password, user)
+                except ValidationError as exc:
+                    raise DomainError("Mot de passe refusé : " + " ".join(exc.messages))
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+    membership, _created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role
+    )
+    if role == Role.AGENCY_STAFF:
+        from vigie.housing.models import Agency
+
+        names = agency_names or []
+        agencies = list(Agency.objects.filter(organisation=organisation, name__in=names))
+        missing = set(names) - {a.name for a in agencies}
+        if missing:
+            raise DomainError(
+                f"Agence(s) inconnue(s) chez {organisation.slug} : {', '.join(sorted(missing))}."
+            )
+        if not agencies:
+            raise DomainError(
+                "Un membre du personnel d'agence doit être rattaché à au moins une agence (--agency)."
+            )
+        membership.agencies.set(agencies)
+    audit_log(
+        actor=actor,
+        action="membership.created",
+        obj=membership,
+        organisation=organisation,
+        payload={"username": username, "role": role},
+    )
+    return user

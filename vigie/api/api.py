@@ -1,0 +1,67 @@
+"""The one ninja API object. Each app has its own `api.py` router, mounted here."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from vigie.api.auth import AUTH
+from vigie.core.errors import DomainError
+
+api = NinjaAPI(
+    title="Vigie API",
+    version="1",
+    urls_namespace="api",
+    auth=AUTH,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    description="API de Vigie. Authentification : `Authorization: Bearer <jeton>` "
+    '(jeton créé par `vigie create_token UTILISATEUR`). Erreurs : `{"detail": "phrase"}`.',
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Objet introuvable."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(
+        request, {"detail": "Authentification requise (jeton Bearer ou session)."}, status=401
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc: ValidationError):
+    parts = []
+    for err in exc.errors:
+        loc = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "payload"))
+        parts.append(f"{loc} : {err.get('msg')}" if loc else str(err.get("msg")))
+    return api.create_response(
+        request,
+        {"detail": "Requête invalide — " + " ; ".join(parts), "errors": exc.errors},
+        status=422,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _mount() -> None:
+    from vigie.campaigns.api import router as campaigns_router
+    from vigie.housing.api import router as housing_router
+
+    api.add_router("/v1", housing_router)
+    api.add_router("/v1", campaigns_router)
+
+
+_mount()

@@ -1,0 +1,1 @@
+"""Campaigns, waves, targets (the call queue) and attempts — issue #3."""

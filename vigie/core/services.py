@@ -1,0 +1,52 @@
+"""Writes of the core app: the audit journal and the access log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from vigie.core.models import AccessAction, AccessLog, AuditEvent, Organisation
+
+
+def audit_log(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    organisation: Organisation | int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record a state change. Call it inside the transaction that makes the change."""
+    org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
+    if org_id is None and obj is not None:
+        org_id = getattr(obj, "organisation_id", None)
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        organisation_id=org_id,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        payload=payload or {},
+    )
+
+
+def access_record(
+    *,
+    user: Any,
+    action: str | AccessAction,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    detail: str = "",
+    path: str = "",
+) -> None:
+    """Record a read of personal data (a view, a search, an export) or a denied access."""
+    AccessLog.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        organisation_id=getattr(obj, "organisation_id", None) if obj is not None else None,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else object_type,
+        object_id=str(obj.pk) if obj is not None else "",
+        detail=detail[:300],
+        path=path[:300],
+    )

@@ -1,0 +1,12 @@
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from vigie.core.permissions import Perm
+
+
+def home(request):
+    """The landing page: where each role starts its day."""
+    user = request.user
+    if user.has_org_perm(Perm.HOUSEHOLD_VIEW):
+        return redirect("housing:households")
+    return TemplateResponse(request, "core/home.html", {})

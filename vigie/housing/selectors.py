@@ -1,0 +1,96 @@
+"""Reads of the register, scoped once through `visible_to`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, Q
+
+from vigie.core.permissions import Perm
+from vigie.core.text import fold
+from vigie.housing.cohorts import cohort_q
+from vigie.housing.models import Household, Occupant, Residence
+from vigie.housing.phones import parse_phone
+
+
+@dataclass
+class HouseholdFilters:
+    q: str = ""
+    agency: int | None = None
+    residence: int | None = None
+    commune: str = ""
+    cohort: str = ""
+    status: str = "active"  # active, departed, all
+    as_of: date | None = None
+
+
+def households_visible(user, perm: str = Perm.HOUSEHOLD_VIEW):
+    return Household.objects.visible_to(user, perm)
+
+
+def household_search(user, f: HouseholdFilters, as_of: date):
+    qs = households_visible(user)
+    if f.status == "active" or f.cohort:
+        qs = qs.active_on(as_of)
+    elif f.status == "departed":
+        qs = qs.exclude(pk__in=Household.objects.active_on(as_of).values("pk"))
+    if f.agency:
+        qs = qs.filter(dwelling__residence__agency_id=f.agency)
+    if f.residence:
+        qs = qs.filter(dwelling__residence_id=f.residence)
+    if f.commune:
+        qs = qs.filter(dwelling__commune_id=f.commune)
+    if f.cohort:
+        qs = qs.filter(cohort_q(f.cohort, as_of))
+    if f.q:
+        terms = [fold(t) for t in f.q.split() if t.strip()]
+        phone = parse_phone(f.q)
+        if phone:
+            qs = qs.filter(search_text__contains=phone)
+        else:
+            for t in terms:
+                qs = qs.filter(search_text__contains=t)
+    return (
+        qs.select_related("dwelling__residence__agency", "dwelling__commune")
+        .prefetch_related(
+            Prefetch("occupants", queryset=Occupant.objects.order_by("position", "id"))
+        )
+        .order_by("dwelling__residence__name", "reference")
+    )
+
+
+def household_detail(user, pk: int) -> Household:
+    from django.shortcuts import get_object_or_404
+
+    qs = (
+        households_visible(user)
+        .select_related("dwelling__residence__agency", "dwelling__commune", "dwelling__building")
+        .prefetch_related(
+            Prefetch("occupants", queryset=Occupant.objects.order_by("position", "id"))
+        )
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def residences_visible(user):
+    return Residence.objects.visible_to(user, Perm.HOUSEHOLD_VIEW)
+
+
+def residence_households(user, residence: Residence, as_of: date):
+    return (
+        households_visible(user)
+        .filter(dwelling__residence=residence)
+        .active_on(as_of)
+        .select_related("dwelling__building")
+        .prefetch_related(
+            Prefetch("occupants", queryset=Occupant.objects.order_by("position", "id"))
+        )
+        .order_by(
+            "dwelling__building__name", "dwelling__staircase", "dwelling__floor", "dwelling__door"
+        )
+    )
+
+
+def search_all_q(term: str) -> Q:
+    return Q(search_text__contains=fold(term))

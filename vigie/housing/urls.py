@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from vigie.housing import views
+
+app_name = "housing"
+urlpatterns = [
+    path("", views.households, name="households"),
+    path("menages/<int:pk>/", views.household, name="household"),
+    path("occupants/<int:pk>/coordonnees/", views.occupant_contact, name="occupant_contact"),
+    path("residences/<int:pk>/", views.residence, name="residence"),
+    path("imports/", include("vigie.housing.urls_import")),
+]

@@ -1,0 +1,191 @@
+"""Pages of the register: search and filter households, a household, a residence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from vigie.core.errors import DomainError
+from vigie.core.models import AccessAction, AuditEvent
+from vigie.core.permissions import Perm
+from vigie.core.services import access_record
+from vigie.housing import selectors
+from vigie.housing.choices import Cohort
+from vigie.housing.cohorts import cohort_counts, cohorts_of
+from vigie.housing.models import Agency, Commune, Occupant
+from vigie.housing.services import occupant_update_contact
+
+
+def require_perm(request, perm: str) -> None:
+    if not request.user.has_org_perm(perm):
+        access_record(user=request.user, action=AccessAction.DENIED, detail=perm, path=request.path)
+        raise PermissionDenied
+
+
+def _parse_date(raw: str | None) -> date | None:
+    if not raw:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return timezone.datetime.strptime(raw.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def households(request):
+    """The register: search by name, reference, phone or address; filter; cohort counts."""
+    require_perm(request, Perm.HOUSEHOLD_VIEW)
+    user = request.user
+    as_of = _parse_date(request.GET.get("as_of")) or timezone.localdate()
+    cohort = request.GET.get("cohort", "")
+    f = selectors.HouseholdFilters(
+        q=request.GET.get("q", "").strip()[:100],
+        agency=_int(request.GET.get("agency")),
+        residence=_int(request.GET.get("residence")),
+        commune=request.GET.get("commune", "")[:5],
+        cohort=cohort if cohort in Cohort.values else "",
+        status=request.GET.get("status", "active")
+        if request.GET.get("status") in {"active", "departed", "all"}
+        else "active",
+    )
+    qs = selectors.household_search(user, f, as_of)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    if f.q or f.cohort or f.agency or f.residence or f.commune:
+        access_record(
+            user=user,
+            action=AccessAction.SEARCH,
+            object_type="housing.household",
+            detail=" ".join(f"{k}={v}" for k, v in request.GET.items() if k != "page" and v),
+            path=request.path,
+        )
+    can_sensitive = user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE)
+    rows = []
+    for h in page.object_list:
+        hc = cohorts_of(h, as_of)
+        if not can_sensitive:
+            hc = [c for c in hc if c != Cohort.DISABILITY]
+        rows.append((h, [Cohort(c).label for c in hc]))
+    counts = None
+    if not f.q:
+        base = selectors.households_visible(user)
+        counts = cohort_counts(base, as_of)
+        if not can_sensitive:
+            counts.pop(Cohort.DISABILITY.value, None)
+    ctx = {
+        "section": "register",
+        "page": page,
+        "rows": rows,
+        "filters": f,
+        "as_of": as_of,
+        "counts": counts,
+        "cohorts": [c for c in Cohort if can_sensitive or c != Cohort.DISABILITY],
+        "agencies": Agency.objects.filter(
+            organisation_id__in=user.scope(Perm.HOUSEHOLD_VIEW).full_org_ids
+        )
+        | Agency.objects.filter(pk__in=user.scope(Perm.HOUSEHOLD_VIEW).agency_ids),
+        "residences": selectors.residences_visible(user).only("id", "name"),
+        "communes": Commune.objects.filter(
+            insee_code__in=selectors.residences_visible(user).values("commune_id")
+        ).order_by("name"),
+    }
+    template = (
+        "housing/partials/household_results.html" if request.htmx else "housing/households.html"
+    )
+    return TemplateResponse(request, template, ctx)
+
+
+def household(request, pk: int):
+    require_perm(request, Perm.HOUSEHOLD_VIEW)
+    h = selectors.household_detail(request.user, pk)
+    access_record(user=request.user, action=AccessAction.VIEW, obj=h, path=request.path)
+    today = timezone.localdate()
+    can_sensitive = request.user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, h.organisation_id)
+    hc = cohorts_of(h, today) if not h.is_departed else []
+    if not can_sensitive:
+        hc = [c for c in hc if c != Cohort.DISABILITY]
+    timeline = AuditEvent.objects.filter(
+        organisation_id=h.organisation_id, object_type="housing.household", object_id=str(h.pk)
+    ).select_related("actor")[:50]
+    ctx = {
+        "section": "register",
+        "h": h,
+        "occupants": list(h.occupants.all()),
+        "cohorts": [Cohort(c).label for c in hc],
+        "can_sensitive": can_sensitive,
+        "can_edit": request.user.has_org_perm(Perm.HOUSEHOLD_EDIT, h.organisation_id),
+        "timeline": timeline,
+        "extra_timeline": _timeline_providers(request, h),
+    }
+    return TemplateResponse(request, "housing/household.html", ctx)
+
+
+def _timeline_providers(request, h):
+    """Entries other apps add to the household timeline (calls, needs…), newest first."""
+    from vigie.housing.timeline import timeline_entries
+
+    return timeline_entries(request.user, h)
+
+
+@require_POST
+def occupant_contact(request, pk: int):
+    """Rectify an occupant's phones and e-mail (with a version check against lost updates)."""
+    require_perm(request, Perm.HOUSEHOLD_EDIT)
+    occupant = get_object_or_404(
+        Occupant.objects.visible_to(request.user, Perm.HOUSEHOLD_EDIT).select_related("household"),
+        pk=pk,
+    )
+    try:
+        occupant_update_contact(
+            actor=request.user,
+            occupant=occupant,
+            version=_int(request.POST.get("version")) or 0,
+            phone=request.POST.get("phone", ""),
+            phone_2=request.POST.get("phone_2", ""),
+            email=request.POST.get("email", ""),
+        )
+        messages.success(request, "Coordonnées mises à jour.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("housing:household", pk=occupant.household_id)
+
+
+def residence(request, pk: int):
+    require_perm(request, Perm.HOUSEHOLD_VIEW)
+    res = get_object_or_404(
+        selectors.residences_visible(request.user).select_related("agency", "commune"), pk=pk
+    )
+    today = timezone.localdate()
+    qs = selectors.residence_households(request.user, res, today)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    access_record(user=request.user, action=AccessAction.VIEW, obj=res, path=request.path)
+    counts = cohort_counts(
+        selectors.households_visible(request.user).filter(dwelling__residence=res), today
+    )
+    if not request.user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, res.organisation_id):
+        counts.pop(Cohort.DISABILITY.value, None)
+    return TemplateResponse(
+        request,
+        "housing/residence.html",
+        {
+            "section": "register",
+            "res": res,
+            "page": page,
+            "counts": counts,
+            "cohort_labels": dict(Cohort.choices),
+        },
+    )
