@@ -117,9 +117,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000;"
         ),
     }
-    _db.setdefault("TEST", {})
-    if os.environ.get("VIGIE_TEST_SQLITE_FILE"):
-        _db["TEST"]["NAME"] = os.environ["VIGIE_TEST_SQLITE_FILE"]
+    # Tests use a file, not memory: concurrency tests need real file locking, as in production.
+    _db["TEST"] = {"NAME": os.environ.get("VIGIE_TEST_SQLITE_FILE", str(DATA_DIR / "test-vigie.sqlite3"))}
 else:
     _db.setdefault("OPTIONS", {})
 DATABASES = {"default": _db}
