@@ -118,7 +118,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     # Tests use a file, not memory: concurrency tests need real file locking, as in production.
-    _db["TEST"] = {"NAME": os.environ.get("VIGIE_TEST_SQLITE_FILE", str(DATA_DIR / "test-vigie.sqlite3"))}
+    _db["TEST"] = {
+        "NAME": os.environ.get("VIGIE_TEST_SQLITE_FILE", str(DATA_DIR / "test-vigie.sqlite3"))
+    }
 else:
     _db.setdefault("OPTIONS", {})
 DATABASES = {"default": _db}
@@ -151,6 +153,7 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
