@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from vigie.browser import browser_page, sign_in
 from vigie.conftest import PASSWORD
@@ -30,9 +31,7 @@ def test_caller_signs_in_and_finds_a_household(live_server, claire, landlord_a):
         sign_in(page, live_server.url, "claire", PASSWORD)
         assert "Registre des ménages" in page.content()
         page.get_by_label("Rechercher (nom, référence, téléphone, adresse)").fill("durand")
-        page.wait_for_function(
-            "!document.querySelector('#results').innerText.includes('BAIL-MARTIN')"
-        )
+        expect(page.locator("#results")).not_to_contain_text("BAIL-MARTIN")
         results = page.locator("#results").inner_text()
         assert "BAIL-DURAND" in results
         page.get_by_role("link", name="BAIL-DURAND").click()
