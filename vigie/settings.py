@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "vigie.accounts",
     "vigie.housing",
     "vigie.campaigns",
+    "vigie.privacy",
     "vigie.api",
 ]
 
@@ -249,4 +250,11 @@ LOGGING = {
 
 # --- Vigie ----------------------------------------------------------------------------------
 VIGIE_PAGE_SIZE = 50
+# Retention periods in days (docs/privacy.md). `vigie purge` applies them daily.
+VIGIE_RETENTION_DAYS = {
+    "access_log": int(os.environ.get("VIGIE_RETENTION_ACCESS_LOG_DAYS", "365")),
+    "call_notes": int(os.environ.get("VIGIE_RETENTION_CALL_NOTES_DAYS", "730")),
+    "departed_households": int(os.environ.get("VIGIE_RETENTION_DEPARTED_DAYS", "730")),
+    "import_runs": int(os.environ.get("VIGIE_RETENTION_IMPORT_RUNS_DAYS", "365")),
+}
 VIGIE_CLAIM_MINUTES = int(os.environ.get("VIGIE_CLAIM_MINUTES", "15"))

@@ -16,6 +16,7 @@ def vigie(request):
             "imports": can(Perm.IMPORT_RUN),
             "campaigns": can(Perm.CAMPAIGN_VIEW),
             "calls": can(Perm.CALL_TAKE),
+            "audit": can(Perm.AUDIT_VIEW),
         },
         "user_orgs": user.organisations(),
     }

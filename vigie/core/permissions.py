@@ -36,6 +36,8 @@ class Perm:
     CALL_NOTES_VIEW = "call.notes_view"
     ORG_ADMIN = "org.admin"
     AUDIT_VIEW = "audit.view"
+    # Data-subject requests (GDPR art. 15-17, 21): export, rectify, erase, object.
+    SUBJECT_RIGHTS = "privacy.subject_rights"
 
 
 _LANDLORD_READ = {Perm.HOUSEHOLD_VIEW, Perm.CAMPAIGN_VIEW}
@@ -65,7 +67,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENCY_STAFF: frozenset({Perm.HOUSEHOLD_VIEW}),
     Role.PARTNER_WORKER: frozenset(),
     Role.MEDIATOR: frozenset(),
-    Role.DPO: frozenset({Perm.HOUSEHOLD_VIEW, Perm.HOUSEHOLD_VIEW_SENSITIVE, Perm.AUDIT_VIEW}),
+    Role.DPO: frozenset(
+        {Perm.HOUSEHOLD_VIEW, Perm.HOUSEHOLD_VIEW_SENSITIVE, Perm.AUDIT_VIEW, Perm.SUBJECT_RIGHTS}
+    ),
 }
 
 

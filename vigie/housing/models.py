@@ -178,6 +178,8 @@ class Household(models.Model):
     end_date = models.DateField(_("date de sortie"), null=True, blank=True)
     departed_on = models.DateField(_("parti le"), null=True, blank=True)
     opted_out = models.BooleanField(_("opposé·e aux appels"), default=False)
+    # Set when the retention period after departure ran out and the occupants were erased.
+    anonymised_on = models.DateField(_("anonymisé le"), null=True, blank=True)
     adults = models.PositiveSmallIntegerField(default=0)
     children = models.PositiveSmallIntegerField(default=0)
     oldest_adult_birth_date = models.DateField(null=True, blank=True)

@@ -121,6 +121,8 @@ def household(request, pk: int):
         "cohorts": [Cohort(c).label for c in hc],
         "can_sensitive": can_sensitive,
         "can_edit": request.user.has_org_perm(Perm.HOUSEHOLD_EDIT, h.organisation_id),
+        "can_rights": request.user.has_org_perm(Perm.SUBJECT_RIGHTS, h.organisation_id),
+        "can_audit": request.user.has_org_perm(Perm.AUDIT_VIEW, h.organisation_id),
         "timeline": timeline,
         "extra_timeline": _timeline_providers(request, h),
     }

@@ -1,0 +1,235 @@
+"""Data-subject rights: export, rectification, erasure (anonymisation), objection, refusal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from vigie.core.errors import ConflictError, DomainError
+from vigie.core.services import audit_log
+from vigie.housing.choices import ADULT_ROLES
+from vigie.housing.models import Household, Occupant
+from vigie.housing.services import household_refresh_composition
+from vigie.privacy.models import RequestKind, RequestOutcome, SubjectRequest
+from vigie.privacy.subject import ERASERS, EXPORTERS
+
+ANONYMISED = "Anonymisé"
+
+
+def subject_export(*, occupant: Occupant) -> dict:
+    """Everything Vigie holds on one person, without other people's personal data."""
+    h = occupant.household
+    d = h.dwelling
+    data = {
+        "personne": {
+            "nom": occupant.last_name,
+            "prenom": occupant.first_name,
+            "date_naissance": occupant.birth_date.strftime("%d/%m/%Y")
+            if occupant.birth_date
+            else None,
+            "role": occupant.get_role_display(),
+            "telephone": occupant.phone,
+            "telephone_2": occupant.phone_2,
+            "email": occupant.email,
+            "situation_de_handicap": occupant.disability,
+            "opposition_aux_appels": occupant.opted_out or h.opted_out,
+        },
+        "bail": {
+            "reference": h.reference,
+            "date_entree": h.start_date.strftime("%d/%m/%Y") if h.start_date else None,
+            "date_sortie": h.end_date.strftime("%d/%m/%Y") if h.end_date else None,
+            "logement": d.reference,
+            "adresse": f"{d.address}, {d.postcode} {d.commune.name}",
+            "residence": d.residence.name,
+            # Other occupants are named by role only: their data is theirs.
+            "autres_occupants": [
+                o.get_role_display() for o in h.occupants.all() if o.pk != occupant.pk
+            ],
+        },
+        "demandes_rgpd": [
+            {
+                "type": r.get_kind_display(),
+                "issue": r.get_outcome_display(),
+                "le": timezone.localtime(r.handled_at).strftime("%d/%m/%Y %H:%M"),
+            }
+            for r in SubjectRequest.objects.filter(occupant=occupant)
+        ],
+    }
+    for name, fn in EXPORTERS.items():
+        data[name] = fn(occupant)
+    return data
+
+
+def _anonymise(occupant: Occupant) -> None:
+    occupant.last_name = ANONYMISED
+    occupant.first_name = ""
+    occupant.birth_date = None
+    occupant.phone = occupant.phone_2 = occupant.email = ""
+    occupant.phone_to_check = occupant.phone_2_to_check = occupant.email_to_check = False
+    occupant.phone_wrong_number = False
+    occupant.disability = False
+    occupant.opted_out = True
+    occupant.save()
+
+
+def _identifiable_adults_left(household: Household) -> bool:
+    return household.occupants.filter(role__in=ADULT_ROLES).exclude(last_name=ANONYMISED).exists()
+
+
+def _run_erasers(household: Household) -> dict[str, int]:
+    return {name: fn(household) for name, fn in ERASERS.items()}
+
+
+@transaction.atomic
+def occupant_erase(*, actor, occupant: Occupant) -> SubjectRequest:
+    """Erase one person (art. 17): anonymise the occupant, everywhere it is named.
+
+    The household's call notes and needs' details are wiped too when no identifiable adult is
+    left in it, since they can only be about that person then.
+    """
+    household = Household.objects.select_for_update().get(pk=occupant.household_id)
+    _anonymise(occupant)
+    erased = {}
+    if not _identifiable_adults_left(household):
+        erased = _run_erasers(household)
+        household.opted_out = True
+        household.save(update_fields=["opted_out"])
+    household_refresh_composition(household)
+    req = SubjectRequest.objects.create(
+        organisation_id=household.organisation_id,
+        occupant=occupant,
+        household_reference=household.reference,
+        kind=RequestKind.ERASURE,
+        outcome=RequestOutcome.DONE,
+        handled_by=actor,
+    )
+    audit_log(
+        actor=actor,
+        action="subject.erased",
+        obj=household,
+        payload={"request": req.pk, "erased": erased},
+    )
+    return req
+
+
+@transaction.atomic
+def household_erase_occupants(*, household: Household, actor, reason: str) -> None:
+    """Erase every occupant of a household (retention after departure)."""
+    for occupant in household.occupants.all():
+        _anonymise(occupant)
+    erased = _run_erasers(household)
+    household.anonymised_on = timezone.localdate()
+    household.save(update_fields=["anonymised_on"])
+    household_refresh_composition(household)
+    audit_log(
+        actor=actor,
+        action="household.anonymised",
+        obj=household,
+        payload={"reason": reason, "erased": erased},
+    )
+
+
+@transaction.atomic
+def occupant_object(*, actor, occupant: Occupant) -> SubjectRequest:
+    """Objection to outreach (art. 21): the household leaves every future call list."""
+    occupant.opted_out = True
+    occupant.save(update_fields=["opted_out"])
+    Household.objects.filter(pk=occupant.household_id).update(opted_out=True)
+    req = SubjectRequest.objects.create(
+        organisation_id=occupant.organisation_id,
+        occupant=occupant,
+        household_reference=occupant.household.reference,
+        kind=RequestKind.OBJECTION,
+        outcome=RequestOutcome.DONE,
+        handled_by=actor,
+    )
+    audit_log(
+        actor=actor, action="subject.objected", obj=occupant.household, payload={"request": req.pk}
+    )
+    return req
+
+
+@transaction.atomic
+def occupant_rectify(
+    *,
+    actor,
+    occupant: Occupant,
+    version: int,
+    last_name: str,
+    first_name: str,
+    birth_date: date | None,
+) -> SubjectRequest:
+    """Rectification (art. 16) of identity; contact details are rectified on the household page."""
+    household = Household.objects.select_for_update().get(pk=occupant.household_id)
+    if household.version != version:
+        raise ConflictError(
+            "Ce ménage a été modifié entre-temps : rechargez la page avant de rectifier."
+        )
+    if not last_name.strip():
+        raise DomainError("Le nom ne peut pas être vide.")
+    if birth_date and birth_date > timezone.localdate():
+        raise DomainError("La date de naissance ne peut pas être dans le futur.")
+    occupant.last_name, occupant.first_name, occupant.birth_date = (
+        last_name.strip(),
+        first_name.strip(),
+        birth_date,
+    )
+    occupant.save(update_fields=["last_name", "first_name", "birth_date"])
+    Household.objects.filter(pk=household.pk).update(version=household.version + 1)
+    household_refresh_composition(household)
+    req = SubjectRequest.objects.create(
+        organisation_id=household.organisation_id,
+        occupant=occupant,
+        household_reference=household.reference,
+        kind=RequestKind.RECTIFICATION,
+        outcome=RequestOutcome.DONE,
+        handled_by=actor,
+    )
+    audit_log(actor=actor, action="subject.rectified", obj=household, payload={"request": req.pk})
+    return req
+
+
+@transaction.atomic
+def subject_request_refuse(
+    *, actor, occupant: Occupant, kind: str, legal_reason: str
+) -> SubjectRequest:
+    if kind not in RequestKind.values:
+        raise DomainError(f"Type de demande inconnu « {kind} ».")
+    if len(legal_reason.strip()) < 10:
+        raise DomainError(
+            "Indiquez le motif légal du refus (par exemple une obligation légale de conservation)."
+        )
+    req = SubjectRequest.objects.create(
+        organisation_id=occupant.organisation_id,
+        occupant=occupant,
+        household_reference=occupant.household.reference,
+        kind=kind,
+        outcome=RequestOutcome.REFUSED,
+        legal_reason=legal_reason.strip(),
+        handled_by=actor,
+    )
+    audit_log(
+        actor=actor,
+        action="subject.refused",
+        obj=occupant.household,
+        payload={"request": req.pk, "kind": kind},
+    )
+    return req
+
+
+@transaction.atomic
+def subject_access_record(*, actor, occupant: Occupant) -> SubjectRequest:
+    req = SubjectRequest.objects.create(
+        organisation_id=occupant.organisation_id,
+        occupant=occupant,
+        household_reference=occupant.household.reference,
+        kind=RequestKind.ACCESS,
+        outcome=RequestOutcome.DONE,
+        handled_by=actor,
+    )
+    audit_log(
+        actor=actor, action="subject.exported", obj=occupant.household, payload={"request": req.pk}
+    )
+    return req

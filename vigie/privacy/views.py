@@ -1,0 +1,180 @@
+"""Pages of the data-protection officer: the access log and data-subject requests."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from vigie.accounts.models import Membership
+from vigie.core.errors import DomainError
+from vigie.core.models import AccessAction, AccessLog
+from vigie.core.permissions import Perm, requires
+from vigie.core.services import access_record
+from vigie.housing.models import Household, Occupant
+from vigie.housing.views import _parse_date
+from vigie.privacy import services
+from vigie.privacy.models import RequestKind, SubjectRequest
+
+
+@requires(Perm.AUDIT_VIEW)
+def access_log(request):
+    """Who looked at what, and when — for the organisations where the user is DPO."""
+    org_ids = request.user.scope(Perm.AUDIT_VIEW).full_org_ids
+    members = Membership.objects.filter(organisation_id__in=org_ids).values("user_id")
+    qs = AccessLog.objects.filter(
+        Q(organisation_id__in=org_ids) | Q(organisation__isnull=True, user_id__in=members)
+    )
+    household_ref = request.GET.get("menage", "").strip()
+    household = None
+    if household_ref:
+        household = Household.objects.filter(
+            organisation_id__in=org_ids, reference=household_ref
+        ).first()
+        ids = [str(household.pk)] if household else []
+        if household:
+            ids_occ = [str(pk) for pk in household.occupants.values_list("pk", flat=True)]
+            qs = qs.filter(
+                Q(object_type="housing.household", object_id__in=ids)
+                | Q(object_type="housing.occupant", object_id__in=ids_occ)
+            )
+        else:
+            qs = qs.none()
+    if username := request.GET.get("utilisateur", "").strip():
+        qs = qs.filter(user__username=username)
+    if (action := request.GET.get("action", "")) in AccessAction.values:
+        qs = qs.filter(action=action)
+    if start := _parse_date(request.GET.get("du")):
+        qs = qs.filter(at__date__gte=start)
+    if end := _parse_date(request.GET.get("au")):
+        qs = qs.filter(at__date__lte=end)
+    page = Paginator(qs.select_related("user"), 50).get_page(request.GET.get("page"))
+    refs = dict(
+        Household.objects.filter(
+            pk__in=[
+                int(e.object_id)
+                for e in page.object_list
+                if e.object_type == "housing.household" and e.object_id.isdigit()
+            ]
+        ).values_list("pk", "reference")
+    )
+    rows = [
+        (
+            e,
+            refs.get(int(e.object_id))
+            if e.object_type == "housing.household" and e.object_id.isdigit()
+            else None,
+        )
+        for e in page.object_list
+    ]
+    return TemplateResponse(
+        request,
+        "privacy/access_log.html",
+        {
+            "section": "privacy",
+            "page": page,
+            "rows": rows,
+            "household": household,
+            "actions": AccessAction.choices,
+            "q": request.GET,
+        },
+    )
+
+
+def _occupant(request, pk: int) -> Occupant:
+    occupant = get_object_or_404(
+        Occupant.objects.visible_to(request.user, Perm.SUBJECT_RIGHTS).select_related(
+            "household__dwelling__commune", "household__dwelling__residence"
+        ),
+        pk=pk,
+    )
+    access_record(user=request.user, action=AccessAction.VIEW, obj=occupant, path=request.path)
+    return occupant
+
+
+@requires(Perm.SUBJECT_RIGHTS)
+def person(request, pk: int):
+    occupant = _occupant(request, pk)
+    data = services.subject_export(occupant=occupant)
+    return TemplateResponse(
+        request,
+        "privacy/person.html",
+        {
+            "section": "privacy",
+            "o": occupant,
+            "export_pretty": json.dumps(data, ensure_ascii=False, indent=2),
+            "data": data,
+            "requests": SubjectRequest.objects.filter(occupant=occupant).select_related(
+                "handled_by"
+            ),
+            "kinds": RequestKind.choices,
+            "version": occupant.household.version,
+        },
+    )
+
+
+@requires(Perm.SUBJECT_RIGHTS)
+def person_export(request, pk: int):
+    occupant = _occupant(request, pk)
+    data = services.subject_export(occupant=occupant)
+    services.subject_access_record(actor=request.user, occupant=occupant)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="vigie-donnees-{occupant.pk}-{timezone.localdate():%Y%m%d}.json"'
+    )
+    return response
+
+
+@require_POST
+@requires(Perm.SUBJECT_RIGHTS)
+def person_action(request, pk: int, action: str):
+    occupant = _occupant(request, pk)
+    try:
+        if action == "effacer":
+            if request.POST.get("confirm") != "EFFACER":
+                raise DomainError("Pour effacer, tapez EFFACER dans la case de confirmation.")
+            services.occupant_erase(actor=request.user, occupant=occupant)
+            messages.success(request, "La personne a été anonymisée partout où elle était nommée.")
+        elif action == "opposition":
+            services.occupant_object(actor=request.user, occupant=occupant)
+            messages.success(
+                request,
+                "Opposition enregistrée : le ménage ne figurera plus dans aucune liste d'appel.",
+            )
+        elif action == "rectifier":
+            raw = request.POST.get("birth_date", "").strip()
+            birth = _parse_date(raw)
+            if raw and birth is None:
+                raise DomainError(f"« {raw} » n'est pas une date valide (jj/mm/aaaa).")
+            services.occupant_rectify(
+                actor=request.user,
+                occupant=occupant,
+                version=int(request.POST.get("version") or 0),
+                last_name=request.POST.get("last_name", ""),
+                first_name=request.POST.get("first_name", ""),
+                birth_date=birth,
+            )
+            messages.success(request, "Identité rectifiée.")
+        elif action == "refuser":
+            services.subject_request_refuse(
+                actor=request.user,
+                occupant=occupant,
+                kind=request.POST.get("kind", ""),
+                legal_reason=request.POST.get("legal_reason", ""),
+            )
+            messages.success(request, "Refus enregistré avec son motif.")
+        else:
+            raise DomainError("Action inconnue.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("privacy:person", pk=occupant.pk)
