@@ -118,7 +118,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     # Tests use a file, not memory: concurrency tests need real file locking, as in production.
-    _db["TEST"] = {"NAME": os.environ.get("VIGIE_TEST_SQLITE_FILE", str(DATA_DIR / "test-vigie.sqlite3"))}
+    _db["TEST"] = {
+        "NAME": os.environ.get("VIGIE_TEST_SQLITE_FILE", str(DATA_DIR / "test-vigie.sqlite3"))
+    }
 else:
     _db.setdefault("OPTIONS", {})
 DATABASES = {"default": _db}
