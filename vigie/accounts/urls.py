@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
+from vigie.core.permissions import ANY_SIGNED_IN, requires
+
 app_name = "accounts"
 urlpatterns = [
     path(
@@ -13,5 +15,5 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", requires(ANY_SIGNED_IN)(auth_views.LogoutView.as_view()), name="logout"),
 ]
