@@ -156,9 +156,10 @@ def _pending(request, token: uuid.UUID) -> tuple[dict, Path, Path]:
         meta = json.loads(meta_path.read_text())
     except (OSError, ValueError):
         raise Http404
-    if meta.get("user_id") != request.user.pk or meta.get(
-        "organisation_id"
-    ) not in request.user.scope(Perm.IMPORT_RUN).full_org_ids:
+    if (
+        meta.get("user_id") != request.user.pk
+        or meta.get("organisation_id") not in request.user.scope(Perm.IMPORT_RUN).full_org_ids
+    ):
         raise Http404
     return meta, meta_path, data_path
 

@@ -72,7 +72,7 @@ def test_skip_invalid_and_mapping_through_the_form(client, amina):
     rows = stock_rows()
     rows[0]["role"] = "TIT"
     rows[3]["date_naissance"] = "31/02/1950"
-    mapping = SimpleUploadedFile("erp.toml", '[values.role]\n"TIT" = "titulaire"\n'.encode())
+    mapping = SimpleUploadedFile("erp.toml", b'[values.role]\n"TIT" = "titulaire"\n')
     response = upload(client, to_csv(rows), skip_invalid="on", mapping=mapping)
     client.post(response["Location"] + "confirmer/")
     assert Household.objects.count() == 4
