@@ -1,10 +1,102 @@
-"""Import pages: the list of past runs (upload → preview → confirm is added by issue #2 work)."""
+"""Import pages: past runs, upload → preview (a dry run) → confirm, a run's detail.
 
+The uploaded bytes wait between preview and confirm under MEDIA_ROOT/imports/<uuid>.data (with
+a .json of the choices and the dry-run report beside them); they are deleted on confirm or
+cancel. Only the user who uploaded may see or confirm a pending upload.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
 
+from vigie.core.errors import DomainError
+from vigie.core.models import Organisation
 from vigie.core.permissions import Perm, requires
+from vigie.housing.importing import import_stock, load_mapping
 from vigie.housing.models import ImportRun
+
+MAX_UPLOAD = 50 * 1024 * 1024
+PREVIEW_LIMIT = 200
+EXAMPLE = Path(settings.BASE_DIR).parent / "docs" / "exemple_import.csv"
+
+
+def _pending_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class UploadForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Bailleur", queryset=Organisation.objects.none(), empty_label=None
+    )
+    file = forms.FileField(
+        label="Fichier à importer (CSV ou Excel .xlsx)",
+        help_text="Une ligne par occupant·e, selon le modèle décrit dans la documentation.",
+    )
+    mapping = forms.FileField(
+        label="Fichier de correspondance (facultatif, .toml)",
+        required=False,
+        help_text="Pour un export dont les colonnes ou les codes diffèrent du modèle.",
+    )
+    mode = forms.ChoiceField(
+        label="Type d'import",
+        choices=[
+            ("full", "Import complet : les baux absents du fichier seront marqués partis"),
+            ("partial", "Import partiel : les baux absents du fichier ne changent pas"),
+        ],
+        initial="full",
+        widget=forms.RadioSelect,
+    )
+    skip_invalid = forms.BooleanField(
+        label="Importer les baux valides et rejeter ceux qui ont une erreur",
+        help_text="Sans cette case, un fichier avec une seule erreur n'importe rien.",
+        required=False,
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.only_organisation = organisations.first() if len(organisations) == 1 else None
+        if self.only_organisation is not None:
+            # One landlord: nothing to choose, the field is not shown.
+            del self.fields["organisation"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.only_organisation is not None:
+            cleaned["organisation"] = self.only_organisation
+        return cleaned
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > MAX_UPLOAD:
+            raise forms.ValidationError("Le fichier dépasse 50 Mo.")
+        return f
+
+    def clean_mapping(self):
+        f = self.cleaned_data.get("mapping")
+        if not f:
+            return None
+        try:
+            return load_mapping(f.read())
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message)
+
+
+def _organisations(user):
+    return Organisation.objects.filter(pk__in=user.scope(Perm.IMPORT_RUN).full_org_ids)
 
 
 @requires(Perm.IMPORT_RUN)
@@ -15,4 +107,152 @@ def import_list(request):
     page = Paginator(runs, 50).get_page(request.GET.get("page"))
     return TemplateResponse(
         request, "housing/import_list.html", {"section": "imports", "page": page}
+    )
+
+
+@requires(Perm.IMPORT_RUN)
+def import_upload(request):
+    organisations = _organisations(request.user)
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES, organisations=organisations)
+        if form.is_valid():
+            data = form.cleaned_data["file"].read()
+            token = uuid.uuid4()
+            meta = {
+                "user_id": request.user.pk,
+                "organisation_id": form.cleaned_data["organisation"].pk,
+                "file_name": Path(form.cleaned_data["file"].name).name,
+                "mapping": form.cleaned_data["mapping"],
+                "full": form.cleaned_data["mode"] == "full",
+                "skip_invalid": form.cleaned_data["skip_invalid"],
+            }
+            report = import_stock(
+                organisation=form.cleaned_data["organisation"],
+                data=data,
+                file_name=meta["file_name"],
+                actor=request.user,
+                mapping=meta["mapping"],
+                dry_run=True,
+                skip_invalid=meta["skip_invalid"],
+                full=meta["full"],
+            )
+            meta["report"] = {**report.as_json(), "rows": report.rows, "run_id": report.run_id}
+            directory = _pending_dir()
+            (directory / f"{token}.data").write_bytes(data)
+            (directory / f"{token}.json").write_text(json.dumps(meta, default=str))
+            return redirect("housing:import_preview", token=token)
+    else:
+        form = UploadForm(organisations=organisations)
+    return TemplateResponse(
+        request, "housing/import_upload.html", {"section": "imports", "form": form}
+    )
+
+
+def _pending(request, token: uuid.UUID) -> tuple[dict, Path, Path]:
+    """A pending upload of this user, in an organisation where they may still import."""
+    directory = _pending_dir()
+    meta_path, data_path = directory / f"{token}.json", directory / f"{token}.data"
+    try:
+        meta = json.loads(meta_path.read_text())
+    except (OSError, ValueError):
+        raise Http404
+    if (
+        meta.get("user_id") != request.user.pk
+        or meta.get("organisation_id") not in request.user.scope(Perm.IMPORT_RUN).full_org_ids
+    ):
+        raise Http404
+    return meta, meta_path, data_path
+
+
+@requires(Perm.IMPORT_RUN)
+def import_preview(request, token: uuid.UUID):
+    meta, _, _ = _pending(request, token)
+    report = meta["report"]
+    blocked = bool(report["errors"]) and not meta["skip_invalid"]
+    ctx = {
+        "section": "imports",
+        "token": token,
+        "meta": meta,
+        "organisation": get_object_or_404(Organisation, pk=meta["organisation_id"]),
+        "report": report,
+        "errors": report["errors"][:PREVIEW_LIMIT],
+        "warnings": report["warnings"][:PREVIEW_LIMIT],
+        "limit": PREVIEW_LIMIT,
+        "blocked": blocked,
+    }
+    return TemplateResponse(request, "housing/import_preview.html", ctx)
+
+
+@require_POST
+@requires(Perm.IMPORT_RUN)
+def import_confirm(request, token: uuid.UUID):
+    meta, meta_path, data_path = _pending(request, token)
+    try:
+        data = data_path.read_bytes()
+    except OSError:
+        raise Http404
+    organisation = get_object_or_404(Organisation, pk=meta["organisation_id"])
+    report = import_stock(
+        organisation=organisation,
+        data=data,
+        file_name=meta["file_name"],
+        actor=request.user,
+        mapping=meta["mapping"],
+        skip_invalid=meta["skip_invalid"],
+        full=meta["full"],
+    )
+    data_path.unlink(missing_ok=True)
+    meta_path.unlink(missing_ok=True)
+    if report.imported:
+        messages.success(
+            request,
+            f"Fichier importé : {report.created} bail(s) créé(s), {report.updated} mis à jour, "
+            f"{report.unchanged} inchangé(s), {report.departed} marqué(s) parti(s), "
+            f"{report.rejected} rejeté(s).",
+        )
+    else:
+        messages.error(request, "Fichier refusé : rien n'a été importé.")
+    return redirect("housing:import_run", pk=report.run_id)
+
+
+@require_POST
+@requires(Perm.IMPORT_RUN)
+def import_cancel(request, token: uuid.UUID):
+    _, meta_path, data_path = _pending(request, token)
+    data_path.unlink(missing_ok=True)
+    meta_path.unlink(missing_ok=True)
+    messages.success(request, "Import abandonné : le fichier déposé a été supprimé.")
+    return redirect("housing:imports")
+
+
+@requires(Perm.IMPORT_RUN)
+def import_run(request, pk: int):
+    run = get_object_or_404(
+        ImportRun.objects.visible_to(request.user, Perm.IMPORT_RUN).select_related(
+            "user", "organisation"
+        ),
+        pk=pk,
+    )
+    return TemplateResponse(
+        request,
+        "housing/import_run.html",
+        {
+            "section": "imports",
+            "run": run,
+            "errors": run.errors[:PREVIEW_LIMIT],
+            "warnings": run.warnings[:PREVIEW_LIMIT],
+            "limit": PREVIEW_LIMIT,
+        },
+    )
+
+
+@requires(Perm.IMPORT_RUN)
+def import_example(request):
+    if not EXAMPLE.exists():
+        raise Http404
+    return FileResponse(
+        EXAMPLE.open("rb"),
+        as_attachment=True,
+        filename="exemple_import.csv",
+        content_type="text/csv; charset=utf-8",
     )

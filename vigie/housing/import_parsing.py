@@ -1,0 +1,494 @@
+"""Reading an ERP export: bytes → header + rows of trimmed strings, with file line numbers.
+
+Pure Python, no database: decoding (UTF-8 with or without BOM, else Windows-1252), separator
+detection, XLSX, header normalisation, the TOML mapping, and the value parsers the importer
+validates cells with (dates, roles, dwelling types, yes/no, phones, e-mails).
+Nothing here logs: the cells are personal data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tomllib
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+
+from vigie.core.errors import DomainError
+from vigie.core.text import fold
+from vigie.housing.choices import OccupantRole
+from vigie.housing.phones import parse_phone
+
+COLUMNS = [
+    "ref_bail",
+    "ref_logement",
+    "agence",
+    "residence",
+    "adresse",
+    "code_postal",
+    "commune",
+    "batiment",
+    "escalier",
+    "etage",
+    "porte",
+    "type_logement",
+    "nom",
+    "prenom",
+    "date_naissance",
+    "role",
+    "telephone",
+    "telephone_2",
+    "email",
+    "handicap",
+    "date_entree",
+    "date_sortie",
+]
+OPTIONAL_COLUMNS = ["quartier", "qpv"]
+KNOWN_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
+REQUIRED_COLUMNS = [
+    "ref_bail",
+    "ref_logement",
+    "residence",
+    "adresse",
+    "code_postal",
+    "commune",
+    "nom",
+]
+DATE_COLUMNS = {"date_naissance", "date_entree", "date_sortie"}
+# Dwelling data: two rows of one lease must agree on these.
+DWELLING_COLUMNS = [
+    "ref_logement",
+    "agence",
+    "residence",
+    "adresse",
+    "code_postal",
+    "commune",
+    "batiment",
+    "escalier",
+    "etage",
+    "porte",
+    "type_logement",
+]
+
+MAX_LENGTHS = {
+    "ref_bail": 50,
+    "ref_logement": 50,
+    "agence": 150,
+    "residence": 200,
+    "quartier": 150,
+    "adresse": 250,
+    "batiment": 50,
+    "escalier": 20,
+    "etage": 20,
+    "porte": 20,
+    "nom": 100,
+    "prenom": 100,
+    "telephone": 40,
+    "telephone_2": 40,
+    "email": 254,
+}
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read (encoding, empty, header…)."""
+
+    def __init__(self, message: str, line: int = 1, column: str = "", value: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.value = value
+
+
+@dataclass
+class Table:
+    """What was read: canonical column names, rows as (file line, cells by column)."""
+
+    columns: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+    ignored_columns: list[str] = field(default_factory=list)
+    format: str = "csv"
+    encoding: str = ""
+    delimiter: str = ""
+
+
+# --------------------------------------------------------------------------- header names
+
+
+def normalise_header(name: str) -> str:
+    """' Date-de Naissance ' → 'date_de_naissance': case, accents, spaces, hyphens ignored."""
+    s = fold(str(name or "")).strip()
+    s = re.sub(r"[\s\-]+", "_", s)
+    return s
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+def load_mapping(path_or_text: str | bytes | Path) -> dict:
+    """Parse a TOML mapping file (a path, TOML text or bytes); DomainError in French if bad."""
+    text: str
+    if isinstance(path_or_text, bytes):
+        try:
+            text = path_or_text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = path_or_text.decode("cp1252", errors="replace")
+    elif isinstance(path_or_text, Path) or (
+        isinstance(path_or_text, str)
+        and "\n" not in path_or_text
+        and "=" not in path_or_text
+        and "[" not in path_or_text
+    ):
+        try:
+            text = Path(path_or_text).read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise DomainError(
+                f"Fichier de correspondance « {path_or_text} » illisible : {exc.strerror}."
+            )
+    else:
+        text = path_or_text
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DomainError(f"Fichier de correspondance invalide (TOML) : {exc}.")
+    return check_mapping(raw)
+
+
+def check_mapping(raw: dict) -> dict:
+    """Validate and normalise a mapping: {'columns': {header: column}, 'values': {column: {}}}."""
+    if not isinstance(raw, dict):
+        raise DomainError("Fichier de correspondance invalide : une table TOML est attendue.")
+    unknown_sections = set(raw) - {"columns", "values"}
+    if unknown_sections:
+        raise DomainError(
+            "Fichier de correspondance : section(s) inconnue(s) "
+            f"{', '.join(sorted(unknown_sections))} (attendu : [columns] et [values.<colonne>])."
+        )
+    columns: dict[str, str] = {}
+    for header, target in (raw.get("columns") or {}).items():
+        canonical = normalise_header(str(target))
+        if not isinstance(target, str) or canonical not in KNOWN_COLUMNS:
+            raise DomainError(
+                f"Fichier de correspondance, [columns] « {header} » = « {target} » : "
+                f"« {target} » n'est pas une colonne du modèle ({', '.join(KNOWN_COLUMNS)})."
+            )
+        columns[normalise_header(header)] = canonical
+    values: dict[str, dict[str, str]] = {}
+    for column, table in (raw.get("values") or {}).items():
+        canonical = normalise_header(column)
+        if canonical not in KNOWN_COLUMNS:
+            raise DomainError(
+                f"Fichier de correspondance, [values.{column}] : « {column} » n'est pas une "
+                "colonne du modèle."
+            )
+        if not isinstance(table, dict):
+            raise DomainError(
+                f"Fichier de correspondance, [values.{column}] : une table "
+                "« code = valeur » est attendue."
+            )
+        values[canonical] = {fold(str(k)).strip(): str(v).strip() for k, v in table.items()}
+    return {"columns": columns, "values": values}
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding name: strict UTF-8 (BOM or not) first, then Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        try:
+            return data.decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        # The five bytes cp1252 leaves undefined: Latin-1 reads anything.
+        return data.decode("latin-1"), "latin-1"
+
+
+def detect_delimiter(header_line: str) -> str:
+    """The separator is whichever of ; , tab the header line holds most (';' on a tie)."""
+    counts = {d: header_line.count(d) for d in (";", "\t", ",")}
+    best = max(counts.values())
+    if best == 0:
+        return ";"
+    return next(d for d in (";", "\t", ",") if counts[d] == best)
+
+
+def read_table(data: bytes, mapping: dict | None = None) -> Table:
+    """Bytes of a CSV or XLSX file → Table; raises FileError for what makes it unreadable."""
+    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise FileError("le fichier est vide")
+    if data[:4] == b"PK\x03\x04":
+        fmt = "xlsx"
+        raw_rows = _xlsx_rows(data)
+        encoding = delimiter = ""
+    else:
+        fmt = "csv"
+        text, encoding = decode(data)
+        raw_rows, delimiter = _csv_rows(text)
+    return _build_table(raw_rows, mapping, fmt, encoding, delimiter)
+
+
+def _csv_rows(text: str) -> tuple[list[tuple[int, list[str]]], str]:
+    text = text.replace("\x00", "")
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    delimiter = detect_delimiter(first)
+    csv.field_size_limit(1_000_000)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for cells in reader:
+            rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise FileError(f"ligne {line} : le fichier CSV est mal formé ({exc})", line=line)
+    return rows, delimiter
+
+
+def _xlsx_rows(data: bytes) -> list[tuple[int, list[Any]]]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as exc:
+        raise FileError(f"le fichier n'est pas un classeur Excel (XLSX) lisible ({exc})")
+    except Exception as exc:  # openpyxl raises many kinds on a corrupt workbook
+        raise FileError(f"le fichier n'est pas un classeur Excel (XLSX) lisible ({exc})")
+    try:
+        ws = wb.worksheets[0]
+        rows = []
+        for i, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+            rows.append((i, list(cells)))
+        return rows
+    except Exception as exc:
+        raise FileError(f"le classeur Excel est illisible ({exc})")
+    finally:
+        wb.close()
+
+
+def _cell_text(value: Any, column: str) -> str:
+    """An XLSX cell as the text a CSV would hold (dates ISO, whole numbers without '.0')."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, int | float):
+        if column in DATE_COLUMNS and 1 <= value < 2958466:
+            from openpyxl.utils.datetime import from_excel
+
+            try:
+                return from_excel(value).date().isoformat()
+            except (ValueError, OverflowError):
+                return str(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value)
+        if column == "code_postal" and len(text) == 4:
+            text = "0" + text
+        return text
+    return str(value)
+
+
+def _build_table(
+    raw_rows: list[tuple[int, list[Any]]],
+    mapping: dict | None,
+    fmt: str,
+    encoding: str,
+    delimiter: str,
+) -> Table:
+    col_map = (mapping or {}).get("columns", {})
+    val_map = (mapping or {}).get("values", {})
+    # The header is the first non-blank row.
+    start = 0
+    while start < len(raw_rows) and not any(
+        str(c).strip() for c in raw_rows[start][1] if c is not None
+    ):
+        start += 1
+    if start == len(raw_rows):
+        raise FileError("le fichier est vide")
+    header_line, header_cells = raw_rows[start]
+    positions: list[tuple[int, str]] = []
+    ignored: list[str] = []
+    seen: dict[str, str] = {}
+    for i, cell in enumerate(header_cells):
+        raw_name = "" if cell is None else str(cell).strip()
+        if not raw_name:
+            continue
+        key = normalise_header(raw_name)
+        canonical = col_map.get(key, key)
+        if canonical not in KNOWN_COLUMNS:
+            ignored.append(raw_name)
+            continue
+        if canonical in seen:
+            raise FileError(
+                f"ligne {header_line} : les colonnes « {seen[canonical]} » et « {raw_name} » "
+                f"désignent toutes deux la colonne {canonical}",
+                line=header_line,
+                column=canonical,
+                value=raw_name,
+            )
+        seen[canonical] = raw_name
+        positions.append((i, canonical))
+    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+    if missing:
+        raise FileError(
+            f"ligne {header_line} : colonne(s) obligatoire(s) absente(s) de l'en-tête : "
+            f"{', '.join(missing)} (colonnes attendues : {', '.join(COLUMNS)})",
+            line=header_line,
+            column=", ".join(missing),
+        )
+    width = len(header_cells)
+    rows: list[tuple[int, dict[str, str]]] = []
+    value_maps = [(i, c, val_map.get(c)) for i, c in positions]
+    for line, cells in raw_rows[start + 1 :]:
+        n = len(cells)
+        if fmt == "xlsx":
+            texts = [_cell_text(cells[i] if i < n else None, c).strip() for i, c, _ in value_maps]
+        else:
+            texts = [cells[i].strip() if i < n else "" for i, _, _ in value_maps]
+        if not any(texts):
+            if n <= width or not any(str(c).strip() for c in cells[width:] if c is not None):
+                continue
+        if n > width and any((c is not None and str(c).strip()) for c in cells[width:]):
+            raise FileError(
+                f"ligne {line} : {n} valeurs pour {width} colonnes d'en-tête "
+                "(séparateur ou guillemets incorrects ?)",
+                line=line,
+            )
+        row: dict[str, str] = {}
+        for (_, column, vmap), text in zip(value_maps, texts, strict=True):
+            if vmap and text:
+                text = vmap.get(fold(text).strip(), text)
+            row[column] = text
+        rows.append((line, row))
+    return Table(
+        columns=[c for _, c in positions],
+        rows=rows,
+        ignored_columns=ignored,
+        format=fmt,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+
+
+# --------------------------------------------------------------------------- value parsers
+
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00)?)?$")
+_date_cache: dict[str, date | None | str] = {}
+
+
+def parse_date(text: str) -> date | str:
+    """A date, or the French reason it is not one (str)."""
+    cached = _date_cache.get(text)
+    if cached is not None:
+        return cached
+    m = _DMY.match(text)
+    if m:
+        d, mo, y = int(m[1]), int(m[2]), int(m[3])
+    else:
+        m = _ISO.match(text)
+        if not m:
+            result: date | str = (
+                "n'est pas une date valide (format attendu : jj/mm/aaaa ou aaaa-mm-jj)"
+            )
+            if len(_date_cache) < 100_000:
+                _date_cache[text] = result
+            return result
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    try:
+        result = date(y, mo, d)
+        if y < 1890:
+            result = "n'est pas une date valide"
+    except ValueError:
+        result = "n'est pas une date valide"
+    if len(_date_cache) < 100_000:
+        _date_cache[text] = result
+    return result
+
+
+ROLES = {fold(r.value): r.value for r in OccupantRole}
+ROLES.update(
+    {"co_titulaire": "cotitulaire", "co-titulaire": "cotitulaire", "conjointe": "conjoint"}
+)
+
+_TYPE = re.compile(r"^t?\s*([1-6])(?:\s*bis)?$")
+
+
+def parse_type(text: str) -> str | None:
+    m = _TYPE.match(fold(text))
+    return f"T{m[1]}" if m else None
+
+
+YES = {"oui", "1", "o", "x", "vrai", "true", "yes", "y"}
+NO = {"non", "0", "n", "", "faux", "false", "no"}
+
+
+def parse_yes_no(text: str) -> bool | None:
+    f = fold(text)
+    if f in YES:
+        return True
+    if f in NO:
+        return False
+    return None
+
+
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[A-Za-z]{2,}$")
+
+
+def email_ok(text: str) -> bool:
+    return bool(_EMAIL.match(text))
+
+
+def _french_pattern() -> re.Pattern[str]:
+    """Every valid French national number, from phonenumbers' own metadata."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region("FR")
+    patterns = []
+    for attr in (
+        "fixed_line",
+        "mobile",
+        "toll_free",
+        "premium_rate",
+        "shared_cost",
+        "personal_number",
+        "voip",
+        "pager",
+        "uan",
+        "voicemail",
+    ):
+        desc = getattr(meta, attr, None)
+        if desc is not None and desc.national_number_pattern:
+            patterns.append(f"(?:{desc.national_number_pattern})")
+    return re.compile("(?:" + "|".join(patterns) + ")")
+
+
+_FR_NATIONAL = _french_pattern()
+_PHONE_SEPARATORS = str.maketrans("", "", " .-/\u00a0")
+_FR_WRITTEN = re.compile(r"^(?:0|\+33|0033)([1-9]\d{8})$")
+
+
+def fast_parse_phone(raw: str) -> str | None:
+    """Same answer as phones.parse_phone, 50× faster for the usual French spellings."""
+    compact = raw.translate(_PHONE_SEPARATORS)
+    m = _FR_WRITTEN.match(compact)
+    if m:
+        return "+33" + m[1] if _FR_NATIONAL.fullmatch(m[1]) else None
+    return parse_phone(raw)
