@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from faker import Faker
 
 from vigie.core.text import fold
+from vigie.housing.phones import parse_phone
 
 HEADERS = [
     "ref_bail",
@@ -161,18 +162,26 @@ class DemoExport:
 
 
 def _phone(rng: random.Random, mobile: bool) -> str:
-    first = rng.choice(["6", "7"]) if mobile else rng.choice(["5", "4"])
-    digits = first + "".join(str(rng.randint(0, 9)) for _ in range(8))
+    """A real-looking French number, written one of the ways ERPs hold them."""
+    while True:
+        if mobile:
+            digits = rng.choice(["6", "7"]) + "".join(str(rng.randint(0, 9)) for _ in range(8))
+        else:
+            digits = rng.choice(["5", "4"]) + "".join(str(rng.randint(0, 9)) for _ in range(8))
+        if parse_phone("0" + digits):
+            break
+    national = "0" + digits
+    pairs = [national[i : i + 2] for i in range(0, 10, 2)]
     style = rng.random()
     if style < 0.45:
-        return "0" + " ".join([digits[0]] + [digits[i : i + 2] for i in range(1, 9, 2)])
+        return " ".join(pairs)
     if style < 0.75:
-        return "0" + digits
+        return national
     if style < 0.85:
-        return "+33 " + digits[0] + " " + " ".join(digits[i : i + 2] for i in range(1, 9, 2))
-    if style < 0.95:
-        return "0" + ".".join([digits[0] + digits[1]] + [digits[i : i + 2] for i in range(2, 9, 2)])
-    return "0" + digits[:5]  # too short: the importer keeps it and flags it "to check"
+        return "+33 " + digits[0] + " " + " ".join(pairs[1:])
+    if style < 0.97:
+        return ".".join(pairs)
+    return national[:6]  # too short: the importer keeps it and flags it "to check"
 
 
 def _birth(rng: random.Random, today: date, age_min: int, age_max: int) -> date:

@@ -5,7 +5,13 @@ from vigie.privacy.stats import HIDDEN, suppress_small_cells, suppress_with_tota
 
 
 def test_cells_under_five_are_hidden():
-    assert suppress_small_cells({"a": 0, "b": 1, "c": 4, "d": 5, "e": 40}) == {"a": 0, "b": HIDDEN, "c": HIDDEN, "d": 5, "e": 40}
+    assert suppress_small_cells({"a": 0, "b": 1, "c": 4, "d": 5, "e": 40}) == {
+        "a": 0,
+        "b": HIDDEN,
+        "c": HIDDEN,
+        "d": 5,
+        "e": 40,
+    }
 
 
 @given(st.dictionaries(st.text(min_size=1, max_size=3), st.integers(0, 50), min_size=1, max_size=8))
