@@ -518,7 +518,9 @@ BUILD_BATCH = 5000
 
 
 @transaction.atomic
-def campaign_build(*, actor: Any, campaign: Campaign) -> dict[str, Any]:
+def campaign_build(
+    *, actor: Any, campaign: Campaign, now: datetime | None = None
+) -> dict[str, Any]:
     """Build (or rebuild) the list of households to call.
 
     Each active household goes in exactly one wave: the highest-priority one selecting it.
@@ -538,7 +540,7 @@ def campaign_build(*, actor: Any, campaign: Campaign) -> dict[str, Any]:
         raise CampaignInputError(
             "La campagne n'a aucune vague : ajoutez-en une avant de construire la liste."
         )
-    now = timezone.now()
+    now = now or timezone.now()
     as_of = campaign.as_of
     existing = set(Target.objects.filter(campaign=campaign).values_list("household_id", flat=True))
     per_wave, opted = _wave_rows(campaign, waves)

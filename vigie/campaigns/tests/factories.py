@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from vigie.campaigns.services import campaign_build, campaign_create, campaign_start
 from vigie.housing.choices import OccupantRole
 from vigie.housing.tests.factories import make_household
 
 AS_OF = date(2020, 3, 17)
+# Built at 8:00 on the first morning of the lockdown: tests move the clock from there.
+BUILT_AT = datetime(2020, 3, 17, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 OLD = {"birth_date": date(1935, 1, 1)}  # 85 on AS_OF
 SEPTUA = {"birth_date": date(1948, 1, 1)}  # 72
@@ -36,5 +39,5 @@ def running_campaign(org, manager, waves=None, **kw):
         waves=waves or WAVES_2020,
         **kw,
     )
-    campaign_build(actor=manager, campaign=c)
+    campaign_build(actor=manager, campaign=c, now=BUILT_AT)
     return campaign_start(actor=manager, campaign=c)
