@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from vigie.campaigns import queue, selectors, services
@@ -347,7 +347,7 @@ def create_campaign(request, payload: CampaignIn):
         waves=waves,
         questions=questions,
     )
-    return 201, _campaign_out(selectors.campaign_detail(request.user, campaign.pk))
+    return Status(201, _campaign_out(selectors.campaign_detail(request.user, campaign.pk)))
 
 
 @router.get(
@@ -409,7 +409,7 @@ def next_call(request, campaign_id: int):
     campaign = _campaign(request, campaign_id)
     target = queue.next_call(campaign=campaign, caller=request.user)
     if target is None:
-        return 204, None
+        return Status(204, None)
     target = selectors.target_for_user(request.user, target.pk)
     access_record(
         user=request.user, action=AccessAction.VIEW, obj=target.household, path=request.path
@@ -449,15 +449,18 @@ def record_attempt(request, target_id: int, payload: AttemptIn):
     )
     target.refresh_from_db()
     sensitive = _sensitive(request, target.organisation_id)
-    return 201, {
-        "id": attempt.pk,
-        "target_id": target.pk,
-        "result": attempt.result,
-        "outcome": attempt.outcome or None,
-        "needs": [n for n in attempt.needs if sensitive or n not in SENSITIVE_NEEDS],
-        "target_status": target.status,
-        "callback_at": attempt.callback_at,
-    }
+    return Status(
+        201,
+        {
+            "id": attempt.pk,
+            "target_id": target.pk,
+            "result": attempt.result,
+            "outcome": attempt.outcome or None,
+            "needs": [n for n in attempt.needs if sensitive or n not in SENSITIVE_NEEDS],
+            "target_status": target.status,
+            "callback_at": attempt.callback_at,
+        },
+    )
 
 
 @router.get(
