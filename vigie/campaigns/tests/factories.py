@@ -58,7 +58,12 @@ def bulk_landlord(org, *, dwellings: int, seed: int = 2020, agencies: int = 3) -
     rng = random.Random(seed)
     commune, _ = Commune.objects.get_or_create(
         insee_code="31555",
-        defaults={"name": "Toulouse", "match_name": "TOULOUSE", "kind": "COM", "department_code": "31"},
+        defaults={
+            "name": "Toulouse",
+            "match_name": "TOULOUSE",
+            "kind": "COM",
+            "department_code": "31",
+        },
     )
     agency_objs = Agency.objects.bulk_create(
         Agency(organisation=org, name=f"Agence {i + 1} ({org.slug})") for i in range(agencies)
@@ -104,14 +109,18 @@ def bulk_landlord(org, *, dwellings: int, seed: int = 2020, agencies: int = 3) -
             people = [(R.LEASEHOLDER, birth(rng.randint(70, 73)), False)]
         elif roll < 0.162:
             people = [(R.LEASEHOLDER, birth(rng.randint(25, 50)), False)]
-            people += [(R.CHILD, birth(rng.randint(1, 16)), False) for _ in range(rng.randint(1, 3))]
+            people += [
+                (R.CHILD, birth(rng.randint(1, 16)), False) for _ in range(rng.randint(1, 3))
+            ]
         elif roll < 0.216:
             people = [(R.LEASEHOLDER, birth(rng.randint(30, 65)), True)]
         else:
             people = [(R.LEASEHOLDER, birth(rng.randint(22, 68)), False)]
-            if rng.random() < 0.5:
+            if rng.random() < 0.5:  # a couple, with or without children; else alone
                 people.append((R.SPOUSE, birth(rng.randint(22, 68)), False))
-            people += [(R.CHILD, birth(rng.randint(1, 17)), False) for _ in range(rng.randint(0, 2))]
+                people += [
+                    (R.CHILD, birth(rng.randint(1, 17)), False) for _ in range(rng.randint(0, 2))
+                ]
         has_phone = rng.random() >= 0.05
         adult_births = [b for r, b, _d in people if r != R.CHILD]
         households.append(

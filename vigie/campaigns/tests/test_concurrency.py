@@ -24,7 +24,9 @@ CALLERS = 50
 
 
 def _setup(dwellings: int):
-    org = Organisation.objects.create(slug="concurrent", name="Concurrent", kind=OrganisationKind.LANDLORD)
+    org = Organisation.objects.create(
+        slug="concurrent", name="Concurrent", kind=OrganisationKind.LANDLORD
+    )
     bulk_landlord(org, dwellings=dwellings, seed=7)
     manager = User.objects.create(username="manager")
     Membership.objects.create(user=manager, organisation=org, role=Role.MANAGER)
@@ -55,7 +57,9 @@ def _work(campaign, callers, *, record: bool):
                 with lock:
                     handed.append((target.pk, caller.pk))
                 if record:
-                    attempt_record(actor=caller, target=target, result="reached", outcome="reassuring")
+                    attempt_record(
+                        actor=caller, target=target, result="reached", outcome="reassuring"
+                    )
                 else:
                     # Hold the claim: the next next_call would give it back, so stop here.
                     break
@@ -73,10 +77,14 @@ def _work(campaign, callers, *, record: bool):
     return handed
 
 
-def test_fifty_callers_work_the_queue_without_double_calls(restore_reference_data, transactional_db):
+def test_fifty_callers_work_the_queue_without_double_calls(
+    restore_reference_data, transactional_db
+):
     campaign, callers = _setup(dwellings=600)
     callable_ids = set(
-        Target.objects.filter(campaign=campaign, status=TargetStatus.PENDING).values_list("pk", flat=True)
+        Target.objects.filter(campaign=campaign, status=TargetStatus.PENDING).values_list(
+            "pk", flat=True
+        )
     )
     assert len(callable_ids) > 80
     handed = _work(campaign, callers, record=True)
@@ -88,7 +96,9 @@ def test_fifty_callers_work_the_queue_without_double_calls(restore_reference_dat
     assert len({c for _t, c in handed}) > 1, f"only one caller worked on {connection.vendor}"
 
 
-def test_fifty_simultaneous_claims_get_fifty_different_households(restore_reference_data, transactional_db):
+def test_fifty_simultaneous_claims_get_fifty_different_households(
+    restore_reference_data, transactional_db
+):
     campaign, callers = _setup(dwellings=600)
     handed = _work(campaign, callers, record=False)
     assert len(handed) == CALLERS
