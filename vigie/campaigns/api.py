@@ -1,3 +1,483 @@
-from ninja import Router
+"""API of the campaigns: create, build, run; the call queue; recording calls; progress.
+
+Same rules as the pages: a user sees only its organisation's campaigns (another's → 404); a
+manager (campaign.manage) creates, builds and starts; a caller (call.take) takes calls. Errors
+are `{"detail": "phrase"}`: 403 wrong role, 404 not visible, 409 state conflict (someone
+else's claim, closed campaign), 422 unusable input.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from vigie.campaigns import queue, selectors, services
+from vigie.campaigns.choices import SENSITIVE_NEEDS
+from vigie.campaigns.models import Campaign, Target
+from vigie.campaigns.templates_catalog import TEMPLATES
+from vigie.core.errors import PermissionDeniedError
+from vigie.core.models import AccessAction, Organisation
+from vigie.core.permissions import Perm
+from vigie.core.services import access_record
+from vigie.housing.phones import format_phone
 
 router = Router(tags=["campagnes"])
+
+
+# --- Schemas ------------------------------------------------------------------------------------
+
+
+class WaveIn(Schema):
+    name: str = ""
+    cohorts: list[str] = []
+    priority: int = 1
+    filters: dict[str, Any] = {}
+
+
+class QuestionIn(Schema):
+    text: str
+    kind: str = "yes_no"
+    choices: list[str] = []
+    maps_to_need: str = ""
+
+
+class CampaignIn(Schema):
+    name: str = ""
+    as_of: date
+    waves: list[WaveIn] = []
+    purpose: str = ""
+    template: str | None = None
+    organisation: str | None = None
+    questions: list[QuestionIn] | None = None
+
+
+class WaveOut(Schema):
+    id: int
+    name: str
+    priority: int
+    cohorts: list[str]
+    filters: dict[str, Any]
+    paused: bool
+
+
+class QuestionOut(Schema):
+    id: int
+    position: int
+    text: str
+    kind: str
+    choices: list[str]
+    maps_to_need: str
+
+
+class CampaignOut(Schema):
+    id: int
+    organisation: str
+    name: str
+    purpose: str
+    template: str
+    as_of: date
+    status: str
+    claim_minutes: int
+    created_at: datetime
+    started_at: datetime | None
+    closed_at: datetime | None
+    waves: list[WaveOut]
+    questions: list[QuestionOut]
+
+
+class WaveCount(Schema):
+    name: str
+    targets: int
+    no_phone: int = 0
+
+
+class BuildOut(Schema):
+    targets: int
+    added: int
+    waves: list[WaveCount]
+    opted_out: int
+    no_phone: int
+
+
+class OccupantOut(Schema):
+    last_name: str
+    first_name: str
+    role: str
+    age: int | None
+    phones: list[str]
+
+
+class HouseholdOut(Schema):
+    id: int
+    reference: str
+    address: str
+    postcode: str
+    commune: str
+    residence: str
+    agency: str
+    occupants: list[OccupantOut]
+    phones: list[str]
+
+
+class PreviousAttempt(Schema):
+    at: datetime
+    caller: str
+    result: str
+    outcome: str
+    notes: str | None
+
+
+class NextCallOut(Schema):
+    target_id: int
+    campaign_id: int
+    wave: str
+    cohorts: list[str]
+    status: str
+    attempts_count: int
+    claim_expires_at: datetime
+    callback_at: datetime | None
+    household: HouseholdOut
+    previous_attempts: list[PreviousAttempt]
+    open_needs: list[str]
+
+
+class AttemptIn(Schema):
+    result: str
+    outcome: str | None = None
+    needs: list[str] = []
+    answers: dict[str, Any] = {}
+    notes: str = ""
+    callback_at: datetime | None = None
+    phone: str = ""
+    from_paper: bool = False
+
+
+class AttemptOut(Schema):
+    id: int
+    target_id: int
+    result: str
+    outcome: str | None
+    needs: list[str]
+    target_status: str
+    callback_at: datetime | None
+
+
+class WaveStats(Schema):
+    name: str
+    targets: int
+    reached: int
+    reassuring: int
+    needs_follow_up: int
+    not_reached: int
+    remaining: int
+    no_phone: int
+
+
+class CallerStats(Schema):
+    username: str
+    attempts: int
+    reached: int
+    reassuring: int
+    needs_follow_up: int
+
+
+class StatsOut(Schema):
+    targets: int
+    reached: int
+    reassuring: int
+    needs_follow_up: int
+    not_reached: int
+    refused: int
+    remaining: int
+    no_phone: int
+    waves: list[WaveStats]
+    callers: list[CallerStats]
+    needs: dict[str, int]
+
+
+class Detail(Schema):
+    detail: str
+
+
+ERRORS = {400: Detail, 403: Detail, 404: Detail, 409: Detail, 422: Detail}
+
+
+# --- Helpers --------------------------------------------------------------------------------------
+
+
+def _campaign(request, campaign_id: int) -> Campaign:
+    if not request.user.has_org_perm(Perm.CAMPAIGN_VIEW):
+        raise PermissionDeniedError("Vous n'avez pas accès aux campagnes d'appels.")
+    return selectors.campaign_detail(request.user, campaign_id)
+
+
+def _sensitive(request, organisation_id: int) -> bool:
+    return request.user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, organisation_id)
+
+
+def _campaign_out(c: Campaign) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "organisation": c.organisation.slug,
+        "name": c.name,
+        "purpose": c.purpose,
+        "template": c.template,
+        "as_of": c.as_of,
+        "status": c.status,
+        "claim_minutes": c.claim_minutes,
+        "created_at": c.created_at,
+        "started_at": c.started_at,
+        "closed_at": c.closed_at,
+        "waves": list(c.waves.all()),
+        "questions": list(c.questions.all()),
+    }
+
+
+def _target_out(request, target: Target) -> dict[str, Any]:
+    h = target.household
+    org_id = target.organisation_id
+    sensitive = _sensitive(request, org_id)
+    notes = request.user.has_org_perm(Perm.CALL_NOTES_VIEW, org_id)
+    as_of = target.campaign.as_of
+    occupants = []
+    phones: list[str] = []
+    for o in h.occupants.order_by("position", "id"):
+        own = [format_phone(p) for p in o.usable_phones]
+        phones.extend(p for p in own if p not in phones)
+        occupants.append(
+            {
+                "last_name": o.last_name,
+                "first_name": o.first_name,
+                "role": o.role,
+                "age": o.age_on(as_of),
+                "phones": own,
+            }
+        )
+    dwelling = h.dwelling
+    agency = dwelling.residence.agency
+    return {
+        "target_id": target.pk,
+        "campaign_id": target.campaign_id,
+        "wave": target.wave.name,
+        "cohorts": [c for c in target.cohorts if sensitive or c != "disability"],
+        "status": target.status,
+        "attempts_count": target.attempts_count,
+        "claim_expires_at": target.claim_expires_at,
+        "callback_at": target.due_at if target.preferred_caller_id else None,
+        "household": {
+            "id": h.pk,
+            "reference": h.reference,
+            "address": dwelling.address,
+            "postcode": dwelling.postcode,
+            "commune": dwelling.commune.name,
+            "residence": dwelling.residence.name,
+            "agency": agency.name if agency else "",
+            "occupants": occupants,
+            "phones": phones,
+        },
+        "previous_attempts": [
+            {
+                "at": a.started_at,
+                "caller": a.caller.username if a.caller else "",
+                "result": a.result,
+                "outcome": a.outcome,
+                "notes": a.notes if notes else None,
+            }
+            for a in selectors.household_attempts(h)
+        ],
+        "open_needs": [n.kind for n in selectors.household_open_needs(h, sensitive=sensitive)],
+    }
+
+
+# --- Endpoints ------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/campaigns", response={200: list[CampaignOut], 403: Detail}, summary="Campagnes visibles"
+)
+def list_campaigns(request):
+    if not request.user.has_org_perm(Perm.CAMPAIGN_VIEW):
+        raise PermissionDeniedError("Vous n'avez pas accès aux campagnes d'appels.")
+    qs = selectors.campaign_list(request.user).prefetch_related("waves", "questions")
+    return [_campaign_out(c) for c in qs]
+
+
+@router.post("/campaigns", response={201: CampaignOut, **ERRORS}, summary="Créer une campagne")
+def create_campaign(request, payload: CampaignIn):
+    scope = request.user.scope(Perm.CAMPAIGN_MANAGE)
+    if not scope.full_org_ids:
+        raise PermissionDeniedError("Seul·e un·e responsable de campagne peut créer une campagne.")
+    orgs = list(Organisation.objects.filter(pk__in=scope.full_org_ids))
+    if payload.organisation:
+        org = next((o for o in orgs if o.slug == payload.organisation), None)
+        if org is None:
+            raise PermissionDeniedError(
+                f"Vous ne gérez pas les campagnes de l'organisation « {payload.organisation} »."
+            )
+    elif len(orgs) == 1:
+        org = orgs[0]
+    else:
+        raise services.CampaignInputError(
+            "Vous gérez plusieurs organisations : précisez « organisation » ("
+            + ", ".join(o.slug for o in orgs)
+            + ")."
+        )
+    waves = [w.dict() for w in payload.waves]
+    questions = [q.dict() for q in payload.questions] if payload.questions is not None else None
+    if payload.template:
+        spec = TEMPLATES.get(payload.template)
+        if spec is None:
+            raise services.CampaignInputError(
+                f"Modèle de campagne inconnu « {payload.template} » (attendu : {', '.join(TEMPLATES)})."
+            )
+        waves = waves or [dict(w) for w in spec["waves"]]
+        questions = questions if questions is not None else [dict(q) for q in spec["questions"]]
+    campaign = services.campaign_create(
+        actor=request.user,
+        organisation=org,
+        name=payload.name or (TEMPLATES[payload.template]["name"] if payload.template else ""),
+        as_of=payload.as_of,
+        purpose=payload.purpose
+        or (TEMPLATES[payload.template]["purpose"] if payload.template else ""),
+        template=payload.template or "",
+        waves=waves,
+        questions=questions,
+    )
+    return Status(201, _campaign_out(selectors.campaign_detail(request.user, campaign.pk)))
+
+
+@router.get(
+    "/campaigns/{campaign_id}", response={200: CampaignOut, **ERRORS}, summary="Une campagne"
+)
+def get_campaign(request, campaign_id: int):
+    return _campaign_out(_campaign(request, campaign_id))
+
+
+@router.post(
+    "/campaigns/{campaign_id}/build",
+    response={200: BuildOut, **ERRORS},
+    summary="Construire la liste",
+)
+def build_campaign(request, campaign_id: int):
+    return services.campaign_build(actor=request.user, campaign=_campaign(request, campaign_id))
+
+
+def _transition(fn):
+    def endpoint(request, campaign_id: int):
+        fn(actor=request.user, campaign=_campaign(request, campaign_id))
+        return _campaign_out(selectors.campaign_detail(request.user, campaign_id))
+
+    return endpoint
+
+
+router.post(
+    "/campaigns/{campaign_id}/start",
+    response={200: CampaignOut, **ERRORS},
+    summary="Lancer (ou reprendre)",
+    operation_id="campaign_start",
+)(_transition(services.campaign_start))
+router.post(
+    "/campaigns/{campaign_id}/pause",
+    response={200: CampaignOut, **ERRORS},
+    summary="Mettre en pause",
+    operation_id="campaign_pause",
+)(_transition(services.campaign_pause))
+router.post(
+    "/campaigns/{campaign_id}/resume",
+    response={200: CampaignOut, **ERRORS},
+    summary="Reprendre",
+    operation_id="campaign_resume",
+)(_transition(services.campaign_resume))
+router.post(
+    "/campaigns/{campaign_id}/close",
+    response={200: CampaignOut, **ERRORS},
+    summary="Clôturer",
+    operation_id="campaign_close",
+)(_transition(services.campaign_close))
+
+
+@router.post(
+    "/campaigns/{campaign_id}/next-call",
+    response={200: NextCallOut, 204: None, **ERRORS},
+    summary="Prendre l'appel suivant",
+)
+def next_call(request, campaign_id: int):
+    campaign = _campaign(request, campaign_id)
+    target = queue.next_call(campaign=campaign, caller=request.user)
+    if target is None:
+        return Status(204, None)
+    target = selectors.target_for_user(request.user, target.pk)
+    access_record(
+        user=request.user, action=AccessAction.VIEW, obj=target.household, path=request.path
+    )
+    return _target_out(request, target)
+
+
+@router.post(
+    "/targets/{target_id}/release", response={200: Detail, **ERRORS}, summary="Rendre un appel"
+)
+def release_target(request, target_id: int):
+    target = selectors.target_for_user(request.user, target_id)
+    queue.claim_release(actor=request.user, target=target)
+    return {"detail": "Appel rendu à la file."}
+
+
+@router.post(
+    "/targets/{target_id}/attempts", response={201: AttemptOut, **ERRORS}, summary="Noter un appel"
+)
+def record_attempt(request, target_id: int, payload: AttemptIn):
+    if not request.user.has_org_perm(Perm.CAMPAIGN_VIEW):
+        raise PermissionDeniedError("Vous n'avez pas accès aux campagnes d'appels.")
+    target = get_object_or_404(
+        Target.objects.visible_to(request.user, Perm.CAMPAIGN_VIEW), pk=target_id
+    )
+    attempt = services.attempt_record(
+        actor=request.user,
+        target=target,
+        result=payload.result,
+        outcome=payload.outcome,
+        needs=payload.needs,
+        answers=payload.answers,
+        notes=payload.notes,
+        callback_at=payload.callback_at,
+        phone=payload.phone,
+        from_paper=payload.from_paper,
+    )
+    target.refresh_from_db()
+    sensitive = _sensitive(request, target.organisation_id)
+    return Status(
+        201,
+        {
+            "id": attempt.pk,
+            "target_id": target.pk,
+            "result": attempt.result,
+            "outcome": attempt.outcome or None,
+            "needs": [n for n in attempt.needs if sensitive or n not in SENSITIVE_NEEDS],
+            "target_status": target.status,
+            "callback_at": attempt.callback_at,
+        },
+    )
+
+
+@router.get(
+    "/campaigns/{campaign_id}/stats", response={200: StatsOut, **ERRORS}, summary="Avancement"
+)
+def campaign_stats(request, campaign_id: int):
+    campaign = _campaign(request, campaign_id)
+    return selectors.campaign_stats(
+        campaign, sensitive=_sensitive(request, campaign.organisation_id)
+    )
+
+
+@router.get("/campaign-templates", response=dict[str, Any], summary="Modèles de campagne")
+def campaign_templates(request):
+    if not request.user.has_org_perm(Perm.CAMPAIGN_VIEW):
+        raise HttpError(403, "Vous n'avez pas accès aux campagnes d'appels.")
+    return {
+        key: {"label": t["label"], "name": t["name"], "purpose": t["purpose"], "waves": t["waves"]}
+        for key, t in TEMPLATES.items()
+    }

@@ -5,3 +5,7 @@ class CampaignsConfig(AppConfig):
     name = "vigie.campaigns"
     label = "campaigns"
     verbose_name = "Campagnes d'appels"
+
+    def ready(self) -> None:
+        # Registers the household timeline provider (calls on a household's timeline).
+        from vigie.campaigns import selectors  # noqa: F401

@@ -1,1 +1,274 @@
-"""Campaigns, waves, targets (the call queue) and attempts — issue #3."""
+"""Campaigns, waves, call scripts, targets (the call queue), attempts and needs — issue #3."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vigie.campaigns.choices import (
+    AttemptResult,
+    CampaignStatus,
+    NeedKind,
+    NeedStatus,
+    Outcome,
+    QuestionKind,
+    TargetStatus,
+)
+from vigie.core.models import Organisation, ScopedQuerySet
+
+# How an unreached household comes back, per result. `max_attempts` counts all attempts of the
+# target; `min_gap_minutes` is the shortest wait; `other_half_day` moves the next try to the
+# other half of the day (morning ↔ afternoon), when people who were out may be in.
+DEFAULT_RETRY_POLICY: dict[str, dict[str, Any]] = {
+    AttemptResult.NO_ANSWER.value: {
+        "max_attempts": 3,
+        "min_gap_minutes": 120,
+        "other_half_day": True,
+    },
+    AttemptResult.BUSY.value: {"max_attempts": 3, "min_gap_minutes": 120, "other_half_day": True},
+    AttemptResult.VOICEMAIL.value: {
+        "max_attempts": 3,
+        "min_gap_minutes": 120,
+        "other_half_day": True,
+    },
+}
+
+
+def default_retry_policy() -> dict[str, dict[str, Any]]:
+    return {k: dict(v) for k, v in DEFAULT_RETRY_POLICY.items()}
+
+
+def default_claim_minutes() -> int:
+    return settings.VIGIE_CLAIM_MINUTES
+
+
+class CampaignQuerySet(ScopedQuerySet):
+    pass
+
+
+class Campaign(models.Model):
+    """A calling campaign (campagne d'appels): who to call, in which waves, with which script."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("nom"), max_length=200)
+    purpose = models.TextField(_("objet"), blank=True)
+    template = models.CharField(_("modèle"), max_length=30, blank=True)
+    as_of = models.DateField(_("date de référence des cohortes"))
+    status = models.CharField(
+        _("statut"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    retry_policy = models.JSONField(_("règles de relance"), default=default_retry_policy)
+    claim_minutes = models.PositiveSmallIntegerField(
+        _("durée de réservation d'un appel (minutes)"), default=default_claim_minutes
+    )
+    callback_grace_minutes = models.PositiveSmallIntegerField(
+        _("délai avant qu'un rappel passe à un·e collègue (minutes)"), default=30
+    )
+    # Callers the manager has paused on this campaign: the queue gives them nothing.
+    paused_callers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("campagne")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Wave(models.Model):
+    """A wave (vague) of a campaign: the households of some cohorts, called in priority order.
+
+    `cohorts` lists standard cohorts (a household qualifies if it is in any of them; an empty
+    list means "every household"); `filters` narrows further (see services.wave_filter_q for the
+    keys). Lower `priority` is called first.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="waves")
+    name = models.CharField(_("nom"), max_length=150)
+    priority = models.PositiveSmallIntegerField(_("priorité"), default=1)
+    cohorts = models.JSONField(_("cohortes"), default=list, blank=True)
+    filters = models.JSONField(_("filtres"), default=dict, blank=True)
+    paused = models.BooleanField(_("en pause"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority", "id"]
+        verbose_name = _("vague")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="wave_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScriptQuestion(models.Model):
+    """A question of the call script (trame d'appel); a "yes" can raise a need by itself."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("type"), max_length=10, choices=QuestionKind.choices)
+    choices = models.JSONField(_("choix possibles"), default=list, blank=True)
+    maps_to_need = models.CharField(
+        _("besoin signalé par un « oui »"), max_length=30, choices=NeedKind.choices, blank=True
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("question de la trame")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class TargetQuerySet(ScopedQuerySet):
+    pass
+
+
+class Target(models.Model):
+    """A household to call in a campaign: its place in the call queue and where it stands."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="targets")
+    household = models.ForeignKey(
+        "housing.Household", on_delete=models.CASCADE, related_name="campaign_targets"
+    )
+    # All the standard cohorts the household was in at build time (not only its wave's).
+    cohorts = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=12, choices=TargetStatus.choices, default=TargetStatus.PENDING
+    )
+    # The wave's priority, copied so that the queue reads one table.
+    priority = models.PositiveSmallIntegerField(default=1)
+    due_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts_count = models.PositiveSmallIntegerField(default=0)
+    # A callback goes first to the caller who promised it, until `preferred_until`.
+    preferred_caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    preferred_until = models.DateTimeField(null=True, blank=True)
+    last_result = models.CharField(max_length=12, choices=AttemptResult.choices, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ménage à appeler")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "household"], name="target_unique_household"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status", "priority", "due_at"], name="target_queue"),
+            models.Index(fields=["campaign", "claimed_by"], name="target_claims"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.household_id}"
+
+    def is_claimed_by(self, user: Any, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.claimed_by_id == getattr(user, "pk", None)
+            and self.claim_expires_at is not None
+            and self.claim_expires_at > now
+        )
+
+
+class AttemptQuerySet(ScopedQuerySet):
+    pass
+
+
+class Attempt(models.Model):
+    """One call to a household: who called, when, what happened, what was said."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="attempts")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="attempts")
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    result = models.CharField(_("résultat"), max_length=12, choices=AttemptResult.choices)
+    outcome = models.CharField(_("issue"), max_length=16, choices=Outcome.choices, blank=True)
+    needs = models.JSONField(_("besoins signalés"), default=list, blank=True)
+    answers = models.JSONField(_("réponses à la trame"), default=dict, blank=True)
+    # Free notes may hold health details: shown only with call.notes_view, never journaled.
+    notes = models.TextField(_("notes"), blank=True)
+    callback_at = models.DateTimeField(_("à rappeler le"), null=True, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("appel")
+        indexes = [models.Index(fields=["campaign", "caller"], name="attempt_caller")]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.result}"
+
+
+class NeedQuerySet(ScopedQuerySet):
+    pass
+
+
+class Need(models.Model):
+    """A need a household expressed during a call (courses, portage de repas…), to follow up."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey(
+        "housing.Household", on_delete=models.CASCADE, related_name="needs"
+    )
+    attempt = models.ForeignKey(
+        Attempt, null=True, blank=True, on_delete=models.SET_NULL, related_name="raised_needs"
+    )
+    kind = models.CharField(_("besoin"), max_length=30, choices=NeedKind.choices)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=NeedStatus.choices, default=NeedStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("besoin")
+        indexes = [models.Index(fields=["organisation", "status", "kind"], name="need_status")]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

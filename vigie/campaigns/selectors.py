@@ -1,0 +1,274 @@
+"""Reads of the campaigns app, scoped once through `visible_to`, with the joins they need."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from vigie.campaigns.choices import (
+    OPEN_TARGET_STATUSES,
+    SENSITIVE_NEEDS,
+    AttemptResult,
+    NeedKind,
+    NeedStatus,
+    Outcome,
+    TargetStatus,
+)
+from vigie.campaigns.models import Attempt, Campaign, Need, Target, Wave
+from vigie.campaigns.queue import _due_q, _ordered
+from vigie.core.permissions import Perm
+from vigie.housing.models import Household, Occupant
+from vigie.housing.timeline import TimelineEntry, register_provider
+
+# Targets that count as households to call by phone (no_phone and excluded are apart).
+CALLABLE_STATUSES = (*OPEN_TARGET_STATUSES, TargetStatus.DONE, TargetStatus.NOT_REACHED)
+
+
+def campaigns_visible(user: Any) -> QuerySet[Campaign]:
+    return Campaign.objects.visible_to(user, Perm.CAMPAIGN_VIEW)
+
+
+def campaign_list(user: Any) -> QuerySet[Campaign]:
+    return campaigns_visible(user).select_related("organisation", "created_by")
+
+
+def campaign_detail(user: Any, pk: int) -> Campaign:
+    """A campaign the user may see, with waves and script; 404 otherwise."""
+    qs = (
+        campaigns_visible(user)
+        .select_related("organisation")
+        .prefetch_related("waves", "questions")
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def target_for_user(user: Any, pk: int) -> Target:
+    """A target of a campaign the user may see (404 otherwise), ready for the console."""
+    qs = Target.objects.visible_to(user, Perm.CAMPAIGN_VIEW).select_related(
+        "campaign", "wave", "household__dwelling__residence__agency", "household__dwelling__commune"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _counts(prefix: str = "") -> dict[str, Count]:
+    """Aggregates over targets; `prefix` is "targets__" when counting from waves."""
+    p = prefix
+    pk = f"{p}id" if p else "id"
+
+    def c(q: Q) -> Count:
+        return Count(pk, filter=q)
+
+    return {
+        "targets": c(Q(**{f"{p}status__in": CALLABLE_STATUSES})),
+        "reached": c(
+            Q(**{f"{p}status": TargetStatus.DONE, f"{p}last_result": AttemptResult.REACHED})
+        ),
+        "reassuring": c(Q(**{f"{p}outcome": Outcome.REASSURING})),
+        "needs_follow_up": c(Q(**{f"{p}outcome": Outcome.NEEDS_FOLLOW_UP})),
+        "not_reached": c(Q(**{f"{p}status": TargetStatus.NOT_REACHED})),
+        "refused": c(
+            Q(**{f"{p}status": TargetStatus.DONE, f"{p}last_result": AttemptResult.REFUSED})
+        ),
+        "remaining": c(Q(**{f"{p}status__in": OPEN_TARGET_STATUSES})),
+        "callbacks": c(Q(**{f"{p}status": TargetStatus.CALLBACK})),
+        "no_phone": c(Q(**{f"{p}status": TargetStatus.NO_PHONE})),
+        "excluded": c(Q(**{f"{p}status": TargetStatus.EXCLUDED})),
+    }
+
+
+def campaign_stats(campaign: Campaign, *, sensitive: bool = True) -> dict[str, Any]:
+    """Progress of a campaign, overall, per wave and per caller, in four aggregate queries.
+
+    `reached` counts households reached with an outcome; targets = reached + refused +
+    not_reached + remaining. `needs` per kind hides health needs unless `sensitive`.
+    """
+    totals = Target.objects.filter(campaign=campaign).aggregate(**_counts())
+    waves = [
+        {
+            "id": w.pk,
+            "name": w.name,
+            "priority": w.priority,
+            "paused": w.paused,
+            **{k: getattr(w, f"n_{k}") for k in _counts()},
+        }
+        for w in Wave.objects.filter(campaign=campaign)
+        .annotate(**{f"n_{k}": v for k, v in _counts("targets__").items()})
+        .order_by("priority", "id")
+    ]
+    callers = [
+        {
+            "username": row["caller__username"] or "",
+            "attempts": row["attempts"],
+            "reached": row["reached"],
+            "reassuring": row["reassuring"],
+            "needs_follow_up": row["needs_follow_up"],
+        }
+        for row in Attempt.objects.filter(campaign=campaign)
+        .values("caller__username")
+        .annotate(
+            attempts=Count("id"),
+            reached=Count("id", filter=Q(result=AttemptResult.REACHED)),
+            reassuring=Count("id", filter=Q(outcome=Outcome.REASSURING)),
+            needs_follow_up=Count("id", filter=Q(outcome=Outcome.NEEDS_FOLLOW_UP)),
+        )
+        .order_by("caller__username")
+    ]
+    needs = {
+        row["kind"]: row["n"]
+        for row in Need.objects.filter(attempt__campaign=campaign)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by("kind")
+        if sensitive or row["kind"] not in SENSITIVE_NEEDS
+    }
+    return {**totals, "waves": waves, "callers": callers, "needs": needs}
+
+
+def _target_list(campaign: Campaign) -> QuerySet[Target]:
+    return (
+        Target.objects.filter(campaign=campaign)
+        .select_related(
+            "wave", "household__dwelling__residence__agency", "household__dwelling__commune"
+        )
+        .prefetch_related(
+            Prefetch("household__occupants", queryset=Occupant.objects.order_by("position", "id"))
+        )
+    )
+
+
+def not_reached_list(campaign: Campaign) -> QuerySet[Target]:
+    """Households to visit: not reached after the last try, by agency and address."""
+    return (
+        _target_list(campaign)
+        .filter(status=TargetStatus.NOT_REACHED)
+        .order_by(
+            "household__dwelling__residence__agency__name", "household__dwelling__address", "id"
+        )
+    )
+
+
+def no_phone_list(campaign: Campaign) -> QuerySet[Target]:
+    """Households without a usable phone: for a visit or a letter."""
+    return (
+        _target_list(campaign)
+        .filter(status=TargetStatus.NO_PHONE)
+        .order_by(
+            "household__dwelling__residence__agency__name", "household__dwelling__address", "id"
+        )
+    )
+
+
+def caller_sheet(
+    campaign: Campaign, caller: Any, *, n: int = 30, now: datetime | None = None
+) -> list[Target]:
+    """The next `n` households this caller would get, in queue order, for a printed sheet.
+
+    Nothing is claimed: paper outcomes are entered afterwards with
+    `attempt_record(..., from_paper=True)`.
+    """
+    now = now or timezone.now()
+    qs = _ordered(
+        _target_list(campaign).filter(_due_q(campaign=campaign, caller=caller, now=now)), caller
+    )
+    return list(qs[:n])
+
+
+def target_attempts(target: Target) -> QuerySet[Attempt]:
+    return (
+        Attempt.objects.filter(target=target).select_related("caller").order_by("started_at", "id")
+    )
+
+
+def household_attempts(household: Household) -> QuerySet[Attempt]:
+    """Every call to a household, across campaigns (for the console's history)."""
+    return (
+        Attempt.objects.filter(target__household=household)
+        .select_related("caller", "campaign")
+        .order_by("-started_at", "-id")
+    )
+
+
+def household_open_needs(household: Household, *, sensitive: bool) -> QuerySet[Need]:
+    qs = Need.objects.filter(household=household, status=NeedStatus.OPEN)
+    if not sensitive:
+        qs = qs.exclude(kind__in=SENSITIVE_NEEDS)
+    return qs.order_by("-created_at")
+
+
+def wave_plan(
+    *,
+    campaign: Campaign,
+    callers: int,
+    call_minutes: float,
+    hours_per_day: float,
+    start: date | None = None,
+    attempts_per_household: float = 1.0,
+    counts: dict[str, int] | None = None,
+) -> list[dict[str, Any]]:
+    """When each wave should be done with N callers, waves called one after another.
+
+    Uses the households still to call if the list is built, else a preview of the build (or
+    `counts` {wave name: households}). `attempts_per_household` > 1 accounts for retries.
+    Days are calendar days: in a crisis the team calls every day.
+    """
+    if callers < 1 or call_minutes <= 0 or hours_per_day <= 0:
+        raise ValueError("callers, call_minutes and hours_per_day must be positive")
+    start = start or timezone.localdate()
+    if counts is None:
+        if Target.objects.filter(campaign=campaign).exists():
+            stats = campaign_stats(campaign)
+            counts = {w["name"]: w["remaining"] for w in stats["waves"]}
+        else:
+            from vigie.campaigns.services import campaign_preview
+
+            counts = {w["name"]: w["targets"] for w in campaign_preview(campaign=campaign)["waves"]}
+    calls_per_day = callers * hours_per_day * 60 / call_minutes
+    out = []
+    done_calls = 0.0
+    for wave in campaign.waves.order_by("priority", "id"):
+        households = counts.get(wave.name, 0)
+        calls = households * attempts_per_household
+        done_calls += calls
+        days = math.ceil(done_calls / calls_per_day) if done_calls else 0
+        out.append(
+            {
+                "wave": wave.name,
+                "priority": wave.priority,
+                "households": households,
+                "calls": round(calls),
+                "days_from_start": days,
+                "finish_date": start + timedelta(days=max(days - 1, 0)),
+            }
+        )
+    return out
+
+
+@register_provider
+def call_timeline(user: Any, household: Household) -> list[TimelineEntry]:
+    """The household's calls on its timeline; notes only with call.notes_view."""
+    if not user.has_org_perm(Perm.CAMPAIGN_VIEW, household.organisation_id):
+        return []
+    notes = user.has_org_perm(Perm.CALL_NOTES_VIEW, household.organisation_id)
+    sensitive = user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, household.organisation_id)
+    entries = []
+    for a in household_attempts(household):
+        needs = [n for n in a.needs if sensitive or n not in SENSITIVE_NEEDS]
+        title = f"Appel ({a.campaign.name}) : {AttemptResult(a.result).label}"
+        if a.outcome:
+            title += f" — {Outcome(a.outcome).label}"
+        entries.append(
+            TimelineEntry(
+                at=a.started_at,
+                kind="call",
+                title=title,
+                detail=a.notes if notes else "",
+                tags=[str(NeedKind(n).label) for n in needs]
+                + ([a.caller.username] if a.caller else []),
+            )
+        )
+    return entries
