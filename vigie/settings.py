@@ -121,6 +121,7 @@ _db = dj_database_url.parse(
     DATABASE_URL, conn_max_age=0 if DATABASE_URL.startswith("sqlite") else 60
 )
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["ENGINE"] = "vigie.core.db.sqlite3"  # SQLite plus a fair queue for writers
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN so
     # two writers queue instead of failing with "database is locked" half-way (see
     # docs/decisions/0002-sqlite-by-default.md).
