@@ -181,8 +181,11 @@ def _child(database_url: str, dwellings: int, iex_dwellings: int) -> dict:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+
+    settings.DEBUG = False  # as in production: no query log kept in memory
 
     call_command("migrate", verbosity=0, interactive=False)
     from vigie.core.models import Organisation, OrganisationKind
@@ -239,7 +242,7 @@ def _raw_load(connection, data: bytes, rows: int) -> dict:
             "residence varchar(200), address varchar(250), postcode varchar(5), commune varchar(100))"
         )
         cur.execute(
-            "CREATE TABLE bench_raw_occupant (id integer primary key, lease varchar(50), "
+            "CREATE TABLE bench_raw_occupant (lease varchar(50), "
             "dwelling varchar(50), last_name varchar(100), first_name varchar(100), "
             "birth varchar(10), role varchar(12), phone varchar(40), email varchar(254))"
         )

@@ -729,8 +729,15 @@ def _insert(model, objs: list, *, key: str | None = None, org_id: int | None = N
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     rows = [tuple(g(o) for g in getters) for o in objs]
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[i : i + 5000])
+        if connection.vendor == "postgresql":
+            # COPY is several times faster than executemany on PostgreSQL.
+            copy_sql = f"COPY {table} ({columns}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            for i in range(0, len(rows), 5000):
+                cursor.executemany(sql, rows[i : i + 5000])
     for o in objs:
         o._state.adding = False
         o._state.db = connection.alias
