@@ -367,7 +367,8 @@ def _fresh_postgres(url: str) -> str:
 
 def run(dwellings: int = 12000, postgres: str | None = None, iex_dwellings: int = 2000) -> dict:
     """Run the benchmark on a throwaway SQLite file (and PostgreSQL); returns the results."""
-    results = {"dwellings": dwellings, "runs": []}
+    # The machine may be shared: the load average says how much to trust the seconds.
+    results = {"dwellings": dwellings, "load_average_before": os.getloadavg(), "runs": []}
     with tempfile.TemporaryDirectory() as tmp:
         results["runs"].append(
             _in_child(f"sqlite:///{tmp}/bench-import.sqlite3", dwellings, iex_dwellings)
@@ -379,7 +380,8 @@ def run(dwellings: int = 12000, postgres: str | None = None, iex_dwellings: int 
 
 
 def print_table(results: dict) -> None:
-    print(f"Import benchmark — {results['dwellings']} dwellings")
+    load = ", ".join(f"{x:.1f}" for x in results["load_average_before"])
+    print(f"Import benchmark — {results['dwellings']} dwellings (load average before: {load})")
     print(f"{'database':<11}{'what':<44}{'rows':>8}{'seconds':>10}{'rows/s':>10}")
     for r in results["runs"]:
         db = r["database"]
