@@ -168,7 +168,7 @@ def _pending(request, token: uuid.UUID) -> tuple[dict, Path, Path]:
 def import_preview(request, token: uuid.UUID):
     meta, _, _ = _pending(request, token)
     report = meta["report"]
-    blocked = bool(report["errors"]) and not meta["skip_invalid"]
+    blocked = bool(report["errors"]) and (not meta["skip_invalid"] or not report["rows"])
     ctx = {
         "section": "imports",
         "token": token,

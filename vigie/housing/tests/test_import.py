@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -621,9 +621,21 @@ def test_command_json_output_and_exit_codes(landlord_a, tmp_path, capsys):
     assert out["errors"][0]["message"] == (
         "ligne 5, colonne date_naissance : « 31/02/1950 » n'est pas une date valide"
     )
+    with pytest.raises(SystemExit) as exc:
+        call_command("import_stock", str(bad), "--org", "patrimoine", "--dry-run")
+    assert exc.value.code == 1
+    assert "Simulation" in capsys.readouterr().out
     call_command("import_stock", str(bad), "--org", "patrimoine", "--skip-invalid")
     text = capsys.readouterr().out
     assert "Fichier importé" in text and "rejetés : 1" in text
+    assert "ligne 5, colonne date_naissance : « 31/02/1950 » n'est pas une date valide" in text
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(SystemExit) as exc:
+        call_command("import_stock", str(empty), "--org", "patrimoine", "--skip-invalid")
+    assert exc.value.code == 1
+    with pytest.raises(CommandError, match="Organisation inconnue"):
+        call_command("import_stock", str(good), "--org", "inconnue")
 
 
 def test_command_in_a_subprocess_exits_1_on_a_refused_file(landlord_a, tmp_path):

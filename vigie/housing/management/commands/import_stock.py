@@ -63,7 +63,9 @@ class Command(BaseCommand):
         else:
             self._summary(report, options["dry_run"])
         if options["dry_run"]:
-            refused = bool(report.errors) and not options["skip_invalid"]
+            # What the real run would do: refuse on any error, or on a file-level one
+            # (no row read) even with --skip-invalid.
+            refused = bool(report.errors) and (not options["skip_invalid"] or not report.rows)
         else:
             refused = not report.imported
         if refused:
