@@ -81,3 +81,10 @@ def pierre(partner_org):
 @pytest.fixture
 def maya(mediation_org):
     return make_user("maya", mediation_org, Role.MEDIATOR)
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_off_unless_asked(request, settings):
+    """2FA is tested in accounts/tests/test_two_factor.py; other tests sign in without it."""
+    if not request.node.get_closest_marker("two_factor"):
+        settings.VIGIE_REQUIRE_2FA = False

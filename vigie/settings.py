@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "vigie.core",
     "vigie.accounts",
     "vigie.housing",
@@ -74,10 +78,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "vigie.core.middleware.LoginRequiredMiddleware",
+    "vigie.accounts.middleware.TwoFactorMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns lockouts into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "vigie.urls"
@@ -118,7 +132,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     # Tests use a file, not memory: concurrency tests need real file locking, as in production.
-    _db["TEST"] = {"NAME": os.environ.get("VIGIE_TEST_SQLITE_FILE", str(DATA_DIR / "test-vigie.sqlite3"))}
+    _db["TEST"] = {
+        "NAME": os.environ.get("VIGIE_TEST_SQLITE_FILE", str(DATA_DIR / "test-vigie.sqlite3"))
+    }
 else:
     _db.setdefault("OPTIONS", {})
 DATABASES = {"default": _db}
@@ -150,7 +166,9 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -163,6 +181,34 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# --- Authentication hardening (CNIL 2022-100, OWASP ASVS L2) ----------------------------
+# Lock an account for 15 minutes after 5 failed logins from one address.
+AXES_FAILURE_LIMIT = int(os.environ.get("VIGIE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False  # no usernames in the application log
+# TOTP second factor for roles that see health, mediation or audit data, and administrators.
+VIGIE_REQUIRE_2FA = env_bool("VIGIE_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Vigie"
+
+# Content-Security-Policy: everything from Vigie itself, no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # --- Sessions & security --------------------------------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60

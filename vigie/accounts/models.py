@@ -148,5 +148,14 @@ class ApiToken(models.Model):
             return None
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+            # Logged at most once a minute per token: enough to answer "was it used, when".
+            from vigie.core.services import audit_log
+
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
+            audit_log(
+                actor=token.user,
+                action="api_token.used",
+                obj=token,
+                payload={"prefix": token.prefix},
+            )
         return token.user

@@ -2,6 +2,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
+from vigie.accounts import views
+from vigie.core.permissions import ANY_SIGNED_IN, requires
+
 app_name = "accounts"
 urlpatterns = [
     path(
@@ -13,5 +16,6 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("double-authentification/", views.two_factor, name="two_factor"),
+    path("deconnexion/", requires(ANY_SIGNED_IN)(auth_views.LogoutView.as_view()), name="logout"),
 ]

@@ -71,3 +71,36 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 def role_has(role: str, perm: str) -> bool:
     return perm in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+# Pages declare the permission they need with @requires; a test checks every URL does.
+ANY_SIGNED_IN = "signed_in"
+
+
+def requires(perm: str):
+    """Decorate a view: 403 (and an access-log row) unless the user holds `perm` somewhere.
+
+    Holding it *somewhere* is only the door: the view still reads through `visible_to(user,
+    perm)`, so objects of other organisations stay 404.
+    """
+    from functools import wraps
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if perm != ANY_SIGNED_IN and not request.user.has_org_perm(perm):
+                from django.core.exceptions import PermissionDenied
+
+                from vigie.core.models import AccessAction
+                from vigie.core.services import access_record
+
+                access_record(
+                    user=request.user, action=AccessAction.DENIED, detail=perm, path=request.path
+                )
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.vigie_permission = perm
+        return wrapper
+
+    return decorator

@@ -1,9 +1,10 @@
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from vigie.core.permissions import Perm
+from vigie.core.permissions import ANY_SIGNED_IN, Perm, requires
 
 
+@requires(ANY_SIGNED_IN)
 def home(request):
     """The landing page: where each role starts its day."""
     user = request.user

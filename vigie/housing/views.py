@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,19 +13,13 @@ from django.views.decorators.http import require_POST
 
 from vigie.core.errors import DomainError
 from vigie.core.models import AccessAction, AuditEvent
-from vigie.core.permissions import Perm
+from vigie.core.permissions import Perm, requires
 from vigie.core.services import access_record
 from vigie.housing import selectors
 from vigie.housing.choices import Cohort
 from vigie.housing.cohorts import cohort_counts, cohorts_of
 from vigie.housing.models import Agency, Commune, Occupant
 from vigie.housing.services import occupant_update_contact
-
-
-def require_perm(request, perm: str) -> None:
-    if not request.user.has_org_perm(perm):
-        access_record(user=request.user, action=AccessAction.DENIED, detail=perm, path=request.path)
-        raise PermissionDenied
 
 
 def _parse_date(raw: str | None) -> date | None:
@@ -47,9 +40,9 @@ def _int(raw: str | None) -> int | None:
         return None
 
 
+@requires(Perm.HOUSEHOLD_VIEW)
 def households(request):
     """The register: search by name, reference, phone or address; filter; cohort counts."""
-    require_perm(request, Perm.HOUSEHOLD_VIEW)
     user = request.user
     as_of = _parse_date(request.GET.get("as_of")) or timezone.localdate()
     cohort = request.GET.get("cohort", "")
@@ -109,8 +102,8 @@ def households(request):
     return TemplateResponse(request, template, ctx)
 
 
+@requires(Perm.HOUSEHOLD_VIEW)
 def household(request, pk: int):
-    require_perm(request, Perm.HOUSEHOLD_VIEW)
     h = selectors.household_detail(request.user, pk)
     access_record(user=request.user, action=AccessAction.VIEW, obj=h, path=request.path)
     today = timezone.localdate()
@@ -141,10 +134,10 @@ def _timeline_providers(request, h):
     return timeline_entries(request.user, h)
 
 
+@requires(Perm.HOUSEHOLD_EDIT)
 @require_POST
 def occupant_contact(request, pk: int):
     """Rectify an occupant's phones and e-mail (with a version check against lost updates)."""
-    require_perm(request, Perm.HOUSEHOLD_EDIT)
     occupant = get_object_or_404(
         Occupant.objects.visible_to(request.user, Perm.HOUSEHOLD_EDIT).select_related("household"),
         pk=pk,
@@ -164,8 +157,8 @@ def occupant_contact(request, pk: int):
     return redirect("housing:household", pk=occupant.household_id)
 
 
+@requires(Perm.HOUSEHOLD_VIEW)
 def residence(request, pk: int):
-    require_perm(request, Perm.HOUSEHOLD_VIEW)
     res = get_object_or_404(
         selectors.residences_visible(request.user).select_related("agency", "commune"), pk=pk
     )

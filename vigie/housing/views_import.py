@@ -3,13 +3,12 @@
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 
-from vigie.core.permissions import Perm
+from vigie.core.permissions import Perm, requires
 from vigie.housing.models import ImportRun
-from vigie.housing.views import require_perm
 
 
+@requires(Perm.IMPORT_RUN)
 def import_list(request):
-    require_perm(request, Perm.IMPORT_RUN)
     runs = ImportRun.objects.visible_to(request.user, Perm.IMPORT_RUN).select_related(
         "user", "organisation"
     )
