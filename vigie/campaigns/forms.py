@@ -151,9 +151,7 @@ class QuestionForm(forms.Form):
     position = forms.IntegerField(label=_("Ordre"), min_value=1, required=False)
     text = forms.CharField(label=_("Question"), max_length=300, required=False)
     kind = forms.ChoiceField(label=_("Type"), choices=QuestionKind.choices)
-    choices = forms.CharField(
-        label=_("Choix (séparés par « ; »)"), max_length=500, required=False
-    )
+    choices = forms.CharField(label=_("Choix (séparés par « ; »)"), max_length=500, required=False)
     maps_to_need = forms.ChoiceField(
         label=_("Un « oui » signale le besoin"),
         choices=[("", "—"), *NeedKind.choices],
@@ -178,7 +176,9 @@ def questions_from_formset(formset: Any) -> list[dict[str, Any]]:
                 {
                     "text": d["text"],
                     "kind": d["kind"],
-                    "choices": [c.strip() for c in (d.get("choices") or "").split(";") if c.strip()],
+                    "choices": [
+                        c.strip() for c in (d.get("choices") or "").split(";") if c.strip()
+                    ],
                     "maps_to_need": d.get("maps_to_need") or "",
                 },
             )
@@ -189,7 +189,9 @@ def questions_from_formset(formset: Any) -> list[dict[str, Any]]:
 class PlannerForm(forms.Form):
     """The wave planner's assumptions."""
 
-    callers = forms.IntegerField(label=_("Nombre d'appelant·es"), min_value=1, max_value=500, initial=3)
+    callers = forms.IntegerField(
+        label=_("Nombre d'appelant·es"), min_value=1, max_value=500, initial=3
+    )
     call_minutes = forms.DecimalField(
         label=_("Durée moyenne d'un appel (minutes)"),
         min_value=0.5,

@@ -39,9 +39,7 @@ def campaign_list_with_counts(user: Any) -> QuerySet[Campaign]:
 
 def running_campaigns_for_caller(user: Any) -> QuerySet[Campaign]:
     """Running campaigns of the organisations where the user takes calls."""
-    return Campaign.objects.visible_to(user, Perm.CALL_TAKE).filter(
-        status=CampaignStatus.RUNNING
-    )
+    return Campaign.objects.visible_to(user, Perm.CALL_TAKE).filter(status=CampaignStatus.RUNNING)
 
 
 def campaign_for(user: Any, pk: int, perm: str = Perm.CAMPAIGN_VIEW) -> Campaign:

@@ -132,12 +132,13 @@ def _call_context(request, target: Target) -> dict[str, Any]:
         "target": target,
         "h": h,
         "occupants": occupants,
-        "cohorts": [cohort_labels.get(c, c) for c in target.cohorts if sensitive or c != "disability"],
+        "cohorts": [
+            cohort_labels.get(c, c) for c in target.cohorts if sensitive or c != "disability"
+        ],
         "attempts": attempts,
         "show_notes": notes,
         "open_needs": [
-            NeedKind(n.kind).label
-            for n in selectors.household_open_needs(h, sensitive=sensitive)
+            NeedKind(n.kind).label for n in selectors.household_open_needs(h, sensitive=sensitive)
         ],
         "questions": questions,
         "call_choices": CALL_CHOICES,
@@ -341,7 +342,11 @@ def sheet(request, pk: int):
     caller = _sheet_caller(request, campaign)
     n = _sheet_n(request)
     access_record(
-        user=request.user, action=AccessAction.EXPORT, obj=campaign, detail="sheet", path=request.path
+        user=request.user,
+        action=AccessAction.EXPORT,
+        obj=campaign,
+        detail="sheet",
+        path=request.path,
     )
     return TemplateResponse(
         request,
@@ -464,7 +469,11 @@ def sheet_csv(request, pk: int):
     caller = _sheet_caller(request, campaign)
     header, body = _sheet_table(campaign, caller, _sheet_n(request))
     access_record(
-        user=request.user, action=AccessAction.EXPORT, obj=campaign, detail="sheet.csv", path=request.path
+        user=request.user,
+        action=AccessAction.EXPORT,
+        obj=campaign,
+        detail="sheet.csv",
+        path=request.path,
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -487,7 +496,11 @@ def sheet_xlsx(request, pk: int):
     caller = _sheet_caller(request, campaign)
     header, body = _sheet_table(campaign, caller, _sheet_n(request))
     access_record(
-        user=request.user, action=AccessAction.EXPORT, obj=campaign, detail="sheet.xlsx", path=request.path
+        user=request.user,
+        action=AccessAction.EXPORT,
+        obj=campaign,
+        detail="sheet.xlsx",
+        path=request.path,
     )
     wb = Workbook()
     ws = wb.active

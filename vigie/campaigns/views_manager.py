@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from vigie.campaigns import selectors, selectors_ui, services
-from vigie.campaigns.choices import CampaignStatus, TargetStatus
+from vigie.campaigns.choices import CampaignStatus
 from vigie.campaigns.forms import (
     PlannerForm,
     QuestionFormSet,
@@ -221,9 +221,7 @@ def wave_edit(request, pk: int, wave_pk: int | None = None):
     campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
     wave = get_object_or_404(campaign.waves, pk=wave_pk) if wave_pk else None
     initial = WaveForm.initial_from(wave) if wave else {"priority": campaign.waves.count() + 1}
-    form = WaveForm(
-        request.POST or None, initial=initial, organisation_id=campaign.organisation_id
-    )
+    form = WaveForm(request.POST or None, initial=initial, organisation_id=campaign.organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
             if wave:
@@ -233,9 +231,7 @@ def wave_edit(request, pk: int, wave_pk: int | None = None):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(
-                request, "Vague enregistrée. Reconstruisez la liste pour la remplir."
-            )
+            messages.success(request, "Vague enregistrée. Reconstruisez la liste pour la remplir.")
             return redirect("campaigns:detail", pk=campaign.pk)
     return TemplateResponse(
         request,
@@ -266,12 +262,11 @@ def wave_pause(request, pk: int, wave_pk: int):
     paused = request.POST.get("paused") == "1"
     try:
         services.wave_set_paused(actor=request.user, wave=wave, paused=paused)
-        messages.success(
-            request, f"Vague « {wave.name} » {'en pause' if paused else 'reprise'}."
-        )
+        messages.success(request, f"Vague « {wave.name} » {'en pause' if paused else 'reprise'}.")
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("next") or "campaigns:dashboard", pk=campaign.pk)
+    back = "campaigns:detail" if request.POST.get("next") == "campaigns:detail" else None
+    return redirect(back or "campaigns:dashboard", pk=campaign.pk)
 
 
 @requires(Perm.CAMPAIGN_MANAGE)
@@ -400,7 +395,9 @@ def dashboard(request, pk: int):
     """The manager's live view, refreshed by htmx every 15 seconds."""
     campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_VIEW)
     ctx = dashboard_context(request, campaign)
-    template = "campaigns/partials/dashboard_body.html" if request.htmx else "campaigns/dashboard.html"
+    template = (
+        "campaigns/partials/dashboard_body.html" if request.htmx else "campaigns/dashboard.html"
+    )
     return TemplateResponse(request, template, ctx)
 
 
@@ -416,7 +413,8 @@ def caller_pause(request, pk: int, user_pk: int):
             actor=request.user, campaign=campaign, caller=caller, paused=paused
         )
         messages.success(
-            request, f"{caller.username} {'mis·e en pause' if paused else 'peut reprendre les appels'}."
+            request,
+            f"{caller.username} {'mis·e en pause' if paused else 'peut reprendre les appels'}.",
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -505,7 +503,3 @@ def target_assign(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("campaigns:callbacks", pk=target.campaign_id)
-
-
-def _status_label(status: str) -> str:
-    return str(TargetStatus(status).label)
