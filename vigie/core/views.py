@@ -8,6 +8,12 @@ from vigie.core.permissions import ANY_SIGNED_IN, Perm, requires
 def home(request):
     """The landing page: where each role starts its day."""
     user = request.user
+    if user.has_org_perm(Perm.CALL_TAKE) and not user.has_org_perm(Perm.CAMPAIGN_MANAGE):
+        # A caller's day starts at the calls, when a campaign is running; otherwise the register.
+        from vigie.campaigns.selectors_ui import running_campaigns_for_caller
+
+        if running_campaigns_for_caller(user).exists():
+            return redirect("campaigns:list")
     if user.has_org_perm(Perm.HOUSEHOLD_VIEW):
         return redirect("housing:households")
     return TemplateResponse(request, "core/home.html", {})

@@ -1,0 +1,505 @@
+"""Manager pages: campaigns, waves, script, build and status, planner, dashboard, lists.
+
+Views parse input and call the services (vigie/campaigns/services.py); reads go through the
+selectors. Changing anything needs campaign.manage at the campaign's landlord; seeing needs
+campaign.view. Another landlord's campaign answers 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from vigie.campaigns import selectors, selectors_ui, services
+from vigie.campaigns.choices import CampaignStatus
+from vigie.campaigns.forms import (
+    PlannerForm,
+    QuestionFormSet,
+    ScratchCampaignForm,
+    TemplateCampaignForm,
+    WaveForm,
+    questions_from_formset,
+)
+from vigie.campaigns.models import Target
+from vigie.campaigns.templates_catalog import TEMPLATES
+from vigie.core.errors import DomainError
+from vigie.core.models import AccessAction, OrganisationKind
+from vigie.core.permissions import Perm, requires
+from vigie.core.services import access_record
+from vigie.housing.choices import Cohort
+
+PAGE_SIZE = 50
+
+
+def _can(request, perm: str, campaign) -> bool:
+    return request.user.has_org_perm(perm, campaign.organisation_id)
+
+
+def _landlords_managed(user) -> list:
+    return [
+        o
+        for o in user.organisations()
+        if o.kind == OrganisationKind.LANDLORD and user.has_org_perm(Perm.CAMPAIGN_MANAGE, o.pk)
+    ]
+
+
+def _pct(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+# --- List and creation ----------------------------------------------------------------------------
+
+
+@requires(Perm.CAMPAIGN_VIEW)
+def campaign_list(request):
+    """Campaigns of the user's landlords, newest first; callers see a console button."""
+    campaigns = list(selectors_ui.campaign_list_with_counts(request.user))
+    return TemplateResponse(
+        request,
+        "campaigns/list.html",
+        {
+            "section": "campaigns",
+            "campaigns": campaigns,
+            "can_manage": request.user.has_org_perm(Perm.CAMPAIGN_MANAGE),
+            "can_call": request.user.has_org_perm(Perm.CALL_TAKE),
+        },
+    )
+
+
+@requires(Perm.CAMPAIGN_MANAGE)
+def campaign_create(request):
+    """Start a campaign from a crisis template in one click, or from scratch."""
+    orgs = _landlords_managed(request.user)
+    if not orgs:
+        raise Http404
+    org = orgs[0]
+    mode = request.POST.get("mode") if request.method == "POST" else None
+    tpl_form = TemplateCampaignForm(request.POST if mode == "template" else None)
+    scratch_form = ScratchCampaignForm(request.POST if mode == "scratch" else None, prefix="s")
+    if mode == "template" and tpl_form.is_valid():
+        d = tpl_form.cleaned_data
+        try:
+            c = services.campaign_from_template(
+                actor=request.user,
+                organisation=org,
+                template=d["template"],
+                as_of=d["as_of"],
+                name=d["name"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Campagne « {c.name} » créée depuis le modèle. Vérifiez les vagues et la trame, "
+                "puis construisez la liste.",
+            )
+            return redirect("campaigns:detail", pk=c.pk)
+    if mode == "scratch" and scratch_form.is_valid():
+        d = scratch_form.cleaned_data
+        try:
+            c = services.campaign_create(
+                actor=request.user,
+                organisation=org,
+                name=d["name"],
+                purpose=d["purpose"],
+                as_of=d["as_of"],
+                waves=[{"name": d["wave_name"], "cohorts": d["cohorts"], "priority": 1}],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Campagne « {c.name} » créée.")
+            return redirect("campaigns:detail", pk=c.pk)
+    return TemplateResponse(
+        request,
+        "campaigns/create.html",
+        {
+            "section": "campaigns",
+            "tpl_form": tpl_form,
+            "scratch_form": scratch_form,
+            "templates": TEMPLATES,
+            "organisation": org,
+        },
+    )
+
+
+# --- One campaign ---------------------------------------------------------------------------------
+
+
+@requires(Perm.CAMPAIGN_VIEW)
+def campaign_detail(request, pk: int):
+    campaign = selectors.campaign_detail(request.user, pk)
+    stats = selectors.campaign_stats(campaign)
+    build_result = request.session.pop(f"build-{campaign.pk}", None)
+    sensitive = _can(request, Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign)
+    cohort_labels = dict(Cohort.choices)
+    waves = []
+    wave_stats = {w["id"]: w for w in stats["waves"]}
+    for w in campaign.waves.all():
+        waves.append(
+            {
+                "wave": w,
+                "cohorts": [
+                    cohort_labels.get(c, c) for c in w.cohorts if sensitive or c != "disability"
+                ],
+                "stats": wave_stats.get(w.pk, {}),
+            }
+        )
+    return TemplateResponse(
+        request,
+        "campaigns/detail.html",
+        {
+            "section": "campaigns",
+            "campaign": campaign,
+            "waves": waves,
+            "questions": list(campaign.questions.all()),
+            "stats": stats,
+            "build_result": build_result,
+            "can_manage": _can(request, Perm.CAMPAIGN_MANAGE, campaign),
+            "can_call": _can(request, Perm.CALL_TAKE, campaign),
+            "editable": campaign.status != CampaignStatus.CLOSED,
+            "is_draft": campaign.status == CampaignStatus.DRAFT,
+        },
+    )
+
+
+ACTIONS = {
+    "build": services.campaign_build,
+    "start": services.campaign_start,
+    "pause": services.campaign_pause,
+    "resume": services.campaign_resume,
+    "close": services.campaign_close,
+}
+ACTION_DONE = {
+    "start": "Campagne lancée : les appelant·es peuvent prendre des appels.",
+    "pause": "Campagne en pause : plus aucun appel n'est distribué.",
+    "resume": "Campagne reprise.",
+    "close": "Campagne clôturée.",
+}
+
+
+@requires(Perm.CAMPAIGN_MANAGE)
+@require_POST
+def campaign_action(request, pk: int, action: str):
+    """Build the list, start, pause, resume or close a campaign."""
+    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
+    fn = ACTIONS.get(action)
+    if fn is None:
+        raise Http404
+    try:
+        result = fn(actor=request.user, campaign=campaign)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if action == "build":
+            request.session[f"build-{campaign.pk}"] = result
+            messages.success(
+                request,
+                f"Liste construite : {result['targets']} ménages à appeler "
+                f"({result['added']} ajoutés), {result['no_phone']} sans téléphone, "
+                f"{result['opted_out']} opposés aux appels.",
+            )
+        else:
+            messages.success(request, ACTION_DONE[action])
+    return redirect("campaigns:detail", pk=campaign.pk)
+
+
+# --- Waves and script ----------------------------------------------------------------------------
+
+
+@requires(Perm.CAMPAIGN_MANAGE)
+def wave_edit(request, pk: int, wave_pk: int | None = None):
+    """Add or change a wave: name, priority, cohorts and custom filters."""
+    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
+    wave = get_object_or_404(campaign.waves, pk=wave_pk) if wave_pk else None
+    initial = WaveForm.initial_from(wave) if wave else {"priority": campaign.waves.count() + 1}
+    form = WaveForm(request.POST or None, initial=initial, organisation_id=campaign.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if wave:
+                services.wave_update(actor=request.user, wave=wave, changes=form.to_wave())
+            else:
+                services.wave_add(actor=request.user, campaign=campaign, wave=form.to_wave())
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Vague enregistrée. Reconstruisez la liste pour la remplir.")
+            return redirect("campaigns:detail", pk=campaign.pk)
+    return TemplateResponse(
+        request,
+        "campaigns/wave_form.html",
+        {"section": "campaigns", "campaign": campaign, "wave": wave, "form": form},
+    )
+
+
+@requires(Perm.CAMPAIGN_MANAGE)
+@require_POST
+def wave_remove(request, pk: int, wave_pk: int):
+    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
+    wave = get_object_or_404(campaign.waves, pk=wave_pk)
+    try:
+        services.wave_remove(actor=request.user, wave=wave)
+        messages.success(request, f"Vague « {wave.name} » supprimée.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("campaigns:detail", pk=campaign.pk)
+
+
+@requires(Perm.CAMPAIGN_MANAGE)
+@require_POST
+def wave_pause(request, pk: int, wave_pk: int):
+    """Pause or resume one wave (its households stay listed, the queue skips them)."""
+    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
+    wave = get_object_or_404(campaign.waves, pk=wave_pk)
+    paused = request.POST.get("paused") == "1"
+    try:
+        services.wave_set_paused(actor=request.user, wave=wave, paused=paused)
+        messages.success(request, f"Vague « {wave.name} » {'en pause' if paused else 'reprise'}.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    back = "campaigns:detail" if request.POST.get("next") == "campaigns:detail" else None
+    return redirect(back or "campaigns:dashboard", pk=campaign.pk)
+
+
+@requires(Perm.CAMPAIGN_MANAGE)
+def script_edit(request, pk: int):
+    """The call script: ordered questions, their kind, choices and the need a "oui" raises."""
+    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
+    initial = [
+        {
+            "position": q.position,
+            "text": q.text,
+            "kind": q.kind,
+            "choices": "; ".join(q.choices),
+            "maps_to_need": q.maps_to_need,
+        }
+        for q in campaign.questions.all()
+    ]
+    formset = QuestionFormSet(request.POST or None, initial=initial, prefix="q")
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.script_set(
+                actor=request.user, campaign=campaign, questions=questions_from_formset(formset)
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Trame d'appel enregistrée.")
+            return redirect("campaigns:detail", pk=campaign.pk)
+    return TemplateResponse(
+        request,
+        "campaigns/script_form.html",
+        {"section": "campaigns", "campaign": campaign, "formset": formset},
+    )
+
+
+# --- Planner and dashboard -----------------------------------------------------------------------
+
+
+@requires(Perm.CAMPAIGN_VIEW)
+def planner(request, pk: int):
+    """For N callers and an average call length: when should each wave be done?"""
+    campaign = selectors.campaign_detail(request.user, pk)
+    form = PlannerForm(request.GET or None)
+    plan = None
+    if form.is_valid():
+        d = form.cleaned_data
+        plan = selectors.wave_plan(
+            campaign=campaign,
+            callers=d["callers"],
+            call_minutes=float(d["call_minutes"]),
+            hours_per_day=float(d["hours_per_day"]),
+            attempts_per_household=float(d["attempts"]),
+            start=d["start"] or timezone.localdate(),
+        )
+    return TemplateResponse(
+        request,
+        "campaigns/planner.html",
+        {"section": "campaigns", "campaign": campaign, "form": form, "plan": plan},
+    )
+
+
+def _bars(row: dict[str, Any]) -> list[tuple[str, str, int, int]]:
+    """Segments of a stacked progress bar: (css class, label, count, width %)."""
+    total = row.get("targets") or 0
+    parts = [
+        ("ok", "rassurants", row.get("reassuring", 0)),
+        ("warn", "suite à donner", row.get("needs_follow_up", 0)),
+        ("bad", "injoignables", row.get("not_reached", 0)),
+        ("muted", "refus", row.get("refused", 0)),
+    ]
+    return [(cls, label, n, _pct(n, total)) for cls, label, n in parts if n]
+
+
+def dashboard_context(request, campaign) -> dict[str, Any]:
+    """Live figures: per wave and per caller; a constant number of queries."""
+    sensitive = _can(request, Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign)
+    stats = selectors.campaign_stats(campaign, sensitive=sensitive)
+    for w in stats["waves"]:
+        w["bars"] = _bars(w)
+        w["done_pct"] = _pct(w["targets"] - w["remaining"], w["targets"])
+        w["reassuring_pct"] = _pct(w["reassuring"], w["reached"])
+    progress = selectors_ui.caller_progress(campaign)
+    paused = set(campaign.paused_callers.values_list("pk", flat=True))
+    by_name = {c["username"]: c for c in stats["callers"]}
+    callers = []
+    for user in selectors_ui.org_callers(campaign):
+        row = by_name.get(
+            user.username,
+            {"attempts": 0, "reached": 0, "reassuring": 0, "needs_follow_up": 0},
+        )
+        extra = progress.get(user.pk, {})
+        callers.append(
+            {
+                "user": user,
+                **row,
+                "reassuring_pct": _pct(row["reassuring"], row["reached"]),
+                "callbacks": extra.get("callbacks", 0),
+                "claimed": extra.get("claimed", 0),
+                "not_reached": extra.get("not_reached", 0),
+                "needs": extra.get("needs", 0),
+                "paused": user.pk in paused,
+            }
+        )
+    max_attempts = max([c["attempts"] for c in callers] or [0])
+    for c in callers:
+        c["width"] = _pct(c["attempts"], max_attempts)
+    needs = sorted(stats["needs"].items(), key=lambda kv: -kv[1])
+    max_need = max([n for _k, n in needs] or [0])
+    from vigie.campaigns.choices import NeedKind
+
+    return {
+        "section": "campaigns",
+        "campaign": campaign,
+        "stats": stats,
+        "overall_bars": _bars(stats),
+        "done_pct": _pct(stats["targets"] - stats["remaining"], stats["targets"]),
+        "reassuring_pct": _pct(stats["reassuring"], stats["reached"]),
+        "callers": callers,
+        "needs": [(NeedKind(k).label, n, _pct(n, max_need)) for k, n in needs],
+        "can_manage": _can(request, Perm.CAMPAIGN_MANAGE, campaign),
+        "now": timezone.now(),
+    }
+
+
+@requires(Perm.CAMPAIGN_VIEW)
+def dashboard(request, pk: int):
+    """The manager's live view, refreshed by htmx every 15 seconds."""
+    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_VIEW)
+    ctx = dashboard_context(request, campaign)
+    template = (
+        "campaigns/partials/dashboard_body.html" if request.htmx else "campaigns/dashboard.html"
+    )
+    return TemplateResponse(request, template, ctx)
+
+
+@requires(Perm.CAMPAIGN_MANAGE)
+@require_POST
+def caller_pause(request, pk: int, user_pk: int):
+    """Pause or resume one caller on the campaign."""
+    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
+    caller = selectors_ui.caller_for(campaign, user_pk)
+    paused = request.POST.get("paused") == "1"
+    try:
+        services.caller_set_paused(
+            actor=request.user, campaign=campaign, caller=caller, paused=paused
+        )
+        messages.success(
+            request,
+            f"{caller.username} {'mis·e en pause' if paused else 'peut reprendre les appels'}.",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("campaigns:dashboard", pk=campaign.pk)
+
+
+# --- Lists: not reached, no phone, callbacks -------------------------------------------------------
+
+
+def _target_list_page(request, pk: int, *, which: str):
+    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_VIEW)
+    qs = (
+        selectors.not_reached_list(campaign)
+        if which == "not_reached"
+        else selectors.no_phone_list(campaign)
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    access_record(
+        user=request.user,
+        action=AccessAction.VIEW,
+        obj=campaign,
+        detail=which,
+        path=request.path,
+    )
+    return TemplateResponse(
+        request,
+        "campaigns/target_list.html",
+        {
+            "section": "campaigns",
+            "campaign": campaign,
+            "page": page,
+            "which": which,
+            "title": "Ménages injoignables (visite à prévoir)"
+            if which == "not_reached"
+            else "Ménages sans téléphone (visite ou courrier)",
+        },
+    )
+
+
+@requires(Perm.CAMPAIGN_VIEW)
+def not_reached(request, pk: int):
+    """Households not reached after the last try: for a doorstep visit by the agency."""
+    return _target_list_page(request, pk, which="not_reached")
+
+
+@requires(Perm.CAMPAIGN_VIEW)
+def no_phone(request, pk: int):
+    """Households without a usable phone: for a visit or a letter."""
+    return _target_list_page(request, pk, which="no_phone")
+
+
+@requires(Perm.CAMPAIGN_VIEW)
+def callbacks(request, pk: int):
+    """Callbacks promised: a caller sees theirs; a manager sees all and can reassign."""
+    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_VIEW)
+    can_manage = _can(request, Perm.CAMPAIGN_MANAGE, campaign)
+    mine = not can_manage or request.GET.get("mine") == "1"
+    qs = selectors_ui.callbacks_list(campaign, caller=request.user if mine else None)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "campaigns/callbacks.html",
+        {
+            "section": "campaigns",
+            "campaign": campaign,
+            "page": page,
+            "mine": mine,
+            "can_manage": can_manage,
+            "callers": list(selectors_ui.org_callers(campaign)) if can_manage else [],
+        },
+    )
+
+
+@requires(Perm.CAMPAIGN_MANAGE)
+@require_POST
+def target_assign(request, pk: int):
+    """Reassign a household still in the queue to another caller (for one day)."""
+    target = get_object_or_404(
+        Target.objects.visible_to(request.user, Perm.CAMPAIGN_MANAGE).select_related("campaign"),
+        pk=pk,
+    )
+    caller = selectors_ui.caller_for(target.campaign, request.POST.get("caller"))
+    try:
+        services.target_assign(actor=request.user, target=target, caller=caller)
+        messages.success(request, f"Ménage confié à {caller.username}.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("campaigns:callbacks", pk=target.campaign_id)
