@@ -196,7 +196,7 @@ def _pg_dump(settings_dict: dict[str, Any], dest: Path) -> None:
 
 
 def inspect_backup(path: Path) -> BackupInfo:
-    """Which engine made this file, and which migrations it holds; refuse anything else."""
+    """Which engine made this file and which migrations it holds (`check_restorable` judges)."""
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"Le fichier « {path} » n'existe pas.")
@@ -210,11 +210,6 @@ def inspect_backup(path: Path) -> BackupInfo:
         raise BackupError(
             f"« {path.name} » n'est pas une sauvegarde de Vigie "
             "(ni une base SQLite, ni un export pg_dump au format personnalisé)."
-        )
-    if not any(app == "core" for app, _ in info.migrations):
-        raise BackupError(
-            f"« {path.name} » est une sauvegarde {info.engine_label}, mais pas d'une base Vigie "
-            "(aucune migration de l'application core)."
         )
     return info
 
@@ -233,8 +228,12 @@ def _sqlite_migrations(path: Path) -> frozenset[tuple[str, str]]:
 
 def _pg_migrations(path: Path) -> frozenset[tuple[str, str]]:
     """Read django_migrations' rows out of the dump (pg_restore prints them as COPY text)."""
+    try:
+        tool = pg_tool("pg_restore")
+    except BackupError:
+        return frozenset()  # check_restorable says what is wrong (engine, not Vigie)
     proc = subprocess.run(
-        [pg_tool("pg_restore"), "--data-only", "--table=django_migrations", "--file=-", str(path)],
+        [tool, "--data-only", "--table=django_migrations", "--file=-", str(path)],
         capture_output=True,
         text=True,
         check=False,
@@ -261,8 +260,13 @@ def check_restorable(info: BackupInfo, *, using: str = "default") -> None:
     engine = _engine(using)
     if info.engine != engine:
         raise BackupError(
-            f"Ce fichier est une sauvegarde {info.engine_label} de Vigie, mais la base configurée "
+            f"Ce fichier est une sauvegarde {info.engine_label}, mais la base configurée "
             f"est {ENGINE_LABELS[engine]} : restaurez-le sur une installation {info.engine_label}."
+        )
+    if not any(app == "core" for app, _ in info.migrations):
+        raise BackupError(
+            f"Ce fichier est une sauvegarde {info.engine_label}, mais pas d'une base Vigie "
+            "(aucune migration de l'application core)."
         )
     known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
     # Apps no longer installed are ignored; an installed app's unknown migration means newer.
@@ -280,7 +284,11 @@ def check_restorable(info: BackupInfo, *, using: str = "default") -> None:
 
 
 def restore_database(path: Path, *, using: str = "default") -> BackupInfo:
-    """Replace the whole database with the backup in `path` (checked first)."""
+    """Replace the whole database with the backup in `path` (checked first).
+
+    The app and the worker should be stopped: requests served during a restore would see the
+    old database, then the new one.
+    """
     info = inspect_backup(path)
     check_restorable(info, using=using)
     settings_dict = dict(connections[using].settings_dict)
