@@ -169,10 +169,17 @@ def test_restore_refuses_a_file_that_is_no_backup(tmp_path, db):
         call_command("restore", str(junk), "--yes")
 
 
+@on_sqlite
 def test_restore_refuses_another_application_s_sqlite_file(tmp_path, db):
     other = fake_sqlite_vigie(tmp_path / "autre.sqlite3", [("blog", "0001_initial")])
     with pytest.raises(CommandError, match="mais pas d.une base Vigie"):
         call_command("restore", str(other), "--yes")
+
+
+def test_restore_refuses_another_application_s_backup_of_this_engine(db):
+    info = BackupInfo(connection.vendor, frozenset({("blog", "0001_initial")}))
+    with pytest.raises(BackupError, match="mais pas d.une base Vigie"):
+        check_restorable(info)
 
 
 def test_restore_refuses_a_backup_of_the_other_engine(tmp_path, db):
