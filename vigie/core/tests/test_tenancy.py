@@ -34,12 +34,16 @@ REFERENCE_TABLES: dict[str, str] = {
     "accounts.ApiToken": "belongs to a user, looked up before the organisation is known",
 }
 
-# Models that break the rule today, for the lead to fix (the test fails if one is fixed and
-# still listed here, or if a new violation appears). See docs/scaling.md, "Still to fix".
+# Models that break the rule today, for the lead to fix (docs/scaling.md, "Still to fix").
+# The test fails on any violation not listed here, and on a listed model that now passes (take
+# it off). Entries for models not merged yet (branch campaigns) are ignored until they exist.
 KNOWN_VIOLATIONS: dict[str, str] = {
-    "core.AuditEvent": "organisation is nullable (platform events have none)",
-    "core.AccessLog": "organisation is nullable",
-    "accounts.Membership_agencies": "implicit M2M table from a reference table to Agency",
+    "core.AuditEvent": "organisation nullable: platform events (sign-in, org creation) have none",
+    "core.AccessLog": "organisation nullable",
+    "accounts.Membership_agencies": "implicit M2M from a reference table to Agency, no organisation",
+    "campaigns.Campaign_paused_callers": "implicit M2M Campaign↔User, no organisation",
+    "campaigns.Wave": "wave_unique_name is (campaign, name), without organisation",
+    "campaigns.Target": "target_unique_household is (campaign, household), without organisation",
 }
 
 
@@ -162,7 +166,8 @@ def test_every_tenant_table_carries_the_organisation_in_its_keys():
 
 def test_known_violations_are_still_violations():
     """When the lead fixes one, this says to take it off KNOWN_VIOLATIONS."""
-    fixed = set(KNOWN_VIOLATIONS) - set(violations())
+    present = {label(m) for m in vigie_models()}
+    fixed = (set(KNOWN_VIOLATIONS) & present) - set(violations())
     assert not fixed, f"fixed, remove from KNOWN_VIOLATIONS: {sorted(fixed)}"
 
 
