@@ -85,6 +85,8 @@ def backup_database(path: Path, *, using: str = "default") -> Path:
             _sqlite_backup(connections[using].settings_dict, tmp)
         else:
             _pg_dump(connections[using].settings_dict, tmp)
+        # A backup holds every tenant's personal data: readable by its owner only.
+        os.chmod(tmp, 0o600)
         # Only a complete backup gets the final name: a crash never leaves a truncated file
         # that looks like a good one.
         os.replace(tmp, path)

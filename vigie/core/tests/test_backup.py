@@ -222,7 +222,9 @@ def test_restore_stops_when_the_operator_does_not_type_oui(tmp_path, db, monkeyp
 
 
 def test_a_backup_is_recognised_as_vigie_of_this_engine(tmp_path, db):
-    info = inspect_backup(backup_database(tmp_path))
+    written = backup_database(tmp_path)
+    assert written.stat().st_mode & 0o077 == 0, "personal data: owner only"
+    info = inspect_backup(written)
     assert info.engine == connection.vendor
     assert ("core", "0001_initial") in info.migrations
     check_restorable(info)
