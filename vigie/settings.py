@@ -244,7 +244,7 @@ TASKS = {
 # preloading does not apply, so it is off unless IT asks for it; W021 is silenced only then.
 SECURE_HSTS_PRELOAD = env_bool("VIGIE_HSTS_PRELOAD")
 if not SECURE_HSTS_PRELOAD:
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "security.W021"]
 # Backups: where `vigie backup` writes when given a directory, and how many it keeps there.
 VIGIE_BACKUP_DIR = Path(os.environ.get("VIGIE_BACKUP_DIR", DATA_DIR / "backups"))
 VIGIE_BACKUP_KEEP = int(os.environ.get("VIGIE_BACKUP_KEEP", "14"))
