@@ -67,3 +67,14 @@ messages: venv
 
 clean:
 	rm -rf $(VENV) data
+
+# --- Production stack, locally (docs/deploy.md): PostgreSQL, gunicorn + whitenoise, task worker.
+.PHONY: serve-gunicorn
+serve-gunicorn: venv pg-start
+	-su postgres -c "psql -h /tmp -p $(PGPORT) -c 'CREATE DATABASE vigie'" >/dev/null 2>&1
+	export DATABASE_URL=postgres://postgres@127.0.0.1:$(PGPORT)/vigie VIGIE_DEBUG=0 \
+	  VIGIE_SECRET_KEY=$${VIGIE_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	  VIGIE_BIND=$${VIGIE_BIND:-127.0.0.1:8001} VIGIE_WORKERS=$${VIGIE_WORKERS:-3}; \
+	$(VIGIE) migrate --noinput && $(VIGIE) collectstatic --noinput -v0 && \
+	{ $(VIGIE) db_worker --queue-name '*' --no-reload & worker=$$!; \
+	  trap "kill $$worker" EXIT; $(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py; }

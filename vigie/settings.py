@@ -259,3 +259,43 @@ VIGIE_RETENTION_DAYS = {
     "import_runs": int(os.environ.get("VIGIE_RETENTION_IMPORT_RUNS_DAYS", "365")),
 }
 VIGIE_CLAIM_MINUTES = int(os.environ.get("VIGIE_CLAIM_MINUTES", "15"))
+
+# --- Background tasks (django-tasks backport + its database backend; docs/decisions/0004) ----
+# No Redis: tasks are rows in the database, run by `vigie db_worker` (deploy/vigie-worker.service).
+# Under pytest the immediate backend runs a task as soon as it is enqueued, so a test that
+# executes on-commit callbacks (`django_capture_on_commit_callbacks(execute=True)`) sees its
+# effect; tests of the database backend itself override TASKS.
+# VIGIE_TASKS_BACKEND=database|immediate overrides the choice.
+import sys as _sys  # noqa: E402
+
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get(
+    "VIGIE_TASKS_BACKEND", "immediate" if "pytest" in _sys.modules else "database"
+)
+if _tasks_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"VIGIE_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_tasks_backend!r}."
+    )
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[_tasks_backend],
+        # "maintenance": nightly chores (backup, purges), so a long one never delays user tasks
+        # when a second worker serves "default" only.
+        "QUEUES": ["default", "maintenance"],
+    }
+}
+
+# --- Production hardening (docs/deploy.md, "vigie check --deploy") -------------------------
+# HSTS preload is a commitment for a whole registrable domain (example-hlm.fr and every
+# subdomain, hard to undo). Vigie usually lives on a subdomain of the landlord's domain, where
+# preloading does not apply, so it is off unless IT asks for it; W021 is silenced only then.
+SECURE_HSTS_PRELOAD = env_bool("VIGIE_HSTS_PRELOAD")
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "security.W021"]
+# Backups: where `vigie backup` writes when given a directory, and how many it keeps there.
+VIGIE_BACKUP_DIR = Path(os.environ.get("VIGIE_BACKUP_DIR", DATA_DIR / "backups"))
+VIGIE_BACKUP_KEEP = int(os.environ.get("VIGIE_BACKUP_KEEP", "14"))
