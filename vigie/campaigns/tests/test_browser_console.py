@@ -55,6 +55,8 @@ def test_caller_works_three_calls_with_the_keyboard_alone(live_server, landlord_
         # A digit ticks a need, and a "oui" to a script question ticks its need too.
         page.keyboard.press("j")
         expect(page.locator("#call-form")).to_be_visible()
+        # Wait for the focus to land, as a person would see it, before typing on.
+        expect(page.locator("#call-form .first-answer")).to_be_focused()
         page.keyboard.press("2")
         expect(page.locator("input[name=needs][value=meal_delivery]")).to_be_checked()
         page.keyboard.press("Space")  # the focused "oui" of "Avez-vous besoin de courses ?"
