@@ -7,7 +7,8 @@ from vigie.accounts.models import Membership, User
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    filter_horizontal = ["agencies"]
+    # Agencies (for agency staff) are set with `vigie create_user --agency`.
+    fields = ["organisation", "role"]
 
 
 @admin.register(User)

@@ -90,7 +90,9 @@ class Membership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
-    agencies = models.ManyToManyField("housing.Agency", blank=True, related_name="staff")
+    agencies = models.ManyToManyField(
+        "housing.Agency", blank=True, related_name="staff", through="MembershipAgency"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -159,3 +161,18 @@ class ApiToken(models.Model):
                 payload={"prefix": token.prefix},
             )
         return token.user
+
+
+class MembershipAgency(models.Model):
+    """An agency an agency-staff membership covers (belongs to the agency's landlord)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("housing.Agency", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "membership", "agency"], name="membership_agency_unique"
+            )
+        ]

@@ -93,7 +93,7 @@ def user_create(
             raise DomainError(
                 "Un membre du personnel d'agence doit être rattaché à au moins une agence (--agency)."
             )
-        membership.agencies.set(agencies)
+        membership.agencies.set(agencies, through_defaults={"organisation_id": organisation.pk})
     audit_log(
         actor=actor,
         action="membership.created",

@@ -77,7 +77,9 @@ class Campaign(models.Model):
         _("délai avant qu'un rappel passe à un·e collègue (minutes)"), default=30
     )
     # Callers the manager has paused on this campaign: the queue gives them nothing.
-    paused_callers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    paused_callers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", through="PausedCaller"
+    )
 
     objects = CampaignQuerySet.as_manager()
 
@@ -111,7 +113,9 @@ class Wave(models.Model):
         ordering = ["priority", "id"]
         verbose_name = _("vague")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "name"], name="wave_unique_name")
+            models.UniqueConstraint(
+                fields=["organisation", "campaign", "name"], name="wave_unique_name"
+            )
         ]
 
     def __str__(self) -> str:
@@ -185,7 +189,7 @@ class Target(models.Model):
         verbose_name = _("ménage à appeler")
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "household"], name="target_unique_household"
+                fields=["organisation", "campaign", "household"], name="target_unique_household"
             )
         ]
         indexes = [
@@ -272,3 +276,18 @@ class Need(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class PausedCaller(models.Model):
+    """A caller the manager has paused on a campaign: the queue gives them nothing."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "campaign", "user"], name="paused_caller_unique"
+            )
+        ]

@@ -444,7 +444,9 @@ def caller_set_paused(*, actor: Any, campaign: Campaign, caller: Any, paused: bo
     """Pause or resume one caller on a campaign (the queue gives a paused caller nothing)."""
     _require_manage(actor, campaign)
     if paused:
-        campaign.paused_callers.add(caller)
+        campaign.paused_callers.add(
+            caller, through_defaults={"organisation_id": campaign.organisation_id}
+        )
     else:
         campaign.paused_callers.remove(caller)
     audit_log(
