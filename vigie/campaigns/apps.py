@@ -8,4 +8,4 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the household timeline provider (calls on a household's timeline).
-        from vigie.campaigns import selectors  # noqa: F401
+        from vigie.campaigns import privacy, selectors  # noqa: F401  (registrations)
