@@ -191,3 +191,16 @@ def test_purge_command_reports(landlord_a):
         "departed_households",
         "import_runs",
     }
+
+
+def test_daily_command_runs_the_purge_through_the_task_queue(landlord_a, claire):
+    from vigie.core.services import access_record
+
+    durand_like = make_household(landlord_a, [{"last_name": "X"}])
+    access_record(user=claire, action="view", obj=durand_like)
+    AccessLog.objects.update(at=timezone.now() - timedelta(days=400))
+    out = io.StringIO()
+    call_command("daily", stdout=out)
+    assert "purge_task" in out.getvalue()
+    # In tests the immediate backend runs the task at once; in production the worker does.
+    assert not AccessLog.objects.exists()
