@@ -1,7 +1,7 @@
 """Replay of the 2020 lockdown campaign through the API.
 
-A landlord of realistic make-up (1,200 dwellings by default; VIGIE_REPLAY_DWELLINGS=12000 for
-the full-size landlord of the story), the 2020 waves, three callers working the queue at the
+The story's landlord: 12,000 dwellings of realistic make-up (VIGIE_REPLAY_DWELLINGS=1200 for a
+quick local run), the 2020 waves, three callers working the queue at the
 same time until it answers 204, about 70 % reassuring calls — and the stats must equal what
 the attempts say.
 """
@@ -22,7 +22,7 @@ from vigie.campaigns.tests.factories import WAVES_2020, bulk_landlord
 from vigie.core.models import Organisation, OrganisationKind
 from vigie.core.permissions import Role
 
-DWELLINGS = int(os.environ.get("VIGIE_REPLAY_DWELLINGS", "1200"))
+DWELLINGS = int(os.environ.get("VIGIE_REPLAY_DWELLINGS", "12000"))
 NEEDS = ["groceries", "meal_delivery", "medication", "isolation", "housing_problem"]
 
 
@@ -102,7 +102,7 @@ def test_replay_2020_lockdown(restore_reference_data, transactional_db):
     for t in threads:
         t.start()
     for t in threads:
-        t.join(300)
+        t.join(1200)
     assert not errors, errors
 
     stats = m.get(f"/api/v1/campaigns/{cid}/stats").json()
