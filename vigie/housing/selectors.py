@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from vigie.core.permissions import Perm
 from vigie.core.text import fold
@@ -90,7 +90,3 @@ def residence_households(user, residence: Residence, as_of: date):
             "dwelling__building__name", "dwelling__staircase", "dwelling__floor", "dwelling__door"
         )
     )
-
-
-def search_all_q(term: str) -> Q:
-    return Q(search_text__contains=fold(term))
