@@ -23,6 +23,7 @@ from vigie.core.errors import PermissionDeniedError
 from vigie.core.models import AccessAction, Organisation
 from vigie.core.permissions import Perm
 from vigie.core.services import access_record
+from vigie.housing.api import OccupantOut  # one schema name, one shape
 from vigie.housing.phones import format_phone
 
 router = Router(tags=["campagnes"])
@@ -103,15 +104,9 @@ class BuildOut(Schema):
     no_phone: int
 
 
-class OccupantOut(Schema):
-    last_name: str
-    first_name: str
-    role: str
-    age: int | None
-    phones: list[str]
+class CallHouseholdOut(Schema):
+    """The household as the caller needs it (the register's HouseholdOut is another shape)."""
 
-
-class HouseholdOut(Schema):
     id: int
     reference: str
     address: str
@@ -140,7 +135,7 @@ class NextCallOut(Schema):
     attempts_count: int
     claim_expires_at: datetime
     callback_at: datetime | None
-    household: HouseholdOut
+    household: CallHouseholdOut
     previous_attempts: list[PreviousAttempt]
     open_needs: list[str]
 

@@ -38,3 +38,26 @@ def test_every_page_declares_a_permission_or_is_public_on_purpose():
 def test_public_pages_are_only_the_login_page():
     public = [r for r, v in vigie_views() if getattr(v, "login_required", True) is False]
     assert public == ["comptes/connexion/"]
+
+
+def test_api_schema_names_are_unique():
+    """Two schemas with one name would make the OpenAPI spec describe one of them wrongly."""
+    from collections import Counter
+
+    from ninja import Schema
+
+    from vigie.api.api import api
+
+    api.get_openapi_schema()  # imports every router
+    names = Counter(
+        cls.__name__
+        for cls in _all_subclasses(Schema)
+        if cls.__module__.startswith("vigie.") and ".tests." not in cls.__module__
+    )
+    assert not [n for n, k in names.items() if k > 1]
+
+
+def _all_subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_subclasses(sub)
