@@ -181,3 +181,24 @@ def test_contact_rectification_refuses_a_stale_version(client, claire, register_
     occ.refresh_from_db()
     assert occ.phone == "+33612345678"
     assert Household.objects.get(pk=durand.pk).has_phone
+
+
+def test_residence_page_runs_constant_queries(
+    client, claire, landlord_a, django_assert_max_num_queries
+):
+    res = ResidenceFactory(organisation=landlord_a)
+    for i in range(3):
+        make_household(landlord_a, [{"last_name": f"R{i}"}], dwelling__residence=res)
+    client.force_login(claire)
+    url = reverse("housing:residence", args=[res.pk])
+    client.get(url)
+    with django_assert_max_num_queries(20) as small:
+        assert client.get(url).status_code == 200
+    for i in range(30):
+        make_household(
+            landlord_a,
+            [{"last_name": f"S{i}"}, {"role": OccupantRole.CHILD}],
+            dwelling__residence=res,
+        )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(url)
