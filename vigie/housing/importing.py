@@ -11,21 +11,20 @@ Each run is recorded in ImportRun, a refused one too. Cell values never go to lo
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
-from django.db.models.base import ModelState
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from vigie.core.services import audit_log
-from vigie.core.text import commune_match_name, fold
 from vigie.housing import import_parsing as p
-from vigie.housing.choices import ImportStatus, OccupantRole
+from vigie.housing.choices import ImportStatus
+from vigie.housing.import_fastwrite import insert_rows, new_row
 from vigie.housing.import_parsing import check_mapping, load_mapping
+from vigie.housing.import_validation import Checked, _fold, issue, validate_rows
 from vigie.housing.models import (
     Agency,
     Building,
@@ -33,15 +32,12 @@ from vigie.housing.models import (
     Household,
     ImportRun,
     Occupant,
-    PostcodeCommune,
     Residence,
 )
 from vigie.housing.services import COMPOSITION_FIELDS, household_apply_composition
 
 __all__ = ["ImportReport", "import_stock", "load_mapping"]
 
-# Names, agencies, residences repeat: fold each distinct string once.
-_fold = functools.lru_cache(maxsize=100_000)(fold)
 
 STORED_ISSUES = 1000  # errors/warnings kept on the ImportRun row (the report has them all)
 BATCH = 1000
@@ -74,334 +70,6 @@ class ImportReport:
 
     def as_json(self) -> dict:
         return {**self.counts, "warnings": self.warnings, "errors": self.errors}
-
-
-def _issue(line: int, column: str, value: str, reason: str) -> dict:
-    """An error or warning naming line, column, value and what was expected, in French."""
-    if column and value:
-        message = f"ligne {line}, colonne {column} : « {value} » {reason}"
-    elif column:
-        message = f"ligne {line}, colonne {column} : {reason}"
-    else:
-        message = f"ligne {line} : {reason}"
-    return {"line": line, "column": column, "value": value, "message": message}
-
-
-# --------------------------------------------------------------------------- communes
-
-
-class _Communes:
-    """Postcode + commune name → COM-level INSEE code, from the postcodes present in the file."""
-
-    def __init__(self, postcodes: set[str]) -> None:
-        # postcode → {match_name: insee code of the commune itself or of its parent COM}
-        self.by_postcode: dict[str, dict[str, str]] = {}
-        self.names: dict[str, list[str]] = {}
-        codes = sorted(postcodes)
-        for i in range(0, len(codes), 500):
-            rows = PostcodeCommune.objects.filter(postcode__in=codes[i : i + 500]).values_list(
-                "postcode",
-                "commune_id",
-                "commune__name",
-                "commune__match_name",
-                "commune__parent_id",
-                "commune__parent__match_name",
-                "commune__parent__kind",
-            )
-            for postcode, code, name, match, parent, parent_match, parent_kind in rows:
-                target = parent if parent and parent_kind == "COM" else code
-                names = self.by_postcode.setdefault(postcode, {})
-                names.setdefault(match, target)
-                if parent and parent_match:
-                    names.setdefault(parent_match, target)
-                self.names.setdefault(postcode, []).append(name)
-        self.cache: dict[tuple[str, str], tuple[str, str]] = {}
-
-    def resolve(self, postcode: str, commune: str) -> tuple[str, str]:
-        """(insee code, '') or ('', column:reason)."""
-        key = (postcode, commune)
-        hit = self.cache.get(key)
-        if hit is None:
-            hit = self._resolve(postcode, commune)
-            self.cache[key] = hit
-        return hit
-
-    def _resolve(self, postcode: str, commune: str) -> tuple[str, str]:
-        names = self.by_postcode.get(postcode)
-        if names is None:
-            return "", "code_postal:n'est pas un code postal français connu"
-        code = names.get(commune_match_name(commune))
-        if code is None:
-            expected = ", ".join(sorted(set(self.names[postcode])))
-            return "", (
-                f"commune:ne correspond pas au code postal {postcode} "
-                f"(commune(s) attendue(s) : {expected})"
-            )
-        return code, ""
-
-
-def _postcode(text: str) -> str | None:
-    compact = text.replace(" ", "")
-    if compact.isdigit() and len(compact) == 4:
-        compact = "0" + compact
-    return compact if len(compact) == 5 and compact.isascii() and compact.isdigit() else None
-
-
-# --------------------------------------------------------------------------- validation
-
-
-@dataclass
-class _Lease:
-    ref: str
-    line: int
-    dwelling: dict[str, Any]
-    dwelling_raw: tuple
-    start: date | None = None
-    end: date | None = None
-    occupants: list[dict[str, Any]] = field(default_factory=list)
-    occupant_keys: dict[tuple, int] = field(default_factory=dict)
-    bad: bool = False
-
-
-@dataclass
-class _Checked:
-    leases: dict[str, _Lease]
-    refs_in_file: set[str]
-    rejected: int
-    errors: list[dict]
-    warnings: list[dict]
-    columns: list[str]
-
-
-def _validate(table: p.Table, today: date) -> _Checked:
-    errors: list[dict] = []
-    warnings: list[dict] = []
-    for name in table.ignored_columns:
-        warnings.append(_issue(1, "", "", f"colonne « {name} » inconnue, ignorée"))
-    postcodes = {pc for _, r in table.rows if (pc := _postcode(r.get("code_postal", "")))}
-    communes = _Communes(postcodes)
-    leases: dict[str, _Lease] = {}
-    dwellings_seen: dict[str, tuple[int, tuple, str]] = {}
-    seen_rows: dict[tuple, int] = {}
-    orphan_rows = 0
-    has_column = set(table.columns)
-
-    for line, row in table.rows:
-        key = tuple(row.values())
-        first = seen_rows.get(key)
-        if first is not None:
-            warnings.append(
-                _issue(line, "", "", f"ligne identique à la ligne {first}, fusionnée avec elle")
-            )
-            continue
-        seen_rows[key] = line
-        row_errors: list[dict] = []
-
-        def err(
-            column: str,
-            reason: str,
-            value: str | None = None,
-            _line: int = line,
-            _row: dict = row,
-            _out: list = row_errors,
-        ) -> None:
-            _out.append(
-                _issue(_line, column, _row.get(column, "") if value is None else value, reason)
-            )
-
-        for column in p.REQUIRED_COLUMNS:
-            if not row.get(column):
-                err(column, "valeur obligatoire manquante", value="")
-        for column, limit in p.MAX_LENGTHS.items():
-            value = row.get(column, "")
-            if len(value) > limit:
-                err(column, f"est trop long ({len(value)} caractères, {limit} au plus)")
-
-        dates: dict[str, date | None] = {}
-        for column in p.DATE_COLUMNS:
-            value = row.get(column, "")
-            if not value:
-                dates[column] = None
-                continue
-            parsed = p.parse_date(value)
-            if isinstance(parsed, str):
-                err(column, parsed)
-                dates[column] = None
-            else:
-                dates[column] = parsed
-        birth = dates["date_naissance"]
-        if birth and birth > today:
-            err("date_naissance", "est dans le futur")
-        if dates["date_entree"] and dates["date_sortie"]:
-            if dates["date_sortie"] < dates["date_entree"]:
-                err("date_sortie", "est antérieure à la date d'entrée")
-
-        role_text = row.get("role", "")
-        role = p.ROLES.get(_fold(role_text)) if role_text else ""
-        if role is None:
-            err(
-                "role",
-                "n'est pas un rôle connu (attendu : titulaire, cotitulaire, conjoint, enfant "
-                "ou autre)",
-            )
-        type_text = row.get("type_logement", "")
-        dwelling_type = p.parse_type(type_text) if type_text else ""
-        if dwelling_type is None:
-            err("type_logement", "n'est pas un type de logement connu (attendu : T1 à T6)")
-        disability = p.parse_yes_no(row.get("handicap", ""))
-        if disability is None:
-            err("handicap", "n'est pas une valeur attendue (oui, non, 1, 0 ou vide)")
-        qpv = p.parse_yes_no(row.get("qpv", ""))
-        if qpv is None:
-            err("qpv", "n'est pas une valeur attendue (oui, non, 1, 0 ou vide)")
-
-        commune_code = ""
-        postcode_text = row.get("code_postal", "")
-        if postcode_text:
-            postcode = _postcode(postcode_text)
-            if postcode is None:
-                err("code_postal", "n'est pas un code postal français (5 chiffres attendus)")
-            elif row.get("commune"):
-                commune_code, problem = communes.resolve(postcode, row["commune"])
-                if problem:
-                    column, reason = problem.split(":", 1)
-                    err(column, reason)
-        else:
-            postcode = None
-
-        phones: dict[str, tuple[str, bool]] = {}
-        for column in ("telephone", "telephone_2"):
-            value = row.get(column, "")
-            if not value:
-                phones[column] = ("", False)
-                continue
-            parsed_phone = p.fast_parse_phone(value)
-            if parsed_phone is None:
-                warnings.append(
-                    _issue(
-                        line,
-                        column,
-                        value,
-                        "n'est pas un numéro de téléphone reconnu : conservé tel quel, à vérifier",
-                    )
-                )
-                phones[column] = (value[:40], True)
-            else:
-                phones[column] = (parsed_phone, False)
-        email = row.get("email", "")
-        email_check = bool(email) and not p.email_ok(email)
-        if email_check:
-            warnings.append(
-                _issue(
-                    line,
-                    "email",
-                    email,
-                    "n'est pas une adresse e-mail valide : conservée telle quelle, à vérifier",
-                )
-            )
-
-        ref = row.get("ref_bail", "")
-        if not ref:
-            errors.extend(row_errors)
-            orphan_rows += 1
-            continue
-        dwelling_raw = tuple(row.get(c, "") for c in p.DWELLING_COLUMNS)
-        lease = leases.get(ref)
-        if lease is None:
-            lease = _Lease(
-                ref=ref,
-                line=line,
-                dwelling={
-                    "reference": row.get("ref_logement", ""),
-                    "agency": row.get("agence", ""),
-                    "residence": row.get("residence", ""),
-                    "neighbourhood": row.get("quartier", ""),
-                    "qpv": bool(qpv),
-                    "address": row.get("adresse", ""),
-                    "postcode": postcode or "",
-                    "commune": commune_code,
-                    "building": row.get("batiment", ""),
-                    "staircase": row.get("escalier", ""),
-                    "floor": row.get("etage", ""),
-                    "door": row.get("porte", ""),
-                    "type": dwelling_type or "",
-                },
-                dwelling_raw=dwelling_raw,
-            )
-            leases[ref] = lease
-            dref = row.get("ref_logement", "")
-            if dref:
-                other = dwellings_seen.get(dref)
-                if other is None:
-                    dwellings_seen[dref] = (line, dwelling_raw, ref)
-                elif other[1] != dwelling_raw:
-                    i = next(k for k in range(len(dwelling_raw)) if other[1][k] != dwelling_raw[k])
-                    column = p.DWELLING_COLUMNS[i]
-                    err(
-                        column,
-                        f"diffère de « {other[1][i]} » donné ligne {other[0]} pour le même "
-                        f"logement « {dref} » (bail « {other[2]} »)",
-                    )
-        elif lease.dwelling_raw != dwelling_raw:
-            i = next(
-                k for k in range(len(dwelling_raw)) if lease.dwelling_raw[k] != dwelling_raw[k]
-            )
-            column = p.DWELLING_COLUMNS[i]
-            err(
-                column,
-                f"diffère de « {lease.dwelling_raw[i]} » donné ligne {lease.line} pour le même "
-                f"bail « {ref} »",
-            )
-        if row_errors:
-            lease.bad = True
-            errors.extend(row_errors)
-            continue
-        if dates["date_entree"] and (lease.start is None or dates["date_entree"] < lease.start):
-            lease.start = dates["date_entree"]
-        if dates["date_sortie"] and (lease.end is None or dates["date_sortie"] > lease.end):
-            lease.end = dates["date_sortie"]
-        if not role:
-            role = OccupantRole.LEASEHOLDER.value if not lease.occupants else "autre"
-            warnings.append(_issue(line, "role", "", f"rôle vide : « {role} » retenu"))
-        occupant = {
-            "last_name": row["nom"],
-            "first_name": row.get("prenom", ""),
-            "birth_date": birth,
-            "role": role,
-            "phone": phones["telephone"][0],
-            "phone_to_check": phones["telephone"][1],
-            "phone_2": phones["telephone_2"][0],
-            "phone_2_to_check": phones["telephone_2"][1],
-            "email": email,
-            "email_to_check": email_check,
-            "disability": bool(disability),
-        }
-        okey = (_fold(occupant["last_name"]), _fold(occupant["first_name"]), birth)
-        same = lease.occupant_keys.get(okey)
-        if same is not None:
-            warnings.append(
-                _issue(
-                    line,
-                    "",
-                    "",
-                    f"même occupant·e (nom, prénom, date de naissance) que la ligne {same} du "
-                    "bail, avec d'autres données : la première ligne est retenue",
-                )
-            )
-            continue
-        lease.occupant_keys[okey] = line
-        lease.occupants.append((okey, occupant))
-
-    valid = {ref: lease for ref, lease in leases.items() if not lease.bad}
-    rejected = orphan_rows + sum(1 for lease in leases.values() if lease.bad)
-    if "quartier" not in has_column:
-        for lease in valid.values():
-            lease.dwelling["neighbourhood"] = None
-    if "qpv" not in has_column:
-        for lease in valid.values():
-            lease.dwelling["qpv"] = None
-    errors.sort(key=lambda e: e["line"])
-    return _Checked(valid, set(leases), rejected, errors, warnings, table.columns)
 
 
 # --------------------------------------------------------------------------- plan
@@ -463,47 +131,13 @@ OCCUPANT_FIELDS = [
 ]
 
 
-@functools.cache
-def _layout(model) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
-    fields = model._meta.concrete_fields
-    constant = {f.attname: f.get_default() for f in fields if not callable(f.default)}
-    per_object = [f for f in fields if callable(f.default)]
-    relations = {f.name: f for f in fields if f.is_relation}
-    return constant, relations, per_object
-
-
-def _new(model, **values):
-    """An unsaved model instance, built the way Model.from_db does, without __init__.
-
-    Why: Model.__init__ took most of the planning time for 50,000 new rows. These models have
-    no pre_init/post_init receivers; foreign keys are cached as the descriptor would, so an
-    object assigned before it is saved gives its id at insert time (see _fk_getter).
-    """
-    constant, relations, per_object = _layout(model)
-    obj = model.__new__(model)
-    d = obj.__dict__
-    d.update(constant)
-    for f in per_object:
-        d[f.attname] = f.get_default()
-    state = ModelState()
-    d["_state"] = state
-    for name, value in values.items():
-        f = relations.get(name)
-        if f is None:
-            d[name] = value
-        else:
-            d[f.attname] = value.pk if value is not None else None
-            state.fields_cache[f.cache_name] = value
-    return obj
-
-
 def _fk_differs(current_id: int | str | None, target: Any) -> bool:
     if target is None:
         return current_id is not None
     return target.pk is None or current_id != target.pk
 
 
-def _plan(organisation, checked: _Checked, *, full: bool, today: date) -> _Plan:
+def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
     org_id = organisation.pk
     plan = _Plan()
     agencies = {_fold(a.name): a for a in Agency.objects.filter(organisation_id=org_id)}
@@ -581,7 +215,7 @@ def _plan(organisation, checked: _Checked, *, full: bool, today: date) -> _Plan:
             "postcode": d["postcode"],
         }
         if dwelling is None:
-            dwelling = _new(
+            dwelling = new_row(
                 Dwelling,
                 organisation_id=org_id,
                 reference=d["reference"],
@@ -615,7 +249,7 @@ def _plan(organisation, checked: _Checked, *, full: bool, today: date) -> _Plan:
         household = households.get(lease.ref)
         existing: list[Occupant] = []
         if household is None:
-            household = _new(
+            household = new_row(
                 Household,
                 organisation_id=org_id,
                 reference=lease.ref,
@@ -648,7 +282,7 @@ def _plan(organisation, checked: _Checked, *, full: bool, today: date) -> _Plan:
         for position, (key, values) in enumerate(lease.occupants):
             o = by_key.pop(key, None)
             if o is None:
-                o = _new(
+                o = new_row(
                     Occupant,
                     organisation_id=org_id,
                     household=household,
@@ -698,71 +332,6 @@ def _plan(organisation, checked: _Checked, *, full: bool, today: date) -> _Plan:
     return plan
 
 
-def _insert(model, objs: list, *, key: str | None = None, org_id: int | None = None) -> None:
-    """INSERT `objs` with one executemany, then give them their ids (looked up by `key`).
-
-    Why not bulk_create: Django prepares each of the ~750,000 values of a 30,000-row import
-    through the SQL compiler (and SQLite caps a statement at 999 parameters), which made
-    writing slower than everything else together. Values here are plain Python values the
-    drivers adapt themselves; dates go through the backend's own adapter.
-    """
-    if not objs:
-        return
-    ops = connection.ops
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    getters = []
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            stamp = ops.adapt_datetimefield_value(now)
-            getters.append(lambda o, _v=stamp: _v)
-        elif f.is_relation:
-            getters.append(_fk_getter(f))
-        elif f.get_internal_type() == "DateField":
-            getters.append(
-                lambda o, _a=f.attname, _ad=ops.adapt_datefield_value: _ad(getattr(o, _a))
-            )
-        else:
-            getters.append(lambda o, _a=f.attname: getattr(o, _a))
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    rows = [tuple(g(o) for g in getters) for o in objs]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY is several times faster than executemany on PostgreSQL.
-            copy_sql = f"COPY {table} ({columns}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            for i in range(0, len(rows), 5000):
-                cursor.executemany(sql, rows[i : i + 5000])
-    for o in objs:
-        o._state.adding = False
-        o._state.db = connection.alias
-    if key is not None:
-        ids = dict(
-            model.objects.filter(organisation_id=org_id).values_list(key, "pk").iterator(5000)
-        )
-        for o in objs:
-            o.pk = ids[getattr(o, key)]
-
-
-def _fk_getter(f):
-    attname = f.attname
-
-    def get(o):
-        value = getattr(o, attname)
-        if value is None and f.is_cached(o):
-            related = f.get_cached_value(o)
-            value = related.pk if related is not None else None
-            setattr(o, attname, value)
-        return value
-
-    return get
-
-
 def _write(plan: _Plan, org_id: int) -> None:
     Agency.objects.bulk_create(plan.agencies, batch_size=BATCH)
     Residence.objects.bulk_create(plan.residences_new, batch_size=BATCH)
@@ -773,17 +342,17 @@ def _write(plan: _Plan, org_id: int) -> None:
             batch_size=BATCH,
         )
     Building.objects.bulk_create(plan.buildings, batch_size=BATCH)
-    _insert(Dwelling, plan.dwellings_new, key="reference", org_id=org_id)
+    insert_rows(Dwelling, plan.dwellings_new, key="reference", org_id=org_id)
     if plan.dwellings_upd:
         Dwelling.objects.bulk_update(
             list(plan.dwellings_upd.values()), DWELLING_FIELDS, batch_size=BATCH
         )
-    _insert(Household, plan.households_new, key="reference", org_id=org_id)
+    insert_rows(Household, plan.households_new, key="reference", org_id=org_id)
     if plan.households_upd:
         Household.objects.bulk_update(plan.households_upd, HOUSEHOLD_FIELDS, batch_size=BATCH)
     for i in range(0, len(plan.occupants_del), 500):
         Occupant.objects.filter(pk__in=plan.occupants_del[i : i + 500]).delete()
-    _insert(Occupant, plan.occupants_new)
+    insert_rows(Occupant, plan.occupants_new)
     if plan.occupants_upd:
         Occupant.objects.bulk_update(plan.occupants_upd, OCCUPANT_FIELDS, batch_size=BATCH)
 
@@ -819,7 +388,7 @@ def import_stock(
         )
         return _record(report, organisation, data, file_name, actor, dry_run, skip_invalid, full)
     report.rows = len(table.rows)
-    checked = _validate(table, today)
+    checked = validate_rows(table, today)
     report.errors = checked.errors
     report.warnings = checked.warnings
     report.rejected = checked.rejected
@@ -851,7 +420,7 @@ def import_stock(
         report.run_id = None
         report.created = report.updated = report.unchanged = report.departed = 0
         report.errors.append(
-            _issue(
+            issue(
                 0,
                 "",
                 "",
