@@ -19,7 +19,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vigie.core.errors import DomainError
@@ -41,29 +41,39 @@ def _pending_dir() -> Path:
 
 class UploadForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_lazy("Bailleur"), queryset=Organisation.objects.none(), empty_label=None
+        label=gettext_lazy("Bailleur"), queryset=Organisation.objects.none(), empty_label=None
     )
     file = forms.FileField(
-        label=_lazy("Fichier à importer (CSV ou Excel .xlsx)"),
-        help_text=_lazy("Une ligne par occupant·e, selon le modèle décrit dans la documentation."),
+        label=gettext_lazy("Fichier à importer (CSV ou Excel .xlsx)"),
+        help_text=gettext_lazy(
+            "Une ligne par occupant·e, selon le modèle décrit dans la documentation."
+        ),
     )
     mapping = forms.FileField(
-        label=_lazy("Fichier de correspondance (facultatif, .toml)"),
+        label=gettext_lazy("Fichier de correspondance (facultatif, .toml)"),
         required=False,
-        help_text=_lazy("Pour un export dont les colonnes ou les codes diffèrent du modèle."),
+        help_text=gettext_lazy(
+            "Pour un export dont les colonnes ou les codes diffèrent du modèle."
+        ),
     )
     mode = forms.ChoiceField(
-        label=_lazy("Type d'import"),
+        label=gettext_lazy("Type d'import"),
         choices=[
-            ("full", _lazy("Import complet : les baux absents du fichier seront marqués partis")),
-            ("partial", _lazy("Import partiel : les baux absents du fichier ne changent pas")),
+            (
+                "full",
+                gettext_lazy("Import complet : les baux absents du fichier seront marqués partis"),
+            ),
+            (
+                "partial",
+                gettext_lazy("Import partiel : les baux absents du fichier ne changent pas"),
+            ),
         ],
         initial="full",
         widget=forms.RadioSelect,
     )
     skip_invalid = forms.BooleanField(
-        label=_lazy("Importer les baux valides et rejeter ceux qui ont une erreur"),
-        help_text=_lazy("Sans cette case, un fichier avec une seule erreur n'importe rien."),
+        label=gettext_lazy("Importer les baux valides et rejeter ceux qui ont une erreur"),
+        help_text=gettext_lazy("Sans cette case, un fichier avec une seule erreur n'importe rien."),
         required=False,
     )
 
