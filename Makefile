@@ -62,8 +62,14 @@ lint: venv
 	$(VENV)/bin/ruff check vigie bench
 	$(VENV)/bin/ruff format --check vigie bench
 
+# Refresh the English catalogue from the French source strings, then compile it. Translate the new
+# (empty or fuzzy) entries of vigie/locale/en/LC_MESSAGES/django.po, run it again, and commit both
+# django.po and django.mo (installs need no gettext). French needs no catalogue: msgids are French.
 messages: venv
-	cd vigie && ../$(VIGIE) makemessages -l en -l fr --no-obsolete && ../$(VIGIE) compilemessages
+	cd vigie && VIGIE_DEBUG=1 ../$(VIGIE) makemessages -l en --no-obsolete --ignore "*/tests/*" --ignore "*/migrations/*"
+	@msgattrib --only-fuzzy vigie/locale/en/LC_MESSAGES/django.po | grep -q msgid && echo "Fuzzy entries to review in vigie/locale/en/LC_MESSAGES/django.po" || true
+	@msgattrib --untranslated vigie/locale/en/LC_MESSAGES/django.po | grep -q msgid && echo "Untranslated entries in vigie/locale/en/LC_MESSAGES/django.po" || true
+	cd vigie && VIGIE_DEBUG=1 ../$(VIGIE) compilemessages -l en
 
 clean:
 	rm -rf $(VENV) data

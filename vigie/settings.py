@@ -162,6 +162,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English keeps dd/mm/yyyy dates (vigie/formats/en/formats.py); French uses Django's own.
+FORMAT_MODULE_PATH = ["vigie.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -41,7 +42,7 @@ def two_factor(request):
         token = "".join(request.POST.get("token", "").split())
         allowed, _why = device.verify_is_allowed()
         if not allowed:
-            error = "Trop d'essais erronés : patientez quelques secondes avant de réessayer."
+            error = _("Trop d'essais erronés : patientez quelques secondes avant de réessayer.")
         elif token.isdigit() and device.verify_token(token):
             with transaction.atomic():
                 if enrolling:
@@ -49,10 +50,13 @@ def two_factor(request):
                     device.save(update_fields=["confirmed"])
                     audit_log(actor=user, action="two_factor.enrolled", obj=user)
                 otp_login(request, device)
-            messages.success(request, "Double authentification vérifiée.")
+            messages.success(request, _("Double authentification vérifiée."))
             return redirect(_next(request))
         else:
-            error = "Ce code n'est pas valide : tapez les 6 chiffres affichés en ce moment par votre application."
+            error = _(
+                "Ce code n'est pas valide : tapez les 6 chiffres affichés en ce moment par "
+                "votre application."
+            )
     ctx = {"enrolling": enrolling, "error": error, "next": _next(request)}
     if enrolling:
         ctx["qr_svg"] = segno.make(device.config_url, error="m").svg_data_uri(scale=4)

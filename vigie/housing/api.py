@@ -6,6 +6,7 @@ from datetime import date
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from vigie.core.errors import PermissionDeniedError
@@ -77,7 +78,7 @@ def household_out(h: Household, *, sensitive: bool, as_of: date | None = None) -
 @router.get("/households/{household_id}", response=HouseholdOut, summary="Un ménage")
 def get_household(request, household_id: int):
     if not request.user.has_org_perm(Perm.HOUSEHOLD_VIEW):
-        raise PermissionDeniedError("Vous n'avez pas accès au registre.")
+        raise PermissionDeniedError(_("Vous n'avez pas accès au registre."))
     h = get_object_or_404(
         Household.objects.visible_to(request.user, Perm.HOUSEHOLD_VIEW)
         .select_related("dwelling__commune", "dwelling__residence")
@@ -92,7 +93,7 @@ def get_household(request, household_id: int):
 @router.get("/cohorts", response=CohortCounts, summary="Nombre de ménages par cohorte")
 def get_cohorts(request, as_of: date | None = None):
     if not request.user.has_org_perm(Perm.HOUSEHOLD_VIEW):
-        raise PermissionDeniedError("Vous n'avez pas accès au registre.")
+        raise PermissionDeniedError(_("Vous n'avez pas accès au registre."))
     counts = cohort_counts(
         Household.objects.visible_to(request.user, Perm.HOUSEHOLD_VIEW),
         as_of or timezone.localdate(),

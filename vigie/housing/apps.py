@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HousingConfig(AppConfig):
     name = "vigie.housing"
     label = "housing"
-    verbose_name = "Patrimoine et ménages"
+    verbose_name = _("Patrimoine et ménages")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from vigie.core.errors import ConflictError, DomainError
 from vigie.core.services import audit_log
@@ -93,15 +94,19 @@ def occupant_update_contact(
     household = Household.objects.select_for_update().get(pk=occupant.household_id)
     if household.version != version:
         raise ConflictError(
-            "Ce ménage a été modifié par quelqu'un d'autre depuis l'ouverture du formulaire : "
-            "rechargez la page pour voir ses modifications."
+            _(
+                "Ce ménage a été modifié par quelqu'un d'autre depuis l'ouverture du formulaire : "
+                "rechargez la page pour voir ses modifications."
+            )
         )
     changes = {}
     for field, raw in (("phone", phone), ("phone_2", phone_2)):
         raw = raw.strip()
         parsed = parse_phone(raw) if raw else ""
         if raw and parsed is None:
-            raise DomainError(f"« {raw} » n'est pas un numéro de téléphone valide.")
+            raise DomainError(
+                _("« %(value)s » n'est pas un numéro de téléphone valide.") % {"value": raw}
+            )
         if parsed != getattr(occupant, field):
             changes[field] = True
             setattr(occupant, field, parsed)

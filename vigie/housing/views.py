@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigie.core.errors import DomainError
@@ -153,7 +154,7 @@ def occupant_contact(request, pk: int):
             phone_2=request.POST.get("phone_2", ""),
             email=request.POST.get("email", ""),
         )
-        messages.success(request, "Coordonnées mises à jour.")
+        messages.success(request, _("Coordonnées mises à jour."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("housing:household", pk=occupant.household_id)

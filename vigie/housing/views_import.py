@@ -18,6 +18,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vigie.core.errors import DomainError
@@ -39,29 +41,39 @@ def _pending_dir() -> Path:
 
 class UploadForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label="Bailleur", queryset=Organisation.objects.none(), empty_label=None
+        label=gettext_lazy("Bailleur"), queryset=Organisation.objects.none(), empty_label=None
     )
     file = forms.FileField(
-        label="Fichier à importer (CSV ou Excel .xlsx)",
-        help_text="Une ligne par occupant·e, selon le modèle décrit dans la documentation.",
+        label=gettext_lazy("Fichier à importer (CSV ou Excel .xlsx)"),
+        help_text=gettext_lazy(
+            "Une ligne par occupant·e, selon le modèle décrit dans la documentation."
+        ),
     )
     mapping = forms.FileField(
-        label="Fichier de correspondance (facultatif, .toml)",
+        label=gettext_lazy("Fichier de correspondance (facultatif, .toml)"),
         required=False,
-        help_text="Pour un export dont les colonnes ou les codes diffèrent du modèle.",
+        help_text=gettext_lazy(
+            "Pour un export dont les colonnes ou les codes diffèrent du modèle."
+        ),
     )
     mode = forms.ChoiceField(
-        label="Type d'import",
+        label=gettext_lazy("Type d'import"),
         choices=[
-            ("full", "Import complet : les baux absents du fichier seront marqués partis"),
-            ("partial", "Import partiel : les baux absents du fichier ne changent pas"),
+            (
+                "full",
+                gettext_lazy("Import complet : les baux absents du fichier seront marqués partis"),
+            ),
+            (
+                "partial",
+                gettext_lazy("Import partiel : les baux absents du fichier ne changent pas"),
+            ),
         ],
         initial="full",
         widget=forms.RadioSelect,
     )
     skip_invalid = forms.BooleanField(
-        label="Importer les baux valides et rejeter ceux qui ont une erreur",
-        help_text="Sans cette case, un fichier avec une seule erreur n'importe rien.",
+        label=gettext_lazy("Importer les baux valides et rejeter ceux qui ont une erreur"),
+        help_text=gettext_lazy("Sans cette case, un fichier avec une seule erreur n'importe rien."),
         required=False,
     )
 
@@ -82,7 +94,7 @@ class UploadForm(forms.Form):
     def clean_file(self):
         f = self.cleaned_data["file"]
         if f.size > MAX_UPLOAD:
-            raise forms.ValidationError("Le fichier dépasse 50 Mo.")
+            raise forms.ValidationError(_("Le fichier dépasse 50 Mo."))
         return f
 
     def clean_mapping(self):
@@ -166,7 +178,7 @@ def _pending(request, token: uuid.UUID) -> tuple[dict, Path, Path]:
 
 @requires(Perm.IMPORT_RUN)
 def import_preview(request, token: uuid.UUID):
-    meta, _, _ = _pending(request, token)
+    meta, _meta_path, _data_path = _pending(request, token)
     report = meta["report"]
     blocked = bool(report["errors"]) and (not meta["skip_invalid"] or not report["rows"])
     ctx = {
@@ -206,22 +218,31 @@ def import_confirm(request, token: uuid.UUID):
     if report.imported:
         messages.success(
             request,
-            f"Fichier importé : {report.created} bail(s) créé(s), {report.updated} mis à jour, "
-            f"{report.unchanged} inchangé(s), {report.departed} marqué(s) parti(s), "
-            f"{report.rejected} rejeté(s).",
+            _(
+                "Fichier importé : %(created)s bail(s) créé(s), %(updated)s mis à jour, "
+                "%(unchanged)s inchangé(s), %(departed)s marqué(s) parti(s), "
+                "%(rejected)s rejeté(s)."
+            )
+            % {
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "departed": report.departed,
+                "rejected": report.rejected,
+            },
         )
     else:
-        messages.error(request, "Fichier refusé : rien n'a été importé.")
+        messages.error(request, _("Fichier refusé : rien n'a été importé."))
     return redirect("housing:import_run", pk=report.run_id)
 
 
 @require_POST
 @requires(Perm.IMPORT_RUN)
 def import_cancel(request, token: uuid.UUID):
-    _, meta_path, data_path = _pending(request, token)
+    _meta, meta_path, data_path = _pending(request, token)
     data_path.unlink(missing_ok=True)
     meta_path.unlink(missing_ok=True)
-    messages.success(request, "Import abandonné : le fichier déposé a été supprimé.")
+    messages.success(request, _("Import abandonné : le fichier déposé a été supprimé."))
     return redirect("housing:imports")
 
 

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PrivacyConfig(AppConfig):
     name = "vigie.privacy"
     label = "privacy"
-    verbose_name = "Protection des données"
+    verbose_name = _("Protection des données")
 
     def ready(self) -> None:
         from vigie.privacy import retention  # noqa: F401  (registers the core retention rules)

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.core.errors import ConflictError, DomainError
 from vigie.core.services import audit_log
@@ -165,12 +166,12 @@ def occupant_rectify(
     household = Household.objects.select_for_update().get(pk=occupant.household_id)
     if household.version != version:
         raise ConflictError(
-            "Ce ménage a été modifié entre-temps : rechargez la page avant de rectifier."
+            _("Ce ménage a été modifié entre-temps : rechargez la page avant de rectifier.")
         )
     if not last_name.strip():
-        raise DomainError("Le nom ne peut pas être vide.")
+        raise DomainError(_("Le nom ne peut pas être vide."))
     if birth_date and birth_date > timezone.localdate():
-        raise DomainError("La date de naissance ne peut pas être dans le futur.")
+        raise DomainError(_("La date de naissance ne peut pas être dans le futur."))
     occupant.last_name, occupant.first_name, occupant.birth_date = (
         last_name.strip(),
         first_name.strip(),
@@ -196,10 +197,13 @@ def subject_request_refuse(
     *, actor, occupant: Occupant, kind: str, legal_reason: str
 ) -> SubjectRequest:
     if kind not in RequestKind.values:
-        raise DomainError(f"Type de demande inconnu « {kind} ».")
+        raise DomainError(_("Type de demande inconnu « %(kind)s ».") % {"kind": kind})
     if len(legal_reason.strip()) < 10:
         raise DomainError(
-            "Indiquez le motif légal du refus (par exemple une obligation légale de conservation)."
+            _(
+                "Indiquez le motif légal du refus (par exemple une obligation légale de "
+                "conservation)."
+            )
         )
     req = SubjectRequest.objects.create(
         organisation_id=occupant.organisation_id,

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigie.accounts.models import Membership
@@ -142,20 +143,24 @@ def person_action(request, pk: int, action: str):
     try:
         if action == "effacer":
             if request.POST.get("confirm") != "EFFACER":
-                raise DomainError("Pour effacer, tapez EFFACER dans la case de confirmation.")
+                raise DomainError(_("Pour effacer, tapez EFFACER dans la case de confirmation."))
             services.occupant_erase(actor=request.user, occupant=occupant)
-            messages.success(request, "La personne a été anonymisée partout où elle était nommée.")
+            messages.success(
+                request, _("La personne a été anonymisée partout où elle était nommée.")
+            )
         elif action == "opposition":
             services.occupant_object(actor=request.user, occupant=occupant)
             messages.success(
                 request,
-                "Opposition enregistrée : le ménage ne figurera plus dans aucune liste d'appel.",
+                _("Opposition enregistrée : le ménage ne figurera plus dans aucune liste d'appel."),
             )
         elif action == "rectifier":
             raw = request.POST.get("birth_date", "").strip()
             birth = _parse_date(raw)
             if raw and birth is None:
-                raise DomainError(f"« {raw} » n'est pas une date valide (jj/mm/aaaa).")
+                raise DomainError(
+                    _("« %(value)s » n'est pas une date valide (jj/mm/aaaa).") % {"value": raw}
+                )
             services.occupant_rectify(
                 actor=request.user,
                 occupant=occupant,
@@ -164,7 +169,7 @@ def person_action(request, pk: int, action: str):
                 first_name=request.POST.get("first_name", ""),
                 birth_date=birth,
             )
-            messages.success(request, "Identité rectifiée.")
+            messages.success(request, _("Identité rectifiée."))
         elif action == "refuser":
             services.subject_request_refuse(
                 actor=request.user,
@@ -172,9 +177,9 @@ def person_action(request, pk: int, action: str):
                 kind=request.POST.get("kind", ""),
                 legal_reason=request.POST.get("legal_reason", ""),
             )
-            messages.success(request, "Refus enregistré avec son motif.")
+            messages.success(request, _("Refus enregistré avec son motif."))
         else:
-            raise DomainError("Action inconnue.")
+            raise DomainError(_("Action inconnue."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("privacy:person", pk=occupant.pk)
