@@ -54,6 +54,8 @@ class ScopedQuerySet(models.QuerySet):
         q = models.Q(**{f"{self.org_field}_id__in": scope.full_org_ids})
         if self.agency_field and scope.agency_ids:
             q |= models.Q(**{f"{self.agency_field}_id__in": scope.agency_ids})
+        if self.partner_field and scope.full_org_ids:
+            q |= models.Q(**{f"{self.partner_field}_id__in": scope.full_org_ids})
         if not scope.full_org_ids and not (self.agency_field and scope.agency_ids):
             return self.none()
         return self.filter(q)
