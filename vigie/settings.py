@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "vigie.accounts",
     "vigie.housing",
     "vigie.campaigns",
+    "vigie.actions",
     "vigie.privacy",
     "vigie.api",
 ]
@@ -259,6 +260,8 @@ VIGIE_RETENTION_DAYS = {
     "call_notes": int(os.environ.get("VIGIE_RETENTION_CALL_NOTES_DAYS", "730")),
     "departed_households": int(os.environ.get("VIGIE_RETENTION_DEPARTED_DAYS", "730")),
     "import_runs": int(os.environ.get("VIGIE_RETENTION_IMPORT_RUNS_DAYS", "365")),
+    # Free text of closed referrals, tickets and tasks: two years after they closed (CNIL 2023-095).
+    "action_notes": int(os.environ.get("VIGIE_RETENTION_ACTION_NOTES_DAYS", "730")),
 }
 VIGIE_CLAIM_MINUTES = int(os.environ.get("VIGIE_CLAIM_MINUTES", "15"))
 

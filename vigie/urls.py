@@ -8,6 +8,7 @@ urlpatterns = [
     path("comptes/", include("vigie.accounts.urls")),
     path("registre/", include("vigie.housing.urls")),
     path("campagnes/", include("vigie.campaigns.urls")),
+    path("actions/", include("vigie.actions.urls")),
     path("confidentialite/", include("vigie.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

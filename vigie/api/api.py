@@ -57,11 +57,13 @@ def http_error(request, exc: HttpError):
 
 
 def _mount() -> None:
+    from vigie.actions.api import router as actions_router
     from vigie.campaigns.api import router as campaigns_router
     from vigie.housing.api import router as housing_router
 
     api.add_router("/v1", housing_router)
     api.add_router("/v1", campaigns_router)
+    api.add_router("/v1", actions_router)
 
 
 _mount()

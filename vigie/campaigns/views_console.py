@@ -251,7 +251,15 @@ def record(request, pk: int):
     return TemplateResponse(
         request,
         "campaigns/partials/console_idle.html",
-        {"campaign": campaign, "saved": saved, "my_count": _count(campaign, request.user)},
+        {
+            "campaign": campaign,
+            "saved": saved,
+            "my_count": _count(campaign, request.user),
+            # Needs raised: the follow-up (referral, agency ticket, task) is one click away.
+            "needs_household_id": target.household_id
+            if attempt.needs and request.user.has_org_perm(Perm.REFERRAL_MANAGE)
+            else None,
+        },
     )
 
 

@@ -17,6 +17,11 @@ def vigie(request):
             "campaigns": can(Perm.CAMPAIGN_VIEW),
             "calls": can(Perm.CALL_TAKE),
             "audit": can(Perm.AUDIT_VIEW),
+            "partners": can(Perm.PARTNER_VIEW),
+            "referrals": can(Perm.REFERRAL_VIEW),
+            "tickets": can(Perm.TICKET_VIEW),
+            "tasks": can(Perm.TASK_VIEW),
+            "actions_report": can(Perm.CAMPAIGN_MANAGE),
         },
         "user_orgs": user.organisations(),
     }

@@ -41,11 +41,15 @@ class ScopedQuerySet(models.QuerySet):
     A model holding personal data declares `org_field` (path to its landlord organisation) and,
     where agency staff may see it, `agency_field` (path to the agency). `visible_to(user, perm)`
     keeps the rows of the organisations where the user holds `perm`; for agency staff only
-    the rows of their agencies.
+    the rows of their agencies. A record addressed to a partner organisation (a referral)
+    declares `partner_field` (path to that organisation): the partner's workers, who hold
+    `perm` in their own organisation, see the rows addressed to it and nothing else
+    (docs/decisions/0006).
     """
 
     org_field = "organisation"
     agency_field: str | None = None
+    partner_field: str | None = None
 
     def visible_to(self, user: User, perm: str) -> ScopedQuerySet:
         if not user.is_authenticated:
@@ -54,6 +58,8 @@ class ScopedQuerySet(models.QuerySet):
         q = models.Q(**{f"{self.org_field}_id__in": scope.full_org_ids})
         if self.agency_field and scope.agency_ids:
             q |= models.Q(**{f"{self.agency_field}_id__in": scope.agency_ids})
+        if self.partner_field and scope.full_org_ids:
+            q |= models.Q(**{f"{self.partner_field}_id__in": scope.full_org_ids})
         if not scope.full_org_ids and not (self.agency_field and scope.agency_ids):
             return self.none()
         return self.filter(q)

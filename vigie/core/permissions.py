@@ -38,14 +38,45 @@ class Perm:
     AUDIT_VIEW = "audit.view"
     # Data-subject requests (GDPR art. 15-17, 21): export, rectify, erase, object.
     SUBJECT_RIGHTS = "privacy.subject_rights"
+    # Partners, referrals, building tickets and follow-up tasks (vigie.actions, issue #4).
+    PARTNER_VIEW = "partner.view"
+    PARTNER_MANAGE = "partner.manage"
+    # Landlord side of a referral: see, propose, send, cancel.
+    REFERRAL_VIEW = "referral.view"
+    REFERRAL_MANAGE = "referral.manage"
+    # Partner side: accept, decline, record what was done. Held in the *partner* organisation;
+    # referrals reach it through `partner_field` in `ScopedQuerySet` (docs/decisions/0006).
+    REFERRAL_HANDLE = "referral.handle"
+    TICKET_VIEW = "ticket.view"
+    # Raise a building problem (caller, manager); acknowledge and resolve it (agency, manager).
+    TICKET_REPORT = "ticket.report"
+    TICKET_MANAGE = "ticket.manage"
+    TASK_VIEW = "task.view"
+    TASK_MANAGE = "task.manage"
 
 
 _LANDLORD_READ = {Perm.HOUSEHOLD_VIEW, Perm.CAMPAIGN_VIEW}
+_ACTIONS_STAFF = {
+    Perm.PARTNER_VIEW,
+    Perm.REFERRAL_VIEW,
+    Perm.REFERRAL_MANAGE,
+    Perm.TICKET_VIEW,
+    Perm.TICKET_REPORT,
+    Perm.TASK_VIEW,
+    Perm.TASK_MANAGE,
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
         _LANDLORD_READ
-        | {Perm.IMPORT_RUN, Perm.ORG_ADMIN, Perm.HOUSEHOLD_EDIT, Perm.REGISTER_EXPORT}
+        | {
+            Perm.IMPORT_RUN,
+            Perm.ORG_ADMIN,
+            Perm.HOUSEHOLD_EDIT,
+            Perm.REGISTER_EXPORT,
+            Perm.PARTNER_VIEW,
+            Perm.PARTNER_MANAGE,
+        }
     ),
     Role.MANAGER: frozenset(
         _LANDLORD_READ
@@ -57,15 +88,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CAMPAIGN_MANAGE,
             Perm.CALL_TAKE,
             Perm.CALL_NOTES_VIEW,
+            Perm.PARTNER_MANAGE,
+            Perm.TICKET_MANAGE,
         }
+        | _ACTIONS_STAFF
     ),
     Role.CALLER: frozenset(
         _LANDLORD_READ
         | {Perm.HOUSEHOLD_VIEW_SENSITIVE, Perm.HOUSEHOLD_EDIT, Perm.CALL_TAKE, Perm.CALL_NOTES_VIEW}
+        | _ACTIONS_STAFF
     ),
-    # Agency staff see the households of their own agencies, never health data.
-    Role.AGENCY_STAFF: frozenset({Perm.HOUSEHOLD_VIEW}),
-    Role.PARTNER_WORKER: frozenset(),
+    # Agency staff see the households and the building tickets of their own agencies, never
+    # health data, never referrals.
+    Role.AGENCY_STAFF: frozenset({Perm.HOUSEHOLD_VIEW, Perm.TICKET_VIEW, Perm.TICKET_MANAGE}),
+    # Partner workers see only the referrals sent to their own organisation.
+    Role.PARTNER_WORKER: frozenset({Perm.REFERRAL_VIEW, Perm.REFERRAL_HANDLE}),
     Role.MEDIATOR: frozenset(),
     Role.DPO: frozenset(
         {Perm.HOUSEHOLD_VIEW, Perm.HOUSEHOLD_VIEW_SENSITIVE, Perm.AUDIT_VIEW, Perm.SUBJECT_RIGHTS}

@@ -3,7 +3,10 @@
 from django.core.management.base import BaseCommand
 
 # Other apps add their daily tasks here ("module:task" strings, imported lazily).
-DAILY_TASKS = ["vigie.privacy.tasks:purge_task"]
+DAILY_TASKS = [
+    "vigie.privacy.tasks:purge_task",
+    "vigie.actions.tasks:actions_daily",
+]
 
 
 class Command(BaseCommand):

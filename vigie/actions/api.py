@@ -1,0 +1,485 @@
+"""API of the actions app: partners, needs, referrals, tickets and tasks.
+
+Same rules as the pages: every read starts from `visible_to(user, perm)` (another
+organisation's object → 404), every change goes through the services (wrong role → 403, a
+move the status table forbids → 409, a stale `version` → 409, unusable input → 422). Errors
+are `{"detail": "phrase"}`. Lists take `limit` (at most 200) and `offset`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from vigie.actions import selectors, services
+from vigie.actions.choices import ReferralStatus, TaskStatus
+from vigie.actions.models import Partner, Referral, Task, Ticket
+from vigie.campaigns.choices import SENSITIVE_NEEDS
+from vigie.campaigns.models import Need
+from vigie.core.errors import PermissionDeniedError
+from vigie.core.models import AccessAction
+from vigie.core.permissions import Perm
+from vigie.core.services import access_record
+
+router = Router(tags=["suites des appels"])
+
+
+class Error(Schema):
+    detail: str
+
+
+ERRORS = {400: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+def _require(request, perm: str) -> None:
+    if not request.user.has_org_perm(perm):
+        raise PermissionDeniedError("Votre rôle ne donne pas accès à cette ressource.")
+
+
+def _page(qs, limit: int, offset: int):
+    limit = max(1, min(limit, 200))
+    return qs[max(offset, 0) : max(offset, 0) + limit]
+
+
+# --- Schemas ------------------------------------------------------------------------------------
+
+
+class PartnerOut(Schema):
+    id: int
+    name: str
+    kind: str
+    services: list[str]
+    communes: list[str]
+    phone: str
+    email: str
+    opening_hours: str
+    active: bool
+    version: int
+
+
+class NeedOut(Schema):
+    id: int
+    household_id: int
+    kind: str
+    status: str
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+class ReferralOut(Schema):
+    id: int
+    status: str
+    version: int
+    partner_id: int
+    partner: str
+    organisation: str
+    need_id: int
+    need: str
+    created_at: datetime
+    sent_at: datetime | None
+    closed_at: datetime | None
+
+
+class PersonOut(Schema):
+    name: str
+    phones: list[str]
+
+
+class ReferralDetailOut(ReferralOut):
+    people: list[PersonOut]
+    address: str
+    postcode: str
+    commune: str
+    note: str
+    cohorts: list[str]
+    disability: bool | None
+    extra_notes: str
+    steps: list[dict]
+
+
+class ReferralIn(Schema):
+    need_id: int
+    partner_id: int
+    note: str = ""
+    share_cohorts: bool = False
+    share_disability: bool = False
+    extra_notes: str = ""
+    consent: bool = False
+    send: bool = True
+
+
+class MoveIn(Schema):
+    to: str
+    version: int
+    note: str = ""
+
+
+class TicketOut(Schema):
+    id: int
+    status: str
+    version: int
+    category: str
+    residence_id: int
+    residence: str
+    agency_id: int | None
+    reports_count: int
+    opened_at: datetime
+    due_on: date
+    overdue: bool
+    resolution: str
+    informed_at: datetime | None
+
+
+class TicketIn(Schema):
+    residence_id: int | None = None
+    need_id: int | None = None
+    category: str
+    note: str = ""
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    status: str
+    version: int
+    due_on: date
+    owner: str | None
+    origin: str
+    household_id: int | None
+    need_id: int | None
+    referral_id: int | None
+    ticket_id: int | None
+
+
+class TaskIn(Schema):
+    title: str
+    due_on: date
+    owner_id: int | None = None
+    notes: str = ""
+    need_id: int | None = None
+    organisation_id: int | None = None
+
+
+# --- Converters ---------------------------------------------------------------------------------
+
+
+def _partner(p: Partner) -> dict:
+    return {
+        "id": p.pk,
+        "name": p.name,
+        "kind": p.kind,
+        "services": p.services,
+        "communes": [c.insee_code for c in p.communes.all()],
+        "phone": p.phone,
+        "email": p.email,
+        "opening_hours": p.opening_hours,
+        "active": p.active,
+        "version": p.version,
+    }
+
+
+def _referral(r: Referral) -> dict:
+    return {
+        "id": r.pk,
+        "status": r.status,
+        "version": r.version,
+        "partner_id": r.partner_id,
+        "partner": r.partner.name,
+        "organisation": r.organisation.name,
+        "need_id": r.need_id,
+        "need": r.need.kind,
+        "created_at": r.created_at,
+        "sent_at": r.sent_at,
+        "closed_at": r.closed_at,
+    }
+
+
+def _ticket(t: Ticket) -> dict:
+    return {
+        "id": t.pk,
+        "status": t.status,
+        "version": t.version,
+        "category": t.category,
+        "residence_id": t.residence_id,
+        "residence": t.residence.name,
+        "agency_id": t.agency_id,
+        "reports_count": t.reports_count,
+        "opened_at": t.opened_at,
+        "due_on": t.due_on,
+        "overdue": t.is_overdue(),
+        "resolution": t.resolution,
+        "informed_at": t.informed_at,
+    }
+
+
+def _task(t: Task) -> dict:
+    return {
+        "id": t.pk,
+        "title": t.title,
+        "status": t.status,
+        "version": t.version,
+        "due_on": t.due_on,
+        "owner": t.owner.username if t.owner else None,
+        "origin": t.origin,
+        "household_id": t.household_id,
+        "need_id": t.need_id,
+        "referral_id": t.referral_id,
+        "ticket_id": t.ticket_id,
+    }
+
+
+def _partner_visible_referrals(request):
+    qs = selectors.referrals_visible(request.user)
+    if not request.user.has_org_perm(Perm.REFERRAL_MANAGE):
+        qs = qs.exclude(status=ReferralStatus.PROPOSED)
+    return qs
+
+
+# --- Partners -----------------------------------------------------------------------------------
+
+
+@router.get("/partners", response={200: list[PartnerOut], **ERRORS}, summary="Annuaire")
+def partner_list(request, service: str = "", commune: str = "", limit: int = 50, offset: int = 0):
+    _require(request, Perm.PARTNER_VIEW)
+    qs = selectors.partners_visible(request.user)
+    if commune:
+        qs = qs.filter(coverage__commune_id=commune)
+    rows = [p for p in qs if not service or p.offers(service)]
+    return [_partner(p) for p in rows[offset : offset + max(1, min(limit, 200))]]
+
+
+@router.get("/partners/{pk}", response={200: PartnerOut, **ERRORS})
+def partner_detail(request, pk: int):
+    _require(request, Perm.PARTNER_VIEW)
+    return _partner(get_object_or_404(selectors.partners_visible(request.user), pk=pk))
+
+
+# --- Needs --------------------------------------------------------------------------------------
+
+
+@router.get("/needs", response={200: list[NeedOut], **ERRORS}, summary="Besoins")
+def need_list(
+    request,
+    status: str = "",
+    kind: str = "",
+    household_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+):
+    _require(request, Perm.REFERRAL_MANAGE)
+    user = request.user
+    qs = selectors.needs_visible(user, Perm.REFERRAL_MANAGE).order_by("-created_at", "-id")
+    if not user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE):
+        qs = qs.exclude(kind__in=SENSITIVE_NEEDS)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if household_id:
+        qs = qs.filter(household_id=household_id)
+    return list(_page(qs, limit, offset))
+
+
+@router.get("/needs/{pk}", response={200: NeedOut, **ERRORS})
+def need_detail(request, pk: int):
+    _require(request, Perm.REFERRAL_MANAGE)
+    need = get_object_or_404(selectors.needs_visible(request.user, Perm.REFERRAL_MANAGE), pk=pk)
+    if need.kind in SENSITIVE_NEEDS and not request.user.has_org_perm(
+        Perm.HOUSEHOLD_VIEW_SENSITIVE, need.organisation_id
+    ):
+        raise PermissionDeniedError(
+            "Ce besoin relève de la santé : votre rôle n'y donne pas accès."
+        )
+    return need
+
+
+# --- Referrals ----------------------------------------------------------------------------------
+
+
+@router.get("/referrals", response={200: list[ReferralOut], **ERRORS}, summary="Orientations")
+def referral_list(
+    request, status: str = "", partner_id: int | None = None, limit: int = 50, offset: int = 0
+):
+    _require(request, Perm.REFERRAL_VIEW)
+    qs = _partner_visible_referrals(request)
+    if status:
+        qs = qs.filter(status=status)
+    if partner_id:
+        qs = qs.filter(partner_id=partner_id)
+    return [_referral(r) for r in _page(qs, limit, offset)]
+
+
+@router.get("/referrals/{pk}", response={200: ReferralDetailOut, **ERRORS})
+def referral_detail(request, pk: int):
+    _require(request, Perm.REFERRAL_VIEW)
+    r = get_object_or_404(_partner_visible_referrals(request), pk=pk)
+    access_record(user=request.user, action=AccessAction.VIEW, obj=r, path=request.path)
+    card = selectors.referral_card(request.user, r)
+    card.pop("need")
+    steps = [
+        {
+            "status": s.status,
+            "at": s.at.isoformat(),
+            "by": s.by.username if s.by else None,
+            "note": s.note,
+        }
+        for s in selectors.referral_steps(r)
+    ]
+    return {**_referral(r), **card, "steps": steps}
+
+
+@router.post("/referrals", response={201: ReferralOut, **ERRORS})
+def referral_create(request, payload: ReferralIn):
+    _require(request, Perm.REFERRAL_MANAGE)
+    user = request.user
+    need = get_object_or_404(
+        selectors.needs_visible(user, Perm.REFERRAL_MANAGE), pk=payload.need_id
+    )
+    partner = get_object_or_404(
+        Partner.objects.visible_to(user, Perm.REFERRAL_MANAGE), pk=payload.partner_id
+    )
+    r = services.referral_create(
+        actor=user,
+        need=need,
+        partner=partner,
+        note=payload.note,
+        share_cohorts=payload.share_cohorts,
+        share_disability=payload.share_disability,
+        extra_notes=payload.extra_notes,
+        consent=payload.consent,
+        send=payload.send,
+    )
+    return Status(201, _referral(selectors.referrals_visible(user).get(pk=r.pk)))
+
+
+@router.post("/referrals/{pk}/status", response={200: ReferralOut, **ERRORS})
+def referral_status(request, pk: int, payload: MoveIn):
+    _require(request, Perm.REFERRAL_VIEW)
+    r = get_object_or_404(_partner_visible_referrals(request), pk=pk)
+    services.referral_move(
+        actor=request.user, referral=r, to=payload.to, version=payload.version, note=payload.note
+    )
+    return _referral(selectors.referrals_visible(request.user).get(pk=pk))
+
+
+# --- Tickets ------------------------------------------------------------------------------------
+
+
+@router.get("/tickets", response={200: list[TicketOut], **ERRORS}, summary="Signalements")
+def ticket_list(
+    request,
+    status: str = "open",
+    agency_id: int | None = None,
+    category: str = "",
+    overdue: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+):
+    _require(request, Perm.TICKET_VIEW)
+    f = selectors.TicketFilters(status=status, agency=agency_id, category=category, overdue=overdue)
+    return [_ticket(t) for t in _page(selectors.ticket_search(request.user, f), limit, offset)]
+
+
+@router.get("/tickets/{pk}", response={200: TicketOut, **ERRORS})
+def ticket_detail(request, pk: int):
+    _require(request, Perm.TICKET_VIEW)
+    return _ticket(get_object_or_404(selectors.tickets_visible(request.user), pk=pk))
+
+
+@router.post("/tickets", response={201: TicketOut, **ERRORS})
+def ticket_create(request, payload: TicketIn):
+    _require(request, Perm.TICKET_REPORT)
+    user = request.user
+    if payload.need_id:
+        need = get_object_or_404(
+            Need.objects.visible_to(user, Perm.TICKET_REPORT), pk=payload.need_id
+        )
+        t = services.ticket_from_need(
+            actor=user, need=need, category=payload.category, note=payload.note
+        )
+    else:
+        from vigie.housing.models import Residence
+
+        residence = get_object_or_404(
+            Residence.objects.visible_to(user, Perm.TICKET_REPORT), pk=payload.residence_id or 0
+        )
+        t = services.ticket_report(
+            actor=user, residence=residence, category=payload.category, note=payload.note
+        )
+    return Status(201, _ticket(selectors.tickets_visible(user).get(pk=t.pk)))
+
+
+@router.post("/tickets/{pk}/status", response={200: TicketOut, **ERRORS})
+def ticket_status(request, pk: int, payload: MoveIn):
+    """`to`: acknowledged, resolved, cancelled — or `informed` (households told)."""
+    _require(request, Perm.TICKET_MANAGE)
+    t = get_object_or_404(selectors.tickets_visible(request.user), pk=pk)
+    if payload.to == "informed":
+        services.ticket_mark_informed(actor=request.user, ticket=t, version=payload.version)
+    else:
+        services.ticket_move(
+            actor=request.user, ticket=t, to=payload.to, version=payload.version, note=payload.note
+        )
+    return _ticket(selectors.tickets_visible(request.user).get(pk=pk))
+
+
+# --- Tasks --------------------------------------------------------------------------------------
+
+
+@router.get("/tasks", response={200: list[TaskOut], **ERRORS}, summary="Tâches")
+def task_list(request, mine: bool = False, status: str = "open", limit: int = 50, offset: int = 0):
+    _require(request, Perm.TASK_VIEW)
+    qs = selectors.tasks_visible(request.user)
+    if status in TaskStatus.values:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(owner=request.user)
+    return [_task(t) for t in _page(qs.order_by("due_on", "id"), limit, offset)]
+
+
+@router.get("/tasks/{pk}", response={200: TaskOut, **ERRORS})
+def task_detail(request, pk: int):
+    _require(request, Perm.TASK_VIEW)
+    return _task(get_object_or_404(selectors.tasks_visible(request.user), pk=pk))
+
+
+@router.post("/tasks", response={201: TaskOut, **ERRORS})
+def task_create(request, payload: TaskIn):
+    _require(request, Perm.TASK_MANAGE)
+    user = request.user
+    need = None
+    if payload.need_id:
+        need = get_object_or_404(
+            Need.objects.visible_to(user, Perm.TASK_MANAGE), pk=payload.need_id
+        )
+    org_ids = user.scope(Perm.TASK_MANAGE).full_org_ids
+    org_id = need.organisation_id if need else (payload.organisation_id or org_ids[0])
+    if org_id not in org_ids:
+        raise PermissionDeniedError("Vous ne pouvez pas créer de tâche pour cette organisation.")
+    owner = None
+    if payload.owner_id:
+        from vigie.accounts.models import User
+
+        owner = get_object_or_404(User, pk=payload.owner_id, memberships__organisation_id=org_id)
+    t = services.task_create(
+        actor=user,
+        organisation_id=org_id,
+        title=payload.title,
+        due_on=payload.due_on,
+        owner=owner,
+        notes=payload.notes,
+        need=need,
+    )
+    return Status(201, _task(t))
+
+
+@router.post("/tasks/{pk}/status", response={200: TaskOut, **ERRORS})
+def task_status(request, pk: int, payload: MoveIn):
+    _require(request, Perm.TASK_MANAGE)
+    t = get_object_or_404(selectors.tasks_visible(request.user), pk=pk)
+    services.task_move(
+        actor=request.user, task=t, to=payload.to, version=payload.version, note=payload.note
+    )
+    return _task(selectors.tasks_visible(request.user).get(pk=pk))

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ActionsConfig(AppConfig):
+    name = "vigie.actions"
+    label = "actions"
+    verbose_name = "Suites des appels : partenaires, orientations, signalements, tâches"
+
+    def ready(self) -> None:
+        # Registers the household timeline provider, the privacy exporter/eraser and the
+        # retention rule of this app.
+        from vigie.actions import privacy, selectors  # noqa: F401

@@ -1,0 +1,384 @@
+"""Reads of the actions app: scoped querysets with their joins, suggestions, the timeline, the
+manager's report. Every read starts from `Model.objects.visible_to(user, perm)`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from statistics import median
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from vigie.actions.choices import (
+    NEED_SERVICES,
+    OPEN_REFERRAL_STATUSES,
+    OPEN_TICKET_STATUSES,
+    ReferralStatus,
+    TaskStatus,
+    TicketCategory,
+    TicketStatus,
+)
+from vigie.actions.models import Partner, Referral, ReferralStep, Task, Ticket, TicketReport
+from vigie.campaigns.choices import SENSITIVE_NEEDS, NeedKind, NeedStatus
+from vigie.campaigns.models import Need
+from vigie.core.permissions import Perm
+from vigie.housing.choices import ADULT_ROLES, Cohort
+from vigie.housing.cohorts import cohorts_of
+from vigie.housing.models import Household
+from vigie.housing.timeline import TimelineEntry, register_provider
+
+# --- Partners -------------------------------------------------------------------------------------
+
+
+def partners_visible(user: Any) -> QuerySet[Partner]:
+    return (
+        Partner.objects.visible_to(user, Perm.PARTNER_VIEW)
+        .select_related("partner_organisation")
+        .prefetch_related("communes")
+    )
+
+
+def partners_for_need(user: Any, need: Need) -> list[tuple[Partner, bool]]:
+    """Active partners of the need's landlord, those offering the service in the household's
+    commune first (`True`), then the others offering it, then the rest."""
+    services = NEED_SERVICES.get(need.kind, ())
+    commune_id = need.household.dwelling.commune_id
+    partners = list(
+        Partner.objects.visible_to(user, Perm.REFERRAL_MANAGE)
+        .filter(organisation_id=need.organisation_id, active=True)
+        .prefetch_related("coverage")
+    )
+
+    def rank(p: Partner) -> tuple[int, str]:
+        offers = any(p.offers(s) for s in services)
+        covers = any(c.commune_id == commune_id for c in p.coverage.all())
+        return (0 if offers and covers else 1 if offers else 2, p.name)
+
+    partners.sort(key=rank)
+    return [(p, rank(p)[0] == 0) for p in partners]
+
+
+# --- Needs ----------------------------------------------------------------------------------------
+
+
+def needs_visible(user: Any, perm: str = Perm.REFERRAL_VIEW) -> QuerySet[Need]:
+    return Need.objects.visible_to(user, perm)
+
+
+def household_needs(user: Any, household: Household) -> list[dict[str, Any]]:
+    """The household's needs with what was done about each, health needs only if allowed."""
+    sensitive = user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, household.organisation_id)
+    needs = list(
+        needs_visible(user)
+        .filter(household=household)
+        .select_related("attempt__campaign")
+        .order_by("status", "-created_at")
+    )
+    if not sensitive:
+        needs = [n for n in needs if n.kind not in SENSITIVE_NEEDS]
+    ids = [n.pk for n in needs]
+    referrals: dict[int, list[Referral]] = defaultdict(list)
+    for r in Referral.objects.filter(need_id__in=ids).select_related("partner"):
+        referrals[r.need_id].append(r)
+    tickets: dict[int, list[Ticket]] = defaultdict(list)
+    for rep in TicketReport.objects.filter(need_id__in=ids).select_related("ticket"):
+        tickets[rep.need_id].append(rep.ticket)
+    tasks: dict[int, list[Task]] = defaultdict(list)
+    for t in Task.objects.filter(need_id__in=ids).select_related("owner"):
+        tasks[t.need_id].append(t)
+    return [
+        {
+            "need": n,
+            "referrals": referrals[n.pk],
+            "tickets": tickets[n.pk],
+            "tasks": tasks[n.pk],
+            "is_housing": n.kind == NeedKind.HOUSING_PROBLEM,
+        }
+        for n in needs
+    ]
+
+
+# --- Referrals ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReferralFilters:
+    status: str = ""
+    partner: int | None = None
+    campaign: int | None = None
+
+
+def referrals_visible(user: Any, f: ReferralFilters | None = None) -> QuerySet[Referral]:
+    qs = Referral.objects.visible_to(user, Perm.REFERRAL_VIEW).select_related(
+        "partner", "need", "organisation", "household__dwelling__commune"
+    )
+    if f:
+        if f.status in ReferralStatus.values:
+            qs = qs.filter(status=f.status)
+        elif f.status == "open":
+            qs = qs.filter(status__in=OPEN_REFERRAL_STATUSES)
+        if f.partner:
+            qs = qs.filter(partner_id=f.partner)
+        if f.campaign:
+            qs = qs.filter(need__attempt__campaign_id=f.campaign)
+    return qs
+
+
+def referral_for(user: Any, pk: int) -> Referral:
+    return get_object_or_404(referrals_visible(user), pk=pk)
+
+
+def is_partner_side(user: Any, referral: Referral) -> bool:
+    return user.has_org_perm(Perm.REFERRAL_HANDLE, referral.partner_organisation_id)
+
+
+def referral_card(user: Any, referral: Referral) -> dict[str, Any]:
+    """What the viewer may read of a referral. The partner gets only name, address, phone, the
+    need and the note — cohorts, disability and extra notes only when shared with consent."""
+    h = referral.household
+    d = h.dwelling
+    partner_side = is_partner_side(user, referral)
+    landlord_side = user.has_org_perm(Perm.REFERRAL_VIEW, referral.organisation_id)
+    sensitive_ok = landlord_side and user.has_org_perm(
+        Perm.HOUSEHOLD_VIEW_SENSITIVE, referral.organisation_id
+    )
+    adults = [o for o in h.occupants.all() if o.role in ADULT_ROLES]
+    people = [
+        {"name": f"{o.last_name} {o.first_name}".strip(), "phones": o.usable_phones} for o in adults
+    ]
+    where = ", ".join(
+        x
+        for x in (
+            d.address,
+            f"bât. {d.building.name}" if d.building_id and d.building else "",
+            f"esc. {d.staircase}" if d.staircase else "",
+            f"étage {d.floor}" if d.floor else "",
+            f"porte {d.door}" if d.door else "",
+        )
+        if x
+    )
+    card: dict[str, Any] = {
+        "people": people,
+        "address": where,
+        "postcode": d.postcode,
+        "commune": d.commune.name,
+        "need": NeedKind(referral.need.kind).label,
+        "note": referral.note,
+        "cohorts": [],
+        "disability": None,
+        "extra_notes": "",
+    }
+    shared = referral.consent_at is not None
+    show_cohorts = landlord_side or (partner_side and shared and referral.share_cohorts)
+    show_disability = sensitive_ok or (partner_side and shared and referral.share_disability)
+    if show_cohorts:
+        cohorts = cohorts_of(h, timezone.localdate())
+        card["cohorts"] = [
+            Cohort(c).label for c in cohorts if show_disability or c != Cohort.DISABILITY
+        ]
+    if show_disability:
+        card["disability"] = h.has_disability or any(o.disability for o in adults)
+    if landlord_side or (partner_side and shared):
+        card["extra_notes"] = referral.extra_notes
+    return card
+
+
+def referral_steps(referral: Referral) -> list[ReferralStep]:
+    return list(ReferralStep.objects.filter(referral=referral).select_related("by"))
+
+
+# --- Tickets --------------------------------------------------------------------------------------
+
+
+@dataclass
+class TicketFilters:
+    status: str = "open"
+    agency: int | None = None
+    category: str = ""
+    overdue: bool = False
+
+
+def tickets_visible(user: Any, perm: str = Perm.TICKET_VIEW) -> QuerySet[Ticket]:
+    return Ticket.objects.visible_to(user, perm).select_related(
+        "residence__commune", "agency", "organisation"
+    )
+
+
+def ticket_search(user: Any, f: TicketFilters) -> QuerySet[Ticket]:
+    qs = tickets_visible(user)
+    if f.status == "open":
+        qs = qs.filter(status__in=OPEN_TICKET_STATUSES)
+    elif f.status in TicketStatus.values:
+        qs = qs.filter(status=f.status)
+    if f.agency:
+        qs = qs.filter(agency_id=f.agency)
+    if f.category in TicketCategory.values:
+        qs = qs.filter(category=f.category)
+    if f.overdue:
+        qs = qs.filter(status__in=OPEN_TICKET_STATUSES, due_on__lt=timezone.localdate())
+    return qs.order_by("due_on", "id")
+
+
+def ticket_for(user: Any, pk: int) -> Ticket:
+    return get_object_or_404(tickets_visible(user), pk=pk)
+
+
+# --- Tasks ----------------------------------------------------------------------------------------
+
+
+def tasks_visible(user: Any) -> QuerySet[Task]:
+    return Task.objects.visible_to(user, Perm.TASK_VIEW).select_related(
+        "owner", "household", "referral__partner", "ticket__residence", "need"
+    )
+
+
+def my_tasks(user: Any, *, include_unassigned: bool = True) -> QuerySet[Task]:
+    qs = tasks_visible(user).filter(status=TaskStatus.OPEN)
+    if include_unassigned:
+        from django.db.models import Q
+
+        return qs.filter(Q(owner=user) | Q(owner__isnull=True))
+    return qs.filter(owner=user)
+
+
+def task_for(user: Any, pk: int) -> Task:
+    return get_object_or_404(tasks_visible(user), pk=pk)
+
+
+# --- The household timeline ----------------------------------------------------------------------
+
+
+@register_provider
+def actions_timeline(user: Any, household: Household) -> list[TimelineEntry]:
+    """Referrals, tickets and tasks on the household's page, each only for who may see it."""
+    entries: list[TimelineEntry] = []
+    sensitive = user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, household.organisation_id)
+    for n in Need.objects.visible_to(user, Perm.REFERRAL_VIEW).filter(household=household):
+        if n.kind in SENSITIVE_NEEDS and not sensitive:
+            continue
+        entries.append(
+            TimelineEntry(
+                at=n.created_at,
+                kind="need",
+                title=f"Besoin : {NeedKind(n.kind).label}",
+                tags=[NeedStatus(n.status).label],
+                url=reverse("actions:household_needs", args=[household.pk]),
+            )
+        )
+    referrals = (
+        Referral.objects.visible_to(user, Perm.REFERRAL_VIEW)
+        .filter(household=household)
+        .select_related("partner", "need")
+    )
+    for r in referrals:
+        if r.need.kind in SENSITIVE_NEEDS and not sensitive:
+            continue
+        entries.append(
+            TimelineEntry(
+                at=r.created_at,
+                kind="referral",
+                title=f"Orientation vers {r.partner.name} : {NeedKind(r.need.kind).label}",
+                tags=[r.get_status_display()],
+                url=reverse("actions:referral", args=[r.pk]),
+            )
+        )
+    reports = TicketReport.objects.filter(
+        household=household,
+        ticket__in=Ticket.objects.visible_to(user, Perm.TICKET_VIEW),
+    ).select_related("ticket")
+    for rep in reports:
+        t = rep.ticket
+        entries.append(
+            TimelineEntry(
+                at=rep.at,
+                kind="ticket",
+                title=f"Signalement à l'agence : {t.get_category_display()}",
+                tags=[t.get_status_display()] + (["ménage informé"] if t.informed_at else []),
+                url=reverse("actions:ticket", args=[t.pk]),
+            )
+        )
+    for task in Task.objects.visible_to(user, Perm.TASK_VIEW).filter(household=household):
+        entries.append(
+            TimelineEntry(
+                at=task.created_at,
+                kind="task",
+                title=f"Tâche : {task.title}",
+                tags=[task.get_status_display(), f"échéance {task.due_on:%d/%m/%Y}"],
+                url=reverse("actions:task", args=[task.pk]),
+            )
+        )
+    return entries
+
+
+# --- The manager's report ------------------------------------------------------------------------
+
+
+def _days(delta: timedelta) -> float:
+    return round(delta.total_seconds() / 86400, 1)
+
+
+def campaign_actions_report(user: Any, campaign: Any) -> dict[str, Any]:
+    """Per campaign: needs raised vs resolved, by kind and by partner, median time to resolve."""
+    needs = list(
+        Need.objects.visible_to(user, Perm.CAMPAIGN_MANAGE)
+        .filter(attempt__campaign=campaign)
+        .values("id", "kind", "status", "created_at", "resolved_at")
+    )
+    by_kind: dict[str, dict[str, Any]] = {}
+    durations: list[timedelta] = []
+    for n in needs:
+        row = by_kind.setdefault(
+            n["kind"], {"label": NeedKind(n["kind"]).label, "raised": 0, "resolved": 0, "d": []}
+        )
+        row["raised"] += 1
+        if n["status"] == NeedStatus.RESOLVED and n["resolved_at"]:
+            row["resolved"] += 1
+            delta = n["resolved_at"] - n["created_at"]
+            row["d"].append(delta)
+            durations.append(delta)
+    kinds = []
+    for row in sorted(by_kind.values(), key=lambda r: -r["raised"]):
+        row["median"] = _days(median(row.pop("d"))) if row["d"] else None
+        kinds.append(row)
+    partners: dict[int, dict[str, Any]] = {}
+    rows = (
+        Referral.objects.visible_to(user, Perm.CAMPAIGN_MANAGE)
+        .filter(need__attempt__campaign=campaign)
+        .values("partner_id", "partner__name", "status", "created_at", "closed_at")
+    )
+    for r in rows:
+        p = partners.setdefault(
+            r["partner_id"],
+            {
+                "name": r["partner__name"],
+                "referred": 0,
+                "done": 0,
+                "declined": 0,
+                "open": 0,
+                "d": [],
+            },
+        )
+        p["referred"] += 1
+        if r["status"] == ReferralStatus.DONE:
+            p["done"] += 1
+            p["d"].append(r["closed_at"] - r["created_at"])
+        elif r["status"] == ReferralStatus.DECLINED:
+            p["declined"] += 1
+        elif r["status"] in OPEN_REFERRAL_STATUSES:
+            p["open"] += 1
+    by_partner = []
+    for p in sorted(partners.values(), key=lambda p: p["name"]):
+        p["median"] = _days(median(p.pop("d"))) if p["d"] else None
+        by_partner.append(p)
+    return {
+        "raised": len(needs),
+        "resolved": sum(1 for n in needs if n["status"] == NeedStatus.RESOLVED),
+        "median": _days(median(durations)) if durations else None,
+        "by_kind": kinds,
+        "by_partner": by_partner,
+    }

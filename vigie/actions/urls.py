@@ -1,0 +1,36 @@
+"""Pages of the actions app (the API lives in api.py)."""
+
+from django.urls import path
+
+from vigie.actions import views, views_work
+
+app_name = "actions"
+urlpatterns = [
+    # Partner directory (landlord).
+    path("partenaires/", views.partners, name="partners"),
+    path("partenaires/nouveau/", views.partner_edit, name="partner_new"),
+    path("partenaires/<int:pk>/", views.partner, name="partner"),
+    path("partenaires/<int:pk>/modifier/", views.partner_edit, name="partner_edit"),
+    path("partenaires/ccas/<str:insee>/", views.ccas_create, name="ccas_create"),
+    # A household's needs and what follows each.
+    path("menages/<int:pk>/besoins/", views.household_needs, name="household_needs"),
+    path("besoins/<int:pk>/orienter/", views.need_refer, name="need_refer"),
+    path("besoins/<int:pk>/signaler/", views.need_ticket, name="need_ticket"),
+    path("besoins/<int:pk>/tache/", views.need_task, name="need_task"),
+    # Referrals: the landlord's list, the partner's inbox.
+    path("orientations/", views.referrals, name="referrals"),
+    path("orientations/<int:pk>/", views.referral, name="referral"),
+    path("orientations/<int:pk>/statut/", views.referral_move, name="referral_move"),
+    # Building tickets (agency staff).
+    path("signalements/", views_work.tickets, name="tickets"),
+    path("signalements/nouveau/", views_work.ticket_new, name="ticket_new"),
+    path("signalements/<int:pk>/", views_work.ticket, name="ticket"),
+    path("signalements/<int:pk>/statut/", views_work.ticket_move, name="ticket_move"),
+    # Tasks.
+    path("taches/", views_work.my_tasks, name="my_tasks"),
+    path("taches/nouvelle/", views_work.task_new, name="task_new"),
+    path("taches/<int:pk>/", views_work.task, name="task"),
+    path("taches/<int:pk>/statut/", views_work.task_move, name="task_move"),
+    # The manager's report.
+    path("bilan/", views_work.report, name="report"),
+]

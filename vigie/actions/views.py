@@ -1,0 +1,426 @@
+"""Pages of the partner directory, a household's needs, and referrals (both sides).
+
+Every page declares its permission with @requires and reads through `visible_to`; services do
+the writes. A stale form (someone changed the record meanwhile) comes back with a message.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from vigie.actions import selectors, services
+from vigie.actions.choices import (
+    NEED_SERVICES,
+    REFERRAL_LANDLORD_MOVES,
+    REFERRAL_PARTNER_MOVES,
+    REFERRAL_TRANSITIONS,
+    SERVICE_CHOICES,
+    ReferralStatus,
+)
+from vigie.actions.forms import MoveForm, PartnerForm, ReferralForm, TaskForm, TicketFromNeedForm
+from vigie.actions.models import Partner, PartnerCommune
+from vigie.campaigns.choices import NeedKind
+from vigie.campaigns.models import Need
+from vigie.core.errors import DomainError
+from vigie.core.models import AccessAction, Organisation
+from vigie.core.permissions import Perm, requires
+from vigie.core.services import access_record
+from vigie.housing.models import Commune, Household, Residence
+
+PAGE_SIZE = 50
+
+
+def _int(raw) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+# --- Partner directory ---------------------------------------------------------------------------
+
+
+@requires(Perm.PARTNER_VIEW)
+def partners(request):
+    """The landlord's partner directory, and the communes of its residences without a CCAS."""
+    user = request.user
+    qs = selectors.partners_visible(user)
+    service = request.GET.get("service", "")
+    if service:
+        qs = [p for p in qs if p.offers(service)]
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    org_ids = user.scope(Perm.PARTNER_MANAGE).full_org_ids
+    missing_ccas = []
+    if org_ids:
+        covered = PartnerCommune.objects.filter(
+            organisation_id__in=org_ids, partner__kind__in=["ccas", "cias"]
+        ).values("commune_id")
+        missing_ccas = list(
+            Commune.objects.filter(
+                insee_code__in=Residence.objects.filter(organisation_id__in=org_ids).values(
+                    "commune_id"
+                )
+            )
+            .exclude(insee_code__in=covered)
+            .order_by("name")[:50]
+        )
+    return TemplateResponse(
+        request,
+        "actions/partners.html",
+        {
+            "section": "partners",
+            "page": page,
+            "services": dict(SERVICE_CHOICES),
+            "service_choices": SERVICE_CHOICES,
+            "service": service,
+            "can_manage": bool(org_ids),
+            "missing_ccas": missing_ccas,
+        },
+    )
+
+
+@requires(Perm.PARTNER_VIEW)
+def partner(request, pk: int):
+    p = get_object_or_404(selectors.partners_visible(request.user), pk=pk)
+    return TemplateResponse(
+        request,
+        "actions/partner.html",
+        {
+            "section": "partners",
+            "p": p,
+            "services": [dict(SERVICE_CHOICES).get(s, s) for s in p.services],
+            "can_manage": request.user.has_org_perm(Perm.PARTNER_MANAGE, p.organisation_id),
+        },
+    )
+
+
+def _manage_org(request) -> Organisation:
+    org_ids = request.user.scope(Perm.PARTNER_MANAGE).full_org_ids
+    wanted = _int(request.POST.get("organisation") or request.GET.get("organisation"))
+    org_id = wanted if wanted in org_ids else org_ids[0]
+    return Organisation.objects.get(pk=org_id)
+
+
+@requires(Perm.PARTNER_MANAGE)
+def partner_edit(request, pk: int | None = None):
+    """Add a partner to the directory, or edit one."""
+    p = None
+    if pk is not None:
+        p = get_object_or_404(
+            Partner.objects.visible_to(request.user, Perm.PARTNER_MANAGE).prefetch_related(
+                "communes"
+            ),
+            pk=pk,
+        )
+    if request.method == "POST":
+        form = PartnerForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data.pop("communes")
+            version = data.pop("version")
+            services_ = data.pop("services")
+            try:
+                if p is None:
+                    p = services.partner_create(
+                        actor=request.user,
+                        organisation=_manage_org(request),
+                        services=services_,
+                        communes=form.commune_codes(),
+                        **data,
+                    )
+                else:
+                    p = services.partner_update(
+                        actor=request.user,
+                        partner=p,
+                        version=version,
+                        services=services_,
+                        communes=form.commune_codes(),
+                        **data,
+                    )
+                messages.success(request, f"Partenaire « {p.name} » enregistré.")
+                return redirect("actions:partner", pk=p.pk)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+    elif p is not None:
+        form = PartnerForm(
+            initial={
+                "version": p.version,
+                "name": p.name,
+                "kind": p.kind,
+                "services": p.services,
+                "communes": ", ".join(c.insee_code for c in p.communes.all()),
+                "address": p.address,
+                "phone": p.phone,
+                "email": p.email,
+                "notification_email": p.notification_email,
+                "contacts": p.contacts,
+                "opening_hours": p.opening_hours,
+                "active": p.active,
+            }
+        )
+    else:
+        form = PartnerForm()
+    return TemplateResponse(
+        request, "actions/partner_form.html", {"section": "partners", "form": form, "p": p}
+    )
+
+
+@requires(Perm.PARTNER_MANAGE)
+@require_POST
+def ccas_create(request, insee: str):
+    """One click: the commune's CCAS, from the reference data."""
+    commune = get_object_or_404(Commune, insee_code=insee)
+    try:
+        p = services.partner_create_ccas(
+            actor=request.user, organisation=_manage_org(request), commune=commune
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("actions:partners")
+    messages.success(
+        request,
+        f"« {p.name} » ajouté à l'annuaire depuis les données de la mairie : vérifiez son "
+        "e-mail de notification et ses services.",
+    )
+    return redirect("actions:partner", pk=p.pk)
+
+
+# --- A household's needs --------------------------------------------------------------------------
+
+
+def _household(request, pk: int) -> Household:
+    return get_object_or_404(
+        Household.objects.visible_to(request.user, Perm.REFERRAL_MANAGE).select_related(
+            "dwelling__commune", "dwelling__residence__agency"
+        ),
+        pk=pk,
+    )
+
+
+def _owners(user, organisation_id: int):
+    from vigie.accounts.models import User
+    from vigie.core.permissions import ROLE_PERMISSIONS
+
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.TASK_VIEW in perms]
+    return (
+        User.objects.filter(
+            memberships__organisation_id=organisation_id,
+            memberships__role__in=roles,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+@requires(Perm.REFERRAL_MANAGE)
+def household_needs(request, pk: int):
+    """The household's needs and what follows each: refer, report to the agency, or a task."""
+    h = _household(request, pk)
+    access_record(user=request.user, action=AccessAction.VIEW, obj=h, path=request.path)
+    rows = selectors.household_needs(request.user, h)
+    owners = list(_owners(request.user, h.organisation_id))
+    for row in rows:
+        n = row["need"]
+        n.household = h
+        if n.status != "open":
+            continue
+        if row["is_housing"]:
+            row["ticket_form"] = TicketFromNeedForm(prefix=f"t{n.pk}")
+        else:
+            row["referral_form"] = ReferralForm(
+                prefix=f"r{n.pk}", partners=selectors.partners_for_need(request.user, n)
+            )
+            row["services"] = NEED_SERVICES.get(n.kind, ())
+        row["task_form"] = TaskForm(prefix=f"k{n.pk}", owners=owners)
+    return TemplateResponse(
+        request,
+        "actions/household_needs.html",
+        {"section": "referrals", "h": h, "rows": rows},
+    )
+
+
+def _need(request, pk: int, perm: str) -> Need:
+    return get_object_or_404(
+        Need.objects.visible_to(request.user, perm).select_related(
+            "household__dwelling__commune", "attempt__campaign"
+        ),
+        pk=pk,
+    )
+
+
+@requires(Perm.REFERRAL_MANAGE)
+@require_POST
+def need_refer(request, pk: int):
+    need = _need(request, pk, Perm.REFERRAL_MANAGE)
+    form = ReferralForm(
+        request.POST,
+        prefix=f"r{need.pk}",
+        partners=selectors.partners_for_need(request.user, need),
+    )
+    if not form.is_valid():
+        messages.error(request, "Choisissez un partenaire dans la liste.")
+        return redirect("actions:household_needs", pk=need.household_id)
+    d = form.cleaned_data
+    partner_obj = get_object_or_404(
+        Partner.objects.visible_to(request.user, Perm.REFERRAL_MANAGE), pk=d["partner"]
+    )
+    try:
+        r = services.referral_create(
+            actor=request.user,
+            need=need,
+            partner=partner_obj,
+            note=d["note"],
+            share_cohorts=d["share_cohorts"],
+            share_disability=d["share_disability"],
+            extra_notes=d["extra_notes"],
+            consent=d["consent"],
+            send=d["send"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("actions:household_needs", pk=need.household_id)
+    messages.success(
+        request,
+        f"Orientation vers « {partner_obj.name} » {r.get_status_display()}.",
+    )
+    return redirect("actions:referral", pk=r.pk)
+
+
+@requires(Perm.TICKET_REPORT)
+@require_POST
+def need_ticket(request, pk: int):
+    need = _need(request, pk, Perm.TICKET_REPORT)
+    form = TicketFromNeedForm(request.POST, prefix=f"t{need.pk}")
+    if not form.is_valid():
+        messages.error(request, "Choisissez la catégorie du problème.")
+        return redirect("actions:household_needs", pk=need.household_id)
+    try:
+        t = services.ticket_from_need(actor=request.user, need=need, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("actions:household_needs", pk=need.household_id)
+    if t.reports_count > 1:
+        messages.success(
+            request,
+            f"Ajouté au signalement déjà ouvert ({t.reports_count} signalements).",
+        )
+    else:
+        messages.success(request, "Signalement transmis à l'agence.")
+    return redirect("actions:household_needs", pk=need.household_id)
+
+
+@requires(Perm.TASK_MANAGE)
+@require_POST
+def need_task(request, pk: int):
+    need = _need(request, pk, Perm.TASK_MANAGE)
+    owners = _owners(request.user, need.organisation_id)
+    form = TaskForm(request.POST, prefix=f"k{need.pk}", owners=owners)
+    if not form.is_valid():
+        messages.error(request, "La tâche a besoin d'un intitulé et d'une échéance (jj/mm/aaaa).")
+        return redirect("actions:household_needs", pk=need.household_id)
+    d = form.cleaned_data
+    try:
+        services.task_create(
+            actor=request.user,
+            organisation_id=need.organisation_id,
+            title=d["title"],
+            due_on=d["due_on"],
+            owner=owners.filter(pk=d["owner"]).first() if d["owner"] else None,
+            notes=d["notes"],
+            need=need,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Tâche créée.")
+    return redirect("actions:household_needs", pk=need.household_id)
+
+
+# --- Referrals ------------------------------------------------------------------------------------
+
+
+@requires(Perm.REFERRAL_VIEW)
+def referrals(request):
+    """The landlord's referrals, or — for a partner worker — the referrals sent to them."""
+    user = request.user
+    partner_only = not user.has_org_perm(Perm.REFERRAL_MANAGE)
+    default = "open"
+    f = selectors.ReferralFilters(
+        status=request.GET.get("status", default),
+        partner=_int(request.GET.get("partner")),
+        campaign=_int(request.GET.get("campaign")),
+    )
+    qs = selectors.referrals_visible(user, f)
+    if partner_only:
+        # A partner never sees what the landlord has not sent yet.
+        qs = qs.exclude(status=ReferralStatus.PROPOSED)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "actions/referrals.html",
+        {
+            "section": "referrals",
+            "page": page,
+            "filters": f,
+            "statuses": ReferralStatus.choices,
+            "partner_only": partner_only,
+            "partners": []
+            if partner_only
+            else Partner.objects.visible_to(user, Perm.REFERRAL_VIEW).only("id", "name"),
+            "need_labels": dict(NeedKind.choices),
+        },
+    )
+
+
+@requires(Perm.REFERRAL_VIEW)
+def referral(request, pk: int):
+    user = request.user
+    r = selectors.referral_for(user, pk)
+    partner_side = selectors.is_partner_side(user, r)
+    landlord_side = user.has_org_perm(Perm.REFERRAL_MANAGE, r.organisation_id)
+    if partner_side and not landlord_side and r.status == ReferralStatus.PROPOSED:
+        from django.http import Http404
+
+        raise Http404
+    access_record(user=user, action=AccessAction.VIEW, obj=r, path=request.path)
+    allowed = REFERRAL_TRANSITIONS[r.status]
+    moves = []
+    if landlord_side:
+        moves += [s for s in allowed if s in REFERRAL_LANDLORD_MOVES]
+    if partner_side:
+        moves += [s for s in allowed if s in REFERRAL_PARTNER_MOVES]
+    return TemplateResponse(
+        request,
+        "actions/referral.html",
+        {
+            "section": "referrals",
+            "r": r,
+            "card": selectors.referral_card(user, r),
+            "steps": selectors.referral_steps(r),
+            "moves": [(s, ReferralStatus(s).label) for s in moves],
+            "landlord_side": landlord_side,
+            "partner_side": partner_side,
+        },
+    )
+
+
+@requires(Perm.REFERRAL_VIEW)
+@require_POST
+def referral_move(request, pk: int):
+    r = selectors.referral_for(request.user, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            r = services.referral_move(
+                actor=request.user, referral=r, to=d["to"], version=d["version"], note=d["note"]
+            )
+            messages.success(request, f"Orientation {r.get_status_display()}.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect("actions:referral", pk=pk)

@@ -1,0 +1,246 @@
+"""Pages of building tickets (agency staff), follow-up tasks and the manager's report."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from vigie.actions import selectors, services
+from vigie.actions.choices import (
+    TASK_TRANSITIONS,
+    TICKET_TARGET_DAYS,
+    TICKET_TRANSITIONS,
+    TaskStatus,
+    TicketCategory,
+    TicketStatus,
+)
+from vigie.actions.forms import MoveForm, TaskForm, TicketForm
+from vigie.actions.models import TicketReport
+from vigie.actions.views import PAGE_SIZE, _int, _owners
+from vigie.campaigns.models import Campaign
+from vigie.core.errors import DomainError
+from vigie.core.permissions import Perm, requires
+from vigie.housing.models import Agency, Residence
+
+# --- Tickets --------------------------------------------------------------------------------------
+
+
+@requires(Perm.TICKET_VIEW)
+def tickets(request):
+    """The tickets of the user's agencies (or of the whole landlord), overdue highlighted."""
+    user = request.user
+    f = selectors.TicketFilters(
+        status=request.GET.get("status", "open"),
+        agency=_int(request.GET.get("agency")),
+        category=request.GET.get("category", ""),
+        overdue=request.GET.get("overdue") == "1",
+    )
+    page = Paginator(selectors.ticket_search(user, f), PAGE_SIZE).get_page(request.GET.get("page"))
+    scope = user.scope(Perm.TICKET_VIEW)
+    agencies = Agency.objects.filter(
+        organisation_id__in=scope.full_org_ids
+    ) | Agency.objects.filter(pk__in=scope.agency_ids)
+    return TemplateResponse(
+        request,
+        "actions/tickets.html",
+        {
+            "section": "tickets",
+            "page": page,
+            "filters": f,
+            "today": timezone.localdate(),
+            "agencies": agencies.order_by("name"),
+            "statuses": TicketStatus.choices,
+            "categories": TicketCategory.choices,
+            "can_report": user.has_org_perm(Perm.TICKET_REPORT),
+        },
+    )
+
+
+@requires(Perm.TICKET_VIEW)
+def ticket(request, pk: int):
+    user = request.user
+    t = selectors.ticket_for(user, pk)
+    can_manage = selectors.tickets_visible(user, Perm.TICKET_MANAGE).filter(pk=t.pk).exists()
+    reports = list(TicketReport.objects.filter(ticket=t).select_related("reported_by"))
+    return TemplateResponse(
+        request,
+        "actions/ticket.html",
+        {
+            "section": "tickets",
+            "t": t,
+            "reports": reports,
+            "today": timezone.localdate(),
+            "target_days": TICKET_TARGET_DAYS[t.category],
+            "moves": [(s, TicketStatus(s).label) for s in TICKET_TRANSITIONS[t.status]]
+            if can_manage
+            else [],
+            "can_inform": can_manage and t.status == TicketStatus.RESOLVED and not t.informed_at,
+        },
+    )
+
+
+@requires(Perm.TICKET_MANAGE)
+@require_POST
+def ticket_move(request, pk: int):
+    t = selectors.ticket_for(request.user, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["to"] == "informed":
+                services.ticket_mark_informed(actor=request.user, ticket=t, version=d["version"])
+                messages.success(request, "Ménages informés : c'est noté.")
+            else:
+                t = services.ticket_move(
+                    actor=request.user, ticket=t, to=d["to"], version=d["version"], note=d["note"]
+                )
+                messages.success(request, f"Signalement {t.get_status_display()}.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect("actions:ticket", pk=pk)
+
+
+@requires(Perm.TICKET_REPORT)
+def ticket_new(request):
+    """A manager (or caller) reports a building problem without a call."""
+    residences = Residence.objects.filter(
+        organisation_id__in=request.user.scope(Perm.TICKET_REPORT).full_org_ids
+    ).order_by("name")
+    form = TicketForm(request.POST or None, residences=residences)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        residence = get_object_or_404(residences, pk=d["residence"])
+        try:
+            t = services.ticket_report(
+                actor=request.user, residence=residence, category=d["category"], note=d["note"]
+            )
+            messages.success(request, "Signalement transmis à l'agence.")
+            return redirect("actions:ticket", pk=t.pk)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return TemplateResponse(
+        request, "actions/ticket_form.html", {"section": "tickets", "form": form}
+    )
+
+
+# --- Tasks ----------------------------------------------------------------------------------------
+
+
+@requires(Perm.TASK_VIEW)
+def my_tasks(request):
+    """My open tasks (and the unassigned ones); `?tout=1` for every open task I may see."""
+    user = request.user
+    every = request.GET.get("tout") == "1"
+    qs = (
+        selectors.tasks_visible(user).filter(status=TaskStatus.OPEN)
+        if every
+        else selectors.my_tasks(user)
+    )
+    page = Paginator(qs.order_by("due_on", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "actions/tasks.html",
+        {"section": "tasks", "page": page, "every": every, "today": timezone.localdate()},
+    )
+
+
+@requires(Perm.TASK_MANAGE)
+def task_new(request):
+    org_ids = request.user.scope(Perm.TASK_MANAGE).full_org_ids
+    org_id = org_ids[0]
+    owners = _owners(request.user, org_id)
+    form = TaskForm(request.POST or None, owners=owners, initial={"owner": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            t = services.task_create(
+                actor=request.user,
+                organisation_id=org_id,
+                title=d["title"],
+                due_on=d["due_on"],
+                owner=owners.filter(pk=d["owner"]).first() if d["owner"] else None,
+                notes=d["notes"],
+            )
+            messages.success(request, "Tâche créée.")
+            return redirect("actions:task", pk=t.pk)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return TemplateResponse(request, "actions/task_form.html", {"section": "tasks", "form": form})
+
+
+@requires(Perm.TASK_VIEW)
+def task(request, pk: int):
+    user = request.user
+    t = selectors.task_for(user, pk)
+    can_manage = user.has_org_perm(Perm.TASK_MANAGE, t.organisation_id)
+    return TemplateResponse(
+        request,
+        "actions/task.html",
+        {
+            "section": "tasks",
+            "t": t,
+            "today": timezone.localdate(),
+            "moves": [(s, TaskStatus(s).label) for s in TASK_TRANSITIONS[t.status]]
+            if can_manage
+            else [],
+            "owners": _owners(user, t.organisation_id) if can_manage else [],
+        },
+    )
+
+
+@requires(Perm.TASK_MANAGE)
+@require_POST
+def task_move(request, pk: int):
+    t = selectors.task_for(request.user, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["to"] == "reassign":
+                owner = (
+                    _owners(request.user, t.organisation_id)
+                    .filter(pk=_int(request.POST.get("owner")))
+                    .first()
+                )
+                if owner is None:
+                    raise services.ActionInputError("Choisissez à qui confier la tâche.")
+                services.task_update(actor=request.user, task=t, version=d["version"], owner=owner)
+                messages.success(request, f"Tâche confiée à {owner.username}.")
+            else:
+                t = services.task_move(
+                    actor=request.user, task=t, to=d["to"], version=d["version"], note=d["note"]
+                )
+                messages.success(request, f"Tâche {t.get_status_display()}.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect("actions:task", pk=pk)
+
+
+# --- The manager's report ------------------------------------------------------------------------
+
+
+@requires(Perm.CAMPAIGN_MANAGE)
+def report(request):
+    """Per campaign: needs raised vs resolved, by kind and by partner, median time to resolve."""
+    campaigns = list(
+        Campaign.objects.visible_to(request.user, Perm.CAMPAIGN_MANAGE).order_by("-created_at")
+    )
+    chosen = None
+    wanted = _int(request.GET.get("campaign"))
+    for c in campaigns:
+        if c.pk == wanted or (wanted is None and chosen is None):
+            chosen = c
+    return TemplateResponse(
+        request,
+        "actions/report.html",
+        {
+            "section": "actions_report",
+            "campaigns": campaigns,
+            "campaign": chosen,
+            "r": selectors.campaign_actions_report(request.user, chosen) if chosen else None,
+        },
+    )
