@@ -64,9 +64,14 @@ def erase_calls(household) -> int:
     return n
 
 
-@rule("call_notes", "notes d'appel et besoins (2 ans après le dernier contact)")
+@rule("call_notes", "notes d'appel et réponses (2 ans après le dernier contact)")
 def purge_call_notes(cutoff: datetime, dry_run: bool) -> int:
-    """Households not called since the cut-off lose their call notes, answers and needs."""
+    """Households not called since the cut-off lose their calls' notes, answers and need list.
+
+    The Need rows stay, as figures (kind, status, dates) for the campaign and referral reports;
+    their referrals' free text follows the actions app's own rule. An erasure (art. 17)
+    deletes them.
+    """
     recent = (
         Attempt.objects.values("target__household_id")
         .annotate(last=Max("started_at"))
@@ -78,7 +83,4 @@ def purge_call_notes(cutoff: datetime, dry_run: bool) -> int:
     )
     if dry_run:
         return stale.count()
-    households = list(stale.values_list("target__household_id", flat=True).distinct())
-    n = _wipe_attempts(Attempt.objects.filter(pk__in=stale.values("pk")))
-    Need.objects.filter(household_id__in=households, created_at__lt=cutoff).delete()
-    return n
+    return _wipe_attempts(Attempt.objects.filter(pk__in=stale.values("pk")))

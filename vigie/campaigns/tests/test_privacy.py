@@ -56,6 +56,7 @@ def test_call_notes_are_purged_two_years_after_the_last_contact(called):
     assert purge(dry_run=True, now=later)["call_notes"] == 1
     assert purge(now=later)["call_notes"] == 1
     a = Attempt.objects.get()
-    assert a.notes == "" and a.needs == []
-    assert not Need.objects.exists()
+    assert a.notes == "" and a.needs == [] and a.answers == {}
+    # The needs stay as figures for the reports, without free text.
+    assert Need.objects.count() == 2
     assert purge(now=later)["call_notes"] == 0
