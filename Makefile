@@ -28,9 +28,10 @@ system-deps:
 
 demo: venv
 	VIGIE_DEBUG=1 $(VIGIE) migrate --noinput
-	VIGIE_DEBUG=1 $(VIGIE) seed_demo --dwellings $${DWELLINGS:-12000}
+	VIGIE_DEBUG=1 VIGIE_EMAIL_BACKEND=console $(VIGIE) seed_demo --dwellings $${DWELLINGS:-12000}
 	@echo "Démo : la double authentification (obligatoire en production) est désactivée (VIGIE_REQUIRE_2FA=0)."
-	VIGIE_DEBUG=1 VIGIE_REQUIRE_2FA=0 $(VIGIE) runserver 127.0.0.1:8000
+	@echo "Démo : les e-mails (orientations, récapitulatifs) s'affichent dans ce terminal au lieu d'être envoyés."
+	VIGIE_DEBUG=1 VIGIE_REQUIRE_2FA=0 VIGIE_EMAIL_BACKEND=console VIGIE_TASKS_BACKEND=immediate $(VIGIE) runserver 127.0.0.1:8000
 
 test: venv system-deps
 	VIGIE_DEBUG=1 $(VENV)/bin/pytest -q $(PYTEST_ARGS)

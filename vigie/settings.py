@@ -8,6 +8,7 @@
 | VIGIE_DEBUG | 0 | 1 for development |
 | VIGIE_ALLOWED_HOSTS | localhost,127.0.0.1 | comma-separated |
 | VIGIE_EMAIL_HOST / _PORT / _USER / _PASSWORD / _USE_TLS, VIGIE_FROM_EMAIL | localhost:25 | SMTP |
+| VIGIE_EMAIL_BACKEND | smtp | `console` prints e-mails instead (the demo) |
 """
 
 from __future__ import annotations
@@ -234,6 +235,11 @@ if env_bool("VIGIE_HTTPS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- E-mail ---------------------------------------------------------------------------------
+# `make demo` prints e-mails on the console instead of sending them (VIGIE_EMAIL_BACKEND=console).
+EMAIL_BACKEND = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}[os.environ.get("VIGIE_EMAIL_BACKEND", "smtp")]
 EMAIL_HOST = os.environ.get("VIGIE_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("VIGIE_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("VIGIE_EMAIL_USER", "")

@@ -49,15 +49,18 @@ class Command(BaseCommand):
             ("appelant1", landlord, Role.CALLER, {}),
             ("appelant2", landlord, Role.CALLER, {}),
             ("appelant3", landlord, Role.CALLER, {}),
-            ("agence", landlord, Role.AGENCY_STAFF, {"agency_names": ["Agence Toulouse Nord"]}),
+            (
+                "agence",
+                landlord,
+                Role.AGENCY_STAFF,
+                {"agency_names": [self._agency_name(landlord)]},
+            ),
             ("dpo", landlord, Role.DPO, {}),
         ]
-        partner = self._org("ccas-toulouse", OrganisationKind.PARTNER, "CCAS de Toulouse")
         mediation = self._org(
             "amandier", OrganisationKind.MEDIATION_CENTRE, "L'Amandier, centre de médiation"
         )
         users += [
-            ("ccas", partner, Role.PARTNER_WORKER, {}),
             ("mediation", mediation, Role.MEDIATOR, {}),
         ]
         if not no_neighbour and org == "demo":
@@ -80,9 +83,18 @@ class Command(BaseCommand):
                     password=DEMO_PASSWORD,
                     **extra,
                 )
+        partner_users = self._partners(landlord)
+        users += partner_users
         self.stdout.write(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
         for username, organisation, role, _extra in users:
             self.stdout.write(f"  {username:<12} {Role(role).label} — {organisation.name}")
+
+    def _agency_name(self, landlord: Organisation) -> str:
+        """Toulouse Nord when the stock has it (the full demo does), else the first agency."""
+        from vigie.housing.models import Agency
+
+        names = list(Agency.objects.filter(organisation=landlord).values_list("name", flat=True))
+        return "Agence Toulouse Nord" if "Agence Toulouse Nord" in names else sorted(names)[0]
 
     def _org(self, slug: str, kind: str, name: str) -> Organisation:
         existing = Organisation.objects.filter(slug=slug).first()
@@ -91,3 +103,58 @@ class Command(BaseCommand):
                 raise CommandError(f"L'organisation « {slug} » existe déjà avec un autre type.")
             return existing
         return organisation_create(slug=slug, kind=kind, name=name)
+
+    def _partners(self, landlord: Organisation) -> list[tuple]:
+        """The landlord's partner directory: Toulouse's CCAS, a grocery association, a régie."""
+        from vigie.actions.choices import PartnerKind
+        from vigie.actions.models import Partner
+        from vigie.actions.services import partner_create, partner_create_ccas
+        from vigie.housing.models import Commune
+
+        manager = User.objects.get(username="responsable")
+        toulouse = Commune.objects.get(insee_code="31555")
+        out = []
+        with transaction.atomic():
+            ccas = Partner.objects.filter(organisation=landlord, kind=PartnerKind.CCAS).first()
+            if ccas is None:
+                ccas = partner_create_ccas(actor=manager, organisation=landlord, commune=toulouse)
+                # Demo: never write to the real town hall's address.
+                Partner.objects.filter(pk=ccas.pk).update(notification_email="ccas@demo.invalid")
+            out.append(("ccas", ccas.partner_organisation, Role.PARTNER_WORKER, {}))
+            for name, kind, services, slug in (
+                (
+                    "Courses solidaires (association)",
+                    PartnerKind.ASSOCIATION,
+                    ["groceries", "meal_delivery", "isolation"],
+                    "asso",
+                ),
+                (
+                    "Régie de quartier Bagatelle",
+                    PartnerKind.REGIE,
+                    ["groceries", "home_help"],
+                    "regie",
+                ),
+            ):
+                partner = Partner.objects.filter(organisation=landlord, name=name).first()
+                if partner is None:
+                    partner = partner_create(
+                        actor=manager,
+                        organisation=landlord,
+                        name=name,
+                        kind=kind,
+                        services=services,
+                        communes=["31555", "31149", "31069"],
+                        notification_email=f"{slug}@demo.invalid",
+                        opening_hours="du lundi au vendredi, 9 h – 17 h",
+                    )
+                out.append((slug, partner.partner_organisation, Role.PARTNER_WORKER, {}))
+        for username, organisation, role, extra in out:
+            if not User.objects.filter(username=username).exists():
+                user_create(
+                    username=username,
+                    organisation=organisation,
+                    role=role,
+                    password=DEMO_PASSWORD,
+                    **extra,
+                )
+        return out
