@@ -1,7 +1,7 @@
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from vigie.core.permissions import ANY_SIGNED_IN, Perm, requires
+from vigie.core.permissions import ANY_SIGNED_IN, Perm, Role, requires
 
 
 @requires(ANY_SIGNED_IN)
@@ -14,6 +14,10 @@ def home(request):
 
         if running_campaigns_for_caller(user).exists():
             return redirect("campaigns:list")
+    if user.has_org_perm(Perm.REFERRAL_HANDLE) and not user.has_org_perm(Perm.HOUSEHOLD_VIEW):
+        return redirect("actions:referrals")  # a partner worker: the referrals sent to them
+    if user.roles() == {Role.AGENCY_STAFF}:
+        return redirect("actions:tickets")  # agency staff: their agencies' building problems
     if user.has_org_perm(Perm.HOUSEHOLD_VIEW):
         return redirect("housing:households")
     return TemplateResponse(request, "core/home.html", {})
