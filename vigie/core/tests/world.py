@@ -43,6 +43,8 @@ class Landlord:
     # In the disability cohort, called, with a health need and notes: the sensitive one.
     household: Household
     occupant: Occupant
+    # In the disability cohort, not reached: back in the queue with notes.
+    retry: Household
     # Over 75, still waiting in the queue.
     waiting: Household
     campaign: Campaign
@@ -102,6 +104,7 @@ def _landlord(slug: str, token: str) -> Landlord:
         )
 
     household = home(birth_date=date(1960, 1, 1), disability=True)
+    retry = home(birth_date=date(1962, 1, 1), disability=True, phone="+33561000003")
     waiting = home(birth_date=date(1935, 1, 1), phone="+33561000002")
     manager, caller = users[Role.MANAGER], users[Role.CALLER]
     # Wave names are neutral on purpose: the disability wall is about the cohort, not a label
@@ -118,16 +121,28 @@ def _landlord(slug: str, token: str) -> Landlord:
     )
     campaign_build(actor=manager, campaign=campaign, now=BUILT_AT)
     campaign_start(actor=manager, campaign=campaign)
-    target = queue.next_call(campaign=campaign, caller=caller)
-    assert target is not None and target.household_id == household.pk
-    attempt = attempt_record(
-        actor=caller,
-        target=target,
-        result=AttemptResult.REACHED,
-        outcome=Outcome.NEEDS_FOLLOW_UP,
-        needs=[NeedKind.HEALTH, NeedKind.GROCERIES],
-        notes=f"{NOTES_MARKER} {token} suit un traitement lourd",
-    )
+    attempts: dict[int, Attempt] = {}
+    for _ in range(2):
+        claimed = queue.next_call(campaign=campaign, caller=caller)
+        assert claimed is not None and claimed.household_id in (household.pk, retry.pk)
+        if claimed.household_id == household.pk:
+            attempts[household.pk] = attempt_record(
+                actor=caller,
+                target=claimed,
+                result=AttemptResult.REACHED,
+                outcome=Outcome.NEEDS_FOLLOW_UP,
+                needs=[NeedKind.HEALTH, NeedKind.GROCERIES],
+                notes=f"{NOTES_MARKER} {token} suit un traitement lourd",
+            )
+        else:  # not reached: back in the queue, its notes show on the next call and sheets
+            attempts[retry.pk] = attempt_record(
+                actor=caller,
+                target=claimed,
+                result=AttemptResult.NO_ANSWER,
+                notes=f"{NOTES_MARKER} {token} rappeler après sa dialyse",
+            )
+    attempt = attempts[household.pk]
+    target = attempt.target
     import_run = ImportRun.objects.create(
         organisation=org,
         user=users[Role.ADMIN],
@@ -144,6 +159,7 @@ def _landlord(slug: str, token: str) -> Landlord:
         residence=residence,
         household=household,
         occupant=household.occupants.get(),
+        retry=retry,
         waiting=waiting,
         campaign=campaign,
         target=Target.objects.get(pk=target.pk),
