@@ -195,6 +195,8 @@ AXES_VERBOSE = False  # no usernames in the application log
 # TOTP second factor for roles that see health, mediation or audit data, and administrators.
 VIGIE_REQUIRE_2FA = env_bool("VIGIE_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "Vigie"
+# Password asked again before a bulk export or a role change if typed longer ago than this.
+VIGIE_REAUTH_MINUTES = int(os.environ.get("VIGIE_REAUTH_MINUTES", "10"))
 
 # Content-Security-Policy: everything from Vigie itself, no inline script.
 CONTENT_SECURITY_POLICY = {
