@@ -39,7 +39,8 @@ DEBUG = env_bool("VIGIE_DEBUG")
 DATA_DIR = Path(os.environ.get("VIGIE_DATA_DIR", Path.cwd() / "data")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-_DEV_SECRET = "vigie-development-only-secret-key-change-me-in-production-0123456789"
+# Refused below when VIGIE_DEBUG is off: never a production secret.
+_DEV_SECRET = "vigie-development-only-secret-key-change-me-in-production-0123456789"  # nosec B105
 SECRET_KEY = os.environ.get("VIGIE_SECRET_KEY", _DEV_SECRET)
 if SECRET_KEY == _DEV_SECRET and not DEBUG and not os.environ.get("VIGIE_ALLOW_DEV_SECRET"):
     raise ImproperlyConfigured(
