@@ -256,7 +256,7 @@ def _target_out(request, target: Target) -> dict[str, Any]:
     return {
         "target_id": target.pk,
         "campaign_id": target.campaign_id,
-        "wave": target.wave.name,
+        "wave": target.wave.name_for(sensitive=sensitive),
         "cohorts": [c for c in target.cohorts if sensitive or c != "disability"],
         "status": target.status,
         "attempts_count": target.attempts_count,

@@ -30,8 +30,10 @@ from vigie.housing.models import Agency, Household, ImportRun, Occupant, Residen
 from vigie.housing.tests.factories import DwellingFactory, ResidenceFactory, make_household
 
 LANDLORD_ROLES = (Role.ADMIN, Role.MANAGER, Role.CALLER, Role.AGENCY_STAFF, Role.DPO)
-# What the sentinel plants in call notes (call.notes_view only).
+# What the sentinel plants in call notes (call.notes_view only), and in the name of the wave
+# that selects households with a disability (next to a household, that name says its health).
 NOTES_MARKER = "SENTINELNOTES"
+DISABILITY_WAVE = "Vague SENTINELWAVE"
 
 
 @dataclass
@@ -106,16 +108,16 @@ def _landlord(slug: str, token: str) -> Landlord:
     household = home(birth_date=date(1960, 1, 1), disability=True)
     retry = home(birth_date=date(1962, 1, 1), disability=True, phone="+33561000003")
     waiting = home(birth_date=date(1935, 1, 1), phone="+33561000002")
+    # No usable phone: on the "sans téléphone" list that every campaign.view role reads.
+    home(birth_date=date(1958, 1, 1), disability=True, phone="")
     manager, caller = users[Role.MANAGER], users[Role.CALLER]
-    # Wave names are neutral on purpose: the disability wall is about the cohort, not a label
-    # a manager chose.
     campaign = campaign_create(
         actor=manager,
         organisation=org,
         name=f"Campagne {token}",
         as_of=AS_OF,
         waves=[
-            {"name": "Vague 1", "cohorts": ["disability"], "priority": 1},
+            {"name": DISABILITY_WAVE, "cohorts": ["disability"], "priority": 1},
             {"name": "Vague 2", "cohorts": ["over_75"], "priority": 2},
         ],
     )
@@ -142,6 +144,9 @@ def _landlord(slug: str, token: str) -> Landlord:
                 notes=f"{NOTES_MARKER} {token} rappeler après sa dialyse",
             )
     attempt = attempts[household.pk]
+    # Due again now (not in a few hours): it heads the queue, the call sheets and next-call, so
+    # the crawl meets its notes and its disability cohort there.
+    Target.objects.filter(campaign=campaign, household=retry).update(due_at=BUILT_AT)
     target = attempt.target
     import_run = ImportRun.objects.create(
         organisation=org,
