@@ -33,6 +33,18 @@ from vigie.core.permissions import ANY_SIGNED_IN, Role, role_has
 from vigie.core.tests.test_permission_matrix import EXEMPT_PREFIXES
 from vigie.core.tests.world import PERSONAS, Landlord, World, bearer, build_world, persona
 
+# Who signs in: each persona of landlord A (partner worker and mediator included), and landlord
+# B's five roles, so that the walls are checked from both sides.
+SIDES = [("a", role) for role in PERSONAS] + [("b", role) for role in PERSONAS[:5]]
+
+
+def side(world: World, which: str, role: str) -> tuple[Any, Landlord, Landlord]:
+    """(user, own landlord, other landlord)."""
+    if which == "a":
+        return persona(world, role), world.a, world.b
+    return world.b.users[role], world.b, world.a
+
+
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/comptes/connexion/"
@@ -150,10 +162,9 @@ def _leaks_other(body: bytes, other: Landlord) -> bool:
     return other.token.encode() in body
 
 
-@pytest.mark.parametrize("role", PERSONAS)
-def test_pages_matrix(world, role):
-    user = persona(world, role)
-    own, other = world.a, world.b
+@pytest.mark.parametrize("which,role", SIDES)
+def test_pages_matrix(world, which, role):
+    user, own, other = side(world, which, role)
     client = Client()
     client.force_login(user)
     failures = []
@@ -177,7 +188,7 @@ def test_pages_matrix(world, role):
             response = request(client, other_url, POST_DATA.get(name, lambda land: {})(other))
             if response.status_code not in ((404,) if allowed else (403, 404)):
                 failures.append(f"{other_url} (other landlord) answered {response.status_code}")
-    assert not failures, f"{role}:\n" + "\n".join(failures)
+    assert not failures, f"{role} of {own.token}:\n" + "\n".join(failures)
 
 
 def test_pages_send_anonymous_to_login(world):
@@ -279,11 +290,10 @@ def test_every_api_operation_declares_its_permission_and_errors():
     assert not undocumented, f"API operations not declaring their error answers: {undocumented}"
 
 
-@pytest.mark.parametrize("role", PERSONAS)
-def test_api_matrix(world, role):
+@pytest.mark.parametrize("which,role", SIDES)
+def test_api_matrix(world, which, role):
     doc = schema()
-    user = persona(world, role)
-    own, other = world.a, world.b
+    user, own, other = side(world, which, role)
     client = Client()
     auth = bearer(user)
     failures = []
@@ -309,7 +319,7 @@ def test_api_matrix(world, role):
                 failures.append(
                     f"{method.upper()} {other_url} (other landlord) answered {response.status_code}"
                 )
-    assert not failures, f"{role}:\n" + "\n".join(failures)
+    assert not failures, f"{role} of {own.token}:\n" + "\n".join(failures)
 
 
 def test_api_without_credentials_is_401(world):
