@@ -95,3 +95,16 @@ def test_every_bulk_export_asks_for_a_recent_password():
     assert not missing, f"exports without @recent_auth_required: {missing}"
     names = {name for _r, _ns, name, view in pages() if getattr(view, "vigie_recent_auth", False)}
     assert {"campaigns:sheet_csv", "campaigns:sheet_xlsx", "privacy:person_export"} <= names
+
+
+def test_role_changes_in_the_admin_ask_for_a_recent_password(client):
+    """Memberships (roles) are edited in the admin: every admin page asks after 10 minutes."""
+    from vigie.accounts.models import User
+
+    root = User.objects.create(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    assert client.get("/admin/accounts/user/").status_code == 200
+    _age_session(client, 11)
+    response = client.get(f"/admin/accounts/user/{root.pk}/change/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:reauth"))
