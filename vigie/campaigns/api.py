@@ -104,7 +104,7 @@ class BuildOut(Schema):
     no_phone: int
 
 
-class OccupantOut(Schema):
+class CallOccupantOut(Schema):
     last_name: str
     first_name: str
     role: str
@@ -112,7 +112,10 @@ class OccupantOut(Schema):
     phones: list[str]
 
 
-class HouseholdOut(Schema):
+class CallHouseholdOut(Schema):
+    """The household as the caller sees it (named apart from the register's HouseholdOut: the
+    OpenAPI document keys schemas by class name, so equal names would overwrite each other)."""
+
     id: int
     reference: str
     address: str
@@ -120,7 +123,7 @@ class HouseholdOut(Schema):
     commune: str
     residence: str
     agency: str
-    occupants: list[OccupantOut]
+    occupants: list[CallOccupantOut]
     phones: list[str]
 
 
@@ -141,7 +144,7 @@ class NextCallOut(Schema):
     attempts_count: int
     claim_expires_at: datetime
     callback_at: datetime | None
-    household: HouseholdOut
+    household: CallHouseholdOut
     previous_attempts: list[PreviousAttempt]
     open_needs: list[str]
 

@@ -356,3 +356,23 @@ def test_a_revoked_or_expired_token_is_refused(world):
         assert (
             client.get("/api/v1/campaigns", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
         )
+
+
+def test_api_schema_names_are_unique():
+    """The OpenAPI document keys schemas by class name: two `HouseholdOut` in two apps would
+    silently document one operation with the other's schema (schemathesis found it)."""
+    import inspect
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    by_name = defaultdict(set)
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                module = inspect.getmodule(operation.view_func)
+                for value in vars(module).values():
+                    if inspect.isclass(value) and issubclass(value, Schema) and value is not Schema:
+                        by_name[value.__name__].add(f"{value.__module__}.{value.__qualname__}")
+    clashes = {name: sorted(where) for name, where in by_name.items() if len(where) > 1}
+    assert not clashes, f"Schema classes sharing a name across the API: {clashes}"
