@@ -182,6 +182,10 @@ def test_pages_matrix(world, which, role):
                 failures.append(f"{own_url} ({perm}) answered {status}, expected 403")
             if allowed and (status >= 500 or status in (403, 404)):
                 failures.append(f"{own_url} ({perm}) answered {status} on own object")
+            # A page read: 200, or a redirect within Vigie (the home page sends each role on).
+            if allowed and response.request["REQUEST_METHOD"] == "GET":
+                if status not in (200, 302) or response.get("Location", "").startswith(LOGIN):
+                    failures.append(f"GET {own_url} ({perm}) answered {status}, expected 200")
             if _leaks_other(body, other):
                 failures.append(f"{own_url} shows {other.token}'s data")
         if other_url != own_url and other_url is not None:
@@ -309,6 +313,8 @@ def test_api_matrix(world, which, role):
             failures.append(f"{method.upper()} {own_url} ({perm}) answered {status}, expected 403")
         if allowed and (status >= 500 or status in (401, 403, 404)):
             failures.append(f"{method.upper()} {own_url} ({perm}) answered {status} on own object")
+        if allowed and method == "get" and status != 200:
+            failures.append(f"GET {own_url} ({perm}) answered {status}, expected 200")
         if status not in {int(c) for c in op["responses"]}:
             failures.append(f"{method.upper()} {own_url}: undocumented status {status}")
         if _leaks_other(response.content, other):
