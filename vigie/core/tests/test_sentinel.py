@@ -212,3 +212,15 @@ def test_the_admin_does_not_show_call_notes_even_to_a_superuser(planted):
 def test_markers_are_really_planted(planted):
     assert Cohort.DISABILITY.label == DISABILITY_MARKER
     assert re.match(HEALTH_MARKER, str(NeedKind.HEALTH.label))
+
+
+def test_the_journal_holds_no_health_details(planted):
+    """Recording calls with notes and health needs leaves journal rows without either."""
+    from vigie.core.models import AuditEvent
+
+    payloads = json.dumps(list(AuditEvent.objects.values_list("payload", flat=True)))
+    assert AuditEvent.objects.filter(action="attempt.recorded").count() >= 2
+    assert NOTES_MARKER not in payloads
+    for need in SENSITIVE_NEEDS:
+        assert f'"{need}"' not in payloads, need
+    assert '"disability"' not in payloads
