@@ -81,6 +81,9 @@ serve-gunicorn: venv pg-start
 
 # --- Security checks (issue #5 §8): bandit, pip-audit, schemathesis against the API (.ci/security).
 .PHONY: security
-security: venv
+$(VENV)/.security-installed: $(VENV)/.installed pyproject.toml
 	$(PIP) install -q -e '.[test,bench,security]'
+	touch $@
+
+security: venv $(VENV)/.security-installed
 	VENV=$(VENV) .ci/security
