@@ -85,3 +85,12 @@ serve-gunicorn: venv pg-start
 	$(VIGIE) migrate --noinput && $(VIGIE) collectstatic --noinput -v0 && \
 	{ $(VIGIE) db_worker --queue-name '*' --no-reload & worker=$$!; \
 	  trap "kill $$worker" EXIT; $(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py; }
+
+# --- Security checks (issue #5 §8): bandit, pip-audit, schemathesis against the API (.ci/security).
+.PHONY: security
+$(VENV)/.security-installed: $(VENV)/.installed pyproject.toml
+	$(PIP) install -q -e '.[test,bench,security]'
+	touch $@
+
+security: venv $(VENV)/.security-installed
+	VENV=$(VENV) .ci/security

@@ -40,7 +40,8 @@ DEBUG = env_bool("VIGIE_DEBUG")
 DATA_DIR = Path(os.environ.get("VIGIE_DATA_DIR", Path.cwd() / "data")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-_DEV_SECRET = "vigie-development-only-secret-key-change-me-in-production-0123456789"
+# Refused below when VIGIE_DEBUG is off: never a production secret.
+_DEV_SECRET = "vigie-development-only-secret-key-change-me-in-production-0123456789"  # nosec B105
 SECRET_KEY = os.environ.get("VIGIE_SECRET_KEY", _DEV_SECRET)
 if SECRET_KEY == _DEV_SECRET and not DEBUG and not os.environ.get("VIGIE_ALLOW_DEV_SECRET"):
     raise ImproperlyConfigured(
@@ -51,7 +52,7 @@ ALLOWED_HOSTS = env_list("VIGIE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("VIGIE_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "vigie.core.admin_site.VigieAdminConfig",  # superusers only (see the module)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -199,6 +200,8 @@ AXES_VERBOSE = False  # no usernames in the application log
 # TOTP second factor for roles that see health, mediation or audit data, and administrators.
 VIGIE_REQUIRE_2FA = env_bool("VIGIE_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "Vigie"
+# Password asked again before a bulk export or a role change if typed longer ago than this.
+VIGIE_REAUTH_MINUTES = int(os.environ.get("VIGIE_REAUTH_MINUTES", "10"))
 
 # Content-Security-Policy: everything from Vigie itself, no inline script.
 CONTENT_SECURITY_POLICY = {

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from vigie.accounts.models import Membership, User
+from vigie.accounts.models import ApiToken, Membership, User
 from vigie.core.errors import DomainError
 from vigie.core.models import Organisation, OrganisationKind
 from vigie.core.permissions import Role
@@ -102,3 +103,41 @@ def user_create(
         payload={"username": username, "role": role},
     )
     return user
+
+
+@transaction.atomic
+def api_tokens_revoke(
+    *, actor: User | None, prefix: str = "", username: str = "", all_matching: bool = False
+) -> list[ApiToken]:
+    """Revoke active API tokens by prefix (the first 10 characters shown) or by user.
+
+    A prefix is not guaranteed unique: if it matches several active tokens, nothing is revoked
+    unless `all_matching`, so an administrator never revokes a colleague's token by accident.
+    """
+    if not prefix and not username:
+        raise DomainError("Indiquez le préfixe du jeton (ses 10 premiers caractères) ou --user.")
+    tokens = ApiToken.objects.active().select_related("user").select_for_update()
+    if prefix:
+        tokens = tokens.filter(prefix=prefix[:10])
+    if username:
+        tokens = tokens.filter(user__username=username)
+    found = list(tokens.order_by("created_at"))
+    if not found:
+        raise DomainError("Aucun jeton actif ne correspond : déjà révoqué, expiré ou inconnu.")
+    if prefix and len(found) > 1 and not all_matching:
+        listing = ", ".join(f"{t.user.username} (créé le {t.created_at:%d/%m/%Y})" for t in found)
+        raise DomainError(
+            f"Le préfixe « {prefix} » désigne {len(found)} jetons actifs ({listing}) : "
+            "précisez --user, ou ajoutez --all pour tous les révoquer."
+        )
+    now = timezone.now()
+    for token in found:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit_log(
+            actor=actor,
+            action="api_token.revoked",
+            obj=token,
+            payload={"prefix": token.prefix, "user": token.user.username},
+        )
+    return found

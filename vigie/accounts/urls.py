@@ -16,6 +16,7 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("confirmer-mot-de-passe/", views.reauth, name="reauth"),
     path("double-authentification/", views.two_factor, name="two_factor"),
     path("deconnexion/", requires(ANY_SIGNED_IN)(auth_views.LogoutView.as_view()), name="logout"),
 ]

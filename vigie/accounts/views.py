@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import segno
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vigie.accounts.reauth import mark_authenticated
 from vigie.accounts.twofactor import is_verified
 from vigie.core.permissions import ANY_SIGNED_IN, requires
 from vigie.core.services import audit_log
@@ -64,3 +67,24 @@ def two_factor(request):
 
         ctx["secret"] = b32encode(device.bin_key).decode()
     return TemplateResponse(request, "accounts/two_factor.html", ctx)
+
+
+@requires(ANY_SIGNED_IN)
+def reauth(request):
+    """Type one's password again before a bulk export or a role change (accounts/reauth.py)."""
+    error = ""
+    if request.method == "POST":
+        # Through authenticate(), so django-axes counts failures and locks out as at login.
+        user = authenticate(
+            request, username=request.user.get_username(), password=request.POST.get("password", "")
+        )
+        if user is not None and user.pk == request.user.pk:
+            mark_authenticated(request)
+            audit_log(actor=request.user, action="auth.reauthenticated", obj=request.user)
+            return redirect(_next(request))
+        error = "Mot de passe incorrect."
+    return TemplateResponse(
+        request,
+        "accounts/reauth.html",
+        {"error": error, "next": _next(request), "minutes": settings.VIGIE_REAUTH_MINUTES},
+    )

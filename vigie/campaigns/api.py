@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from vigie.api.declare import Detail, needs
 from vigie.campaigns import queue, selectors, services
 from vigie.campaigns.choices import SENSITIVE_NEEDS
 from vigie.campaigns.models import Campaign, Target
@@ -194,13 +195,6 @@ class StatsOut(Schema):
     needs: dict[str, int]
 
 
-class Detail(Schema):
-    detail: str
-
-
-ERRORS = {400: Detail, 403: Detail, 404: Detail, 409: Detail, 422: Detail}
-
-
 # --- Helpers --------------------------------------------------------------------------------------
 
 
@@ -257,7 +251,7 @@ def _target_out(request, target: Target) -> dict[str, Any]:
     return {
         "target_id": target.pk,
         "campaign_id": target.campaign_id,
-        "wave": target.wave.name,
+        "wave": target.wave.name_for(sensitive=sensitive),
         "cohorts": [c for c in target.cohorts if sensitive or c != "disability"],
         "status": target.status,
         "attempts_count": target.attempts_count,
@@ -292,7 +286,7 @@ def _target_out(request, target: Target) -> dict[str, Any]:
 
 
 @router.get(
-    "/campaigns", response={200: list[CampaignOut], 403: Detail}, summary="Campagnes visibles"
+    "/campaigns", summary="Campagnes visibles", **needs(Perm.CAMPAIGN_VIEW, list[CampaignOut])
 )
 def list_campaigns(request):
     if not request.user.has_org_perm(Perm.CAMPAIGN_VIEW):
@@ -301,7 +295,11 @@ def list_campaigns(request):
     return [_campaign_out(c) for c in qs]
 
 
-@router.post("/campaigns", response={201: CampaignOut, **ERRORS}, summary="Créer une campagne")
+@router.post(
+    "/campaigns",
+    summary="Créer une campagne",
+    **needs(Perm.CAMPAIGN_MANAGE, {201: CampaignOut}),
+)
 def create_campaign(request, payload: CampaignIn):
     scope = request.user.scope(Perm.CAMPAIGN_MANAGE)
     if not scope.full_org_ids:
@@ -346,7 +344,7 @@ def create_campaign(request, payload: CampaignIn):
 
 
 @router.get(
-    "/campaigns/{campaign_id}", response={200: CampaignOut, **ERRORS}, summary="Une campagne"
+    "/campaigns/{campaign_id}", summary="Une campagne", **needs(Perm.CAMPAIGN_VIEW, CampaignOut)
 )
 def get_campaign(request, campaign_id: int):
     return _campaign_out(_campaign(request, campaign_id))
@@ -354,8 +352,8 @@ def get_campaign(request, campaign_id: int):
 
 @router.post(
     "/campaigns/{campaign_id}/build",
-    response={200: BuildOut, **ERRORS},
     summary="Construire la liste",
+    **needs(Perm.CAMPAIGN_MANAGE, BuildOut),
 )
 def build_campaign(request, campaign_id: int):
     return services.campaign_build(actor=request.user, campaign=_campaign(request, campaign_id))
@@ -371,34 +369,34 @@ def _transition(fn):
 
 router.post(
     "/campaigns/{campaign_id}/start",
-    response={200: CampaignOut, **ERRORS},
     summary="Lancer (ou reprendre)",
+    **needs(Perm.CAMPAIGN_MANAGE, CampaignOut),
     operation_id="campaign_start",
 )(_transition(services.campaign_start))
 router.post(
     "/campaigns/{campaign_id}/pause",
-    response={200: CampaignOut, **ERRORS},
     summary="Mettre en pause",
+    **needs(Perm.CAMPAIGN_MANAGE, CampaignOut),
     operation_id="campaign_pause",
 )(_transition(services.campaign_pause))
 router.post(
     "/campaigns/{campaign_id}/resume",
-    response={200: CampaignOut, **ERRORS},
     summary="Reprendre",
+    **needs(Perm.CAMPAIGN_MANAGE, CampaignOut),
     operation_id="campaign_resume",
 )(_transition(services.campaign_resume))
 router.post(
     "/campaigns/{campaign_id}/close",
-    response={200: CampaignOut, **ERRORS},
     summary="Clôturer",
+    **needs(Perm.CAMPAIGN_MANAGE, CampaignOut),
     operation_id="campaign_close",
 )(_transition(services.campaign_close))
 
 
 @router.post(
     "/campaigns/{campaign_id}/next-call",
-    response={200: NextCallOut, 204: None, **ERRORS},
     summary="Prendre l'appel suivant",
+    **needs(Perm.CALL_TAKE, {200: NextCallOut, 204: None}),
 )
 def next_call(request, campaign_id: int):
     campaign = _campaign(request, campaign_id)
@@ -413,16 +411,20 @@ def next_call(request, campaign_id: int):
 
 
 @router.post(
-    "/targets/{target_id}/release", response={200: Detail, **ERRORS}, summary="Rendre un appel"
+    "/targets/{target_id}/release", summary="Rendre un appel", **needs(Perm.CALL_TAKE, Detail)
 )
 def release_target(request, target_id: int):
+    if not request.user.has_org_perm(Perm.CALL_TAKE):
+        raise PermissionDeniedError("Seul·e un·e chargé·e de veille peut rendre un appel.")
     target = selectors.target_for_user(request.user, target_id)
     queue.claim_release(actor=request.user, target=target)
     return {"detail": "Appel rendu à la file."}
 
 
 @router.post(
-    "/targets/{target_id}/attempts", response={201: AttemptOut, **ERRORS}, summary="Noter un appel"
+    "/targets/{target_id}/attempts",
+    summary="Noter un appel",
+    **needs(Perm.CALL_TAKE, {201: AttemptOut}),
 )
 def record_attempt(request, target_id: int, payload: AttemptIn):
     if not request.user.has_org_perm(Perm.CAMPAIGN_VIEW):
@@ -459,7 +461,7 @@ def record_attempt(request, target_id: int, payload: AttemptIn):
 
 
 @router.get(
-    "/campaigns/{campaign_id}/stats", response={200: StatsOut, **ERRORS}, summary="Avancement"
+    "/campaigns/{campaign_id}/stats", summary="Avancement", **needs(Perm.CAMPAIGN_VIEW, StatsOut)
 )
 def campaign_stats(request, campaign_id: int):
     campaign = _campaign(request, campaign_id)
@@ -468,7 +470,11 @@ def campaign_stats(request, campaign_id: int):
     )
 
 
-@router.get("/campaign-templates", response=dict[str, Any], summary="Modèles de campagne")
+@router.get(
+    "/campaign-templates",
+    summary="Modèles de campagne",
+    **needs(Perm.CAMPAIGN_VIEW, dict[str, Any]),
+)
 def campaign_templates(request):
     if not request.user.has_org_perm(Perm.CAMPAIGN_VIEW):
         raise HttpError(403, "Vous n'avez pas accès aux campagnes d'appels.")

@@ -121,6 +121,18 @@ class Wave(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def selects_health_data(self) -> bool:
+        """Whether the wave selects on disability: then being in it says a household's health."""
+        return "disability" in (self.cohorts or []) or "disability" in (self.filters or {})
+
+    def name_for(self, *, sensitive: bool) -> str:
+        """The wave's name as shown next to a household to someone with or without
+        household.view_sensitive ("Situation de handicap" would say the household's health)."""
+        if sensitive or not self.selects_health_data:
+            return self.name
+        return str(_("vague confidentielle"))
+
 
 class ScriptQuestion(models.Model):
     """A question of the call script (trame d'appel); a "yes" can raise a need by itself."""

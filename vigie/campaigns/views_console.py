@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
+from vigie.accounts.reauth import recent_auth_required
 from vigie.campaigns import queue, selectors, selectors_ui, services, services_ui
 from vigie.campaigns.choices import (
     SENSITIVE_NEEDS,
@@ -471,6 +472,7 @@ def _sheet_filename(campaign: Campaign, caller: Any, ext: str) -> str:
 
 
 @requires(Perm.CALL_TAKE)
+@recent_auth_required
 def sheet_csv(request, pk: int):
     """The sheet as CSV for Excel (UTF-8 with BOM, `;`-separated, as French Excel expects)."""
     campaign = selectors_ui.campaign_for(request.user, pk, Perm.CALL_TAKE)
@@ -495,6 +497,7 @@ def sheet_csv(request, pk: int):
 
 
 @requires(Perm.CALL_TAKE)
+@recent_auth_required
 def sheet_xlsx(request, pk: int):
     """The sheet as an Excel workbook."""
     from openpyxl import Workbook

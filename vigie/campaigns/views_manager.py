@@ -447,6 +447,7 @@ def _target_list_page(request, pk: int, *, which: str):
             "campaign": campaign,
             "page": page,
             "which": which,
+            "sensitive": _can(request, Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign),
             "title": "Ménages injoignables (visite à prévoir)"
             if which == "not_reached"
             else "Ménages sans téléphone (visite ou courrier)",
@@ -483,6 +484,7 @@ def callbacks(request, pk: int):
             "page": page,
             "mine": mine,
             "can_manage": can_manage,
+            "sensitive": _can(request, Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign),
             "callers": list(selectors_ui.org_callers(campaign)) if can_manage else [],
         },
     )

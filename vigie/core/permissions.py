@@ -55,6 +55,28 @@ class Perm:
     TASK_MANAGE = "task.manage"
 
 
+# What a user is told when their role lacks a permission (API 403 `detail`): a sentence naming
+# who may do it, in French.
+DENIED_SENTENCES: dict[str, str] = {
+    Perm.HOUSEHOLD_VIEW: "Vous n'avez pas accès au registre.",
+    Perm.HOUSEHOLD_VIEW_SENSITIVE: "Votre rôle ne donne pas accès aux données de santé.",
+    Perm.HOUSEHOLD_EDIT: "Votre rôle ne permet pas de modifier le registre.",
+    Perm.REGISTER_EXPORT: "Votre rôle ne permet pas d'exporter le registre.",
+    Perm.IMPORT_RUN: "Seul·e un·e administrateur·rice ou un·e responsable peut importer.",
+    Perm.CAMPAIGN_VIEW: "Vous n'avez pas accès aux campagnes d'appels.",
+    Perm.CAMPAIGN_MANAGE: "Seul·e un·e responsable de campagne peut faire cela.",
+    Perm.CALL_TAKE: "Seul·e un·e chargé·e de veille peut prendre ou noter des appels.",
+    Perm.CALL_NOTES_VIEW: "Votre rôle ne donne pas accès aux notes d'appel.",
+    Perm.ORG_ADMIN: "Seul·e un·e administrateur·rice peut faire cela.",
+    Perm.AUDIT_VIEW: "Seul·e le ou la DPO peut consulter le journal des accès.",
+    Perm.SUBJECT_RIGHTS: "Seul·e le ou la DPO traite les demandes des personnes.",
+}
+
+
+def denied_sentence(perm: str) -> str:
+    return DENIED_SENTENCES.get(perm, "Votre rôle ne donne pas accès à cette opération.")
+
+
 _LANDLORD_READ = {Perm.HOUSEHOLD_VIEW, Perm.CAMPAIGN_VIEW}
 _ACTIONS_STAFF = {
     Perm.PARTNER_VIEW,

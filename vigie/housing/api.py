@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from vigie.api.declare import needs
 from vigie.core.errors import PermissionDeniedError
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm
@@ -75,7 +76,9 @@ def household_out(h: Household, *, sensitive: bool, as_of: date | None = None) -
     }
 
 
-@router.get("/households/{household_id}", response=HouseholdOut, summary="Un ménage")
+@router.get(
+    "/households/{household_id}", summary="Un ménage", **needs(Perm.HOUSEHOLD_VIEW, HouseholdOut)
+)
 def get_household(request, household_id: int):
     if not request.user.has_org_perm(Perm.HOUSEHOLD_VIEW):
         raise PermissionDeniedError(_("Vous n'avez pas accès au registre."))
@@ -90,7 +93,11 @@ def get_household(request, household_id: int):
     return household_out(h, sensitive=sensitive)
 
 
-@router.get("/cohorts", response=CohortCounts, summary="Nombre de ménages par cohorte")
+@router.get(
+    "/cohorts",
+    summary="Nombre de ménages par cohorte",
+    **needs(Perm.HOUSEHOLD_VIEW, CohortCounts),
+)
 def get_cohorts(request, as_of: date | None = None):
     if not request.user.has_org_perm(Perm.HOUSEHOLD_VIEW):
         raise PermissionDeniedError(_("Vous n'avez pas accès au registre."))

@@ -21,11 +21,20 @@ if TYPE_CHECKING:
 
 
 def years_before(day: date, years: int) -> date:
-    """The date `years` years before `day`; 29 February falls back to 28 February."""
+    """The date `years` years before `day`; 29 February falls back to 28 February.
+
+    Beyond the calendar (an as-of date in year 18, an age of 3000 typed in a filter) the answer
+    is the first or last representable day, so such a filter selects nobody instead of failing.
+    """
+    year = day.year - years
+    if year < date.min.year:
+        return date.min
+    if year > date.max.year:
+        return date.max
     try:
-        return day.replace(year=day.year - years)
+        return day.replace(year=year)
     except ValueError:
-        return day.replace(year=day.year - years, day=28)
+        return day.replace(year=year, day=28)
 
 
 def cohort_q(cohort: str, as_of: date) -> Q:

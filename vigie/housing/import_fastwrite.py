@@ -75,7 +75,8 @@ def insert_rows(model, objs: list, *, key: str | None = None, org_id: int | None
             getters.append(lambda o, _a=f.attname: getattr(o, _a))
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    # Table and column names come from the model and are quoted; values are parameters.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # nosec B608
     rows = [tuple(g(o) for g in getters) for o in objs]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigie.accounts.models import Membership
+from vigie.accounts.reauth import recent_auth_required
 from vigie.core.errors import DomainError
 from vigie.core.models import AccessAction, AccessLog
 from vigie.core.permissions import Perm, requires
@@ -122,6 +123,7 @@ def person(request, pk: int):
 
 
 @requires(Perm.SUBJECT_RIGHTS)
+@recent_auth_required
 def person_export(request, pk: int):
     occupant = _occupant(request, pk)
     data = services.subject_export(occupant=occupant)

@@ -13,7 +13,8 @@ from vigie.core.models import Organisation, OrganisationKind
 from vigie.core.permissions import Role
 from vigie.housing.demo import generate_export
 
-DEMO_PASSWORD = "Vigie-Demo-2026!"
+# The documented demo accounts' password (README), for `make demo` only.
+DEMO_PASSWORD = "Vigie-Demo-2026!"  # nosec B105
 
 
 class Command(BaseCommand):

@@ -1,0 +1,226 @@
+"""Sensitive fields stay behind their walls, on every page, API answer and export (issue #5 §2).
+
+A unique marker is planted in each sensitive field of landlord A — call notes
+(`call.notes_view`), the disability cohort's label and the health needs' labels
+(`household.view_sensitive`) — then every GET page (filled with A's ids, plus the register's
+search and cohort filter), every API operation and every export (CSV, XLSX, JSON) is read as
+each role. A marker may appear only for a role holding its permission; and it must appear
+somewhere for the roles that hold it, so the test cannot pass by reading nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+
+import pytest
+from django.test import Client
+
+from vigie.accounts.models import User
+from vigie.campaigns.choices import SENSITIVE_NEEDS, NeedKind
+from vigie.campaigns.models import Need, ScriptQuestion
+from vigie.core.permissions import Perm, Role, role_has
+from vigie.core.tests.test_matrix import (
+    SIGNS_OUT,
+    api_body,
+    api_call,
+    api_operations,
+    api_url,
+    declared,
+    fill,
+    pages,
+    schema,
+)
+from vigie.core.tests.world import (
+    DISABILITY_WAVE,
+    NOTES_MARKER,
+    PERSONAS,
+    bearer,
+    build_world,
+    persona,
+)
+from vigie.housing.choices import Cohort
+
+pytestmark = pytest.mark.django_db
+
+DISABILITY_MARKER = "SENTINELDISABILITY"
+HEALTH_MARKER = "SENTINELHEALTH"
+
+# marker → the permission that lets a role read it. Raw values in JSON count too.
+WALLS: dict[str, tuple[str, list[bytes]]] = {
+    "notes": (Perm.CALL_NOTES_VIEW, [NOTES_MARKER.encode()]),
+    "disability": (
+        Perm.HOUSEHOLD_VIEW_SENSITIVE,
+        [
+            DISABILITY_MARKER.encode(),
+            # The "handicap" tag of the household page and the console.
+            b'class="tag warn">handicap<',
+            b'"disability"',  # a cohort, as a JSON value (see json_values)
+        ],
+    ),
+    # The disability wave's name, next to a household (see DEFINITION_PAGES).
+    "disability wave": (Perm.HOUSEHOLD_VIEW_SENSITIVE, [DISABILITY_WAVE.encode()]),
+    "health needs": (
+        Perm.HOUSEHOLD_VIEW_SENSITIVE,
+        [HEALTH_MARKER.encode()] + [f'"{n}"'.encode() for n in SENSITIVE_NEEDS],
+    ),
+}
+
+# Pages that show the campaign's definition (its waves, their counts), not households: a wave's
+# name is the manager's configuration there, readable by anyone who sees the campaign.
+DEFINITION_PAGES = {
+    "campaigns:list",
+    "campaigns:detail",
+    "campaigns:planner",
+    "campaigns:dashboard",
+    "campaigns:wave_edit",
+}
+
+# Extra reads beyond the bare URL patterns: the register's search and filters.
+EXTRA_GETS = ["/registre/?cohort=disability", "/registre/?q=QXALPHA", "/registre/?status=all"]
+
+
+@pytest.fixture
+def planted(monkeypatch):
+    """The sensitive labels replaced by markers, wherever Vigie reads them from."""
+    monkeypatch.setattr(Cohort.DISABILITY, "_label_", DISABILITY_MARKER)
+    for need in SENSITIVE_NEEDS:
+        monkeypatch.setattr(NeedKind(need), "_label_", f"{HEALTH_MARKER}-{need}")
+    for model, name in ((Need, "kind"), (ScriptQuestion, "maps_to_need")):
+        monkeypatch.setattr(model._meta.get_field(name), "choices", NeedKind.choices)
+    return build_world()
+
+
+def readable(response) -> bytes:
+    """The text of a page, a CSV, a JSON answer, or every cell of an XLSX workbook."""
+    raw = (
+        b"".join(response.streaming_content)
+        if getattr(response, "streaming", False)
+        else response.content
+    )
+    if raw[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            raw = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml"))
+    return raw
+
+
+def json_values(raw: bytes) -> bytes:
+    """An API answer's values, without keys and without campaign definitions.
+
+    Keys name fields (`"disability": null` says nothing); a wave's cohort list is how a
+    manager defined the campaign, not a household's data.
+    """
+    out: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key != "waves":
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif node is not None:
+            out.append(json.dumps(node, ensure_ascii=False))
+
+    walk(json.loads(raw or b"null"))
+    return "\n".join(out).encode()
+
+
+def reads(world, user: User) -> list[tuple[str, str, bytes]]:
+    """Everything `user` can read in landlord A: (what, URL name, body)."""
+    out = []
+    client = Client()
+    client.force_login(user)
+    urls = []
+    for route, namespace, name, view in pages():
+        if declared(view) is None or name in SIGNS_OUT:
+            continue
+        url = fill(route, namespace, name, world.a, user)
+        if url is not None:
+            urls.append((name, url))
+            if name in ("campaigns:sheet", "campaigns:sheet_csv", "campaigns:sheet_xlsx"):
+                # A manager prints any caller's sheet.
+                urls.append((name, f"{url}?caller={world.a.users[Role.CALLER].pk}"))
+    for name, url in urls + [("housing:households", url) for url in EXTRA_GETS]:
+        response = client.get(url)
+        if response.status_code == 200:
+            out.append((f"GET {url}", name, readable(response)))
+    doc = schema()
+    auth = bearer(user)
+    for path, method, op in api_operations():
+        url = api_url(path, world.a, user)
+        response = api_call(Client(), method, url, api_body(op, doc), **auth)
+        if response.status_code < 300:
+            out.append((f"API {method.upper()} {url}", "api", json_values(response.content)))
+    # The next call a caller is given (the household not reached, with its notes).
+    response = api_call(
+        Client(), "post", f"/api/v1/campaigns/{world.a.campaign.pk}/next-call", None, **auth
+    )
+    if response.status_code == 200:
+        out.append(("API next-call", "api", json_values(response.content)))
+    return out
+
+
+def test_sensitive_markers_appear_only_for_roles_holding_the_permission(planted):
+    world = planted
+    leaks, seen = [], {wall: False for wall in WALLS}
+    for role in PERSONAS:
+        user = persona(world, role)
+        for what, name, body in reads(world, user):
+            for wall, (perm, markers) in WALLS.items():
+                if wall == "disability wave" and name in DEFINITION_PAGES:
+                    continue
+                found = [m.decode() for m in markers if m in body]
+                if not found:
+                    continue
+                if any(role_has(r, perm) for r in user.roles()):
+                    seen[wall] = True
+                else:
+                    leaks.append(f"{role} reads {wall} ({', '.join(found)}) in {what}")
+    assert not leaks, "\n".join(leaks)
+    # The crawl really reached the sensitive data for the roles allowed to read it.
+    assert all(seen.values()), seen
+
+
+def test_the_admin_is_for_superusers_only(planted):
+    """A staff account, even with every model permission, does not reach the admin."""
+    from django.contrib.auth.models import Permission
+
+    staff = User.objects.create(username="support", is_staff=True)
+    staff.user_permissions.set(Permission.objects.all())
+    client = Client()
+    client.force_login(staff)
+    for url in ("/admin/", "/admin/campaigns/attempt/", "/admin/housing/occupant/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+
+
+def test_the_admin_does_not_show_call_notes_even_to_a_superuser(planted):
+    admin = User.objects.create(username="root", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+    pk = planted.a.attempt.pk
+    for url in ("/admin/campaigns/attempt/", f"/admin/campaigns/attempt/{pk}/change/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert NOTES_MARKER.encode() not in response.content, url
+
+
+def test_markers_are_really_planted(planted):
+    assert Cohort.DISABILITY.label == DISABILITY_MARKER
+    assert re.match(HEALTH_MARKER, str(NeedKind.HEALTH.label))
+
+
+def test_the_journal_holds_no_health_details(planted):
+    """Recording calls with notes and health needs leaves journal rows without either."""
+    from vigie.core.models import AuditEvent
+
+    payloads = json.dumps(list(AuditEvent.objects.values_list("payload", flat=True)))
+    assert AuditEvent.objects.filter(action="attempt.recorded").count() >= 2
+    assert NOTES_MARKER not in payloads
+    for need in SENSITIVE_NEEDS:
+        assert f'"{need}"' not in payloads, need
+    assert '"disability"' not in payloads
