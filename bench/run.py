@@ -64,7 +64,7 @@ SCALES = {
         "dwellings": 350_000,
         "iex_dwellings": 12_000,
         "attempts": 5_000_000,
-        "nc_targets": 3000,
+        "nc_targets": 2000,
         "nc_callers": [50, 200],
         "nc_calls_each": 8,  # realistic variant: calls per caller
         "think_ms": 300,
@@ -489,6 +489,22 @@ def _insert_attempts(connection, *, campaign, callers: list[int], total: int) ->
             f"{outcome}, {json_list}, {json_dict}, '', NULL FROM {series} "
             "JOIN bench_targets t ON t.rn = g %% %(nt)s JOIN bench_callers c ON c.rn = g %% %(nc)s"
         )
+    # Load first, index after (as pg_restore does): dropping the attempt table's secondary
+    # indexes during the load and rebuilding them once halves the time of this setup step.
+    with connection.cursor() as cur:
+        if pg:
+            cur.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'campaigns_attempt' "
+                "AND indexname NOT LIKE '%%_pkey'"
+            )
+        else:
+            cur.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name = 'campaigns_attempt' AND sql IS NOT NULL"
+            )
+        indexes = cur.fetchall()
+        for name, _sql in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
     batch = 1_000_000
     for lo in range(0, total, batch):
         params = {
@@ -501,6 +517,9 @@ def _insert_attempts(connection, *, campaign, callers: list[int], total: int) ->
         }
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql, params)
+    with connection.cursor() as cur:
+        for _name, sql in indexes:
+            cur.execute(sql)
     with transaction.atomic(), connection.cursor() as cur:
         # Needs: one attempt in 40 raised one; targets get the state their attempts imply.
         cur.execute(
