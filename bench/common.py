@@ -48,7 +48,7 @@ def sqlite_url(name: str) -> str:
 
 
 def sqlite_remove(name: str) -> None:
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".writers.lock"):
         (WORK / f"{name}.sqlite3{suffix}").unlink(missing_ok=True)
 
 

@@ -55,9 +55,10 @@ from common import (  # noqa: E402
     sqlite_url,
 )
 
-RESULTS = HERE / "results.json"
+RESULTS = HERE / os.environ.get("BENCH_RESULTS", "results.json")
 DATABASES = ("sqlite", "postgresql")
-MAIN_DB = "bench_main"
+# Another name lets a second run (e.g. a --quick check) go on while a full one runs.
+MAIN_DB = os.environ.get("BENCH_DB_NAME", "bench_main")
 
 SCALES = {
     "full": {
@@ -96,7 +97,7 @@ def _db_url(db: str) -> str:
 
 
 def _state_path(db: str) -> Path:
-    return WORK / f"state-{db}.json"
+    return WORK / f"state-{MAIN_DB}-{db}.json"
 
 
 def _state(db: str) -> dict:
@@ -357,14 +358,14 @@ def step_pages(db: str, scale: dict) -> dict:
         env=env,
         check=True,
     )
-    log = open(WORK / f"gunicorn-{db}.log", "w")  # noqa: SIM115
+    log = open(WORK / f"gunicorn-{MAIN_DB}-{db}.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "-c",
             str(ROOT / "deploy" / "gunicorn.conf.py"),
             "--access-logfile",
-            str(WORK / f"gunicorn-{db}-access.log"),
+            str(WORK / f"gunicorn-{MAIN_DB}-{db}-access.log"),
         ],
         cwd=ROOT,
         env=env,
@@ -382,7 +383,7 @@ def step_pages(db: str, scale: dict) -> dict:
                 break
             except Exception:  # noqa: BLE001
                 if time.time() > deadline or server.poll() is not None:
-                    raise RuntimeError((WORK / f"gunicorn-{db}.log").read_text()[-3000:])
+                    raise RuntimeError((WORK / f"gunicorn-{MAIN_DB}-{db}.log").read_text()[-3000:])
                 time.sleep(0.3)
         # Check each page answers 200 for a logged-in user (no redirect to the login page).
         for path in (console_paths[0], f"/registre/menages/{household_ids[0]}/"):
@@ -942,6 +943,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small scale smoke run (~3 min)")
     parser.add_argument("--only", choices=DATABASES, help="one database only")
     parser.add_argument("--skip", nargs="*", default=[], choices=STEPS)
+    parser.add_argument(
+        "--table", action="store_true", help="print the table of bench/results.json and stop"
+    )
     parser.add_argument("--child", choices=STEPS, help=argparse.SUPPRESS)
     parser.add_argument("--db", choices=DATABASES, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -949,6 +953,9 @@ def main() -> None:
     scale = SCALES[mode]
     if args.child:
         print(json.dumps(STEP_FUNCS[args.child](args.db, scale), default=str))
+        return
+    if args.table:
+        print_table(json.loads(RESULTS.read_text()))
         return
 
     started = time.perf_counter()
