@@ -301,6 +301,13 @@ def iex_load(data: bytes, rows: int, dwellings: int) -> dict:
         class Meta:
             app_label = "housing"
             db_table = "bench_iex_occupant"
+            # The resource looks each row up by its import id fields: index them, as anyone
+            # using django-import-export on a big table would (else each lookup is a scan).
+            indexes = [
+                models.Index(
+                    fields=["ref_bail", "nom", "prenom", "date_naissance"], name="bench_iex_key"
+                )
+            ]
 
     with connection.cursor() as cur:  # a previous run cut short may have left it
         cur.execute("DROP TABLE IF EXISTS bench_iex_occupant")
