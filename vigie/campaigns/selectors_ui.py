@@ -115,12 +115,12 @@ def caller_progress(campaign: Campaign) -> dict[int, dict[str, int]]:
         .order_by()
     ):
         out.setdefault(row["claimed_by"], {})["claimed"] = row["n"]
+    # Filter on the target's status before grouping: the database starts from the few
+    # not-reached targets instead of joining every attempt of the campaign (millions, late on).
     for row in (
-        Attempt.objects.filter(campaign=campaign)
+        Attempt.objects.filter(campaign=campaign, target__status=TargetStatus.NOT_REACHED)
         .values("caller")
-        .annotate(
-            n=Count("target", filter=Q(target__status=TargetStatus.NOT_REACHED), distinct=True)
-        )
+        .annotate(n=Count("target", distinct=True))
         .order_by()
     ):
         out.setdefault(row["caller"], {})["not_reached"] = row["n"]
