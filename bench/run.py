@@ -571,8 +571,12 @@ def step_stats(db: str, scale: dict) -> dict:
             user=user, organisation_id=state["org_id"], defaults={"role": Role.CALLER}
         )
         callers.append(user.pk)
+    # Top up to the wanted total, so that the step can be run again on the same database
+    # (e.g. after a fix: `--skip import raw iex cohorts pages nextcall`).
+    missing = scale["attempts"] - Attempt.objects.filter(campaign=campaign).count()
     t = time.perf_counter()
-    _insert_attempts(connection, campaign=campaign, callers=callers, total=scale["attempts"])
+    if missing > 0:
+        _insert_attempts(connection, campaign=campaign, callers=callers, total=missing)
     insert_seconds = time.perf_counter() - t
     attempts = Attempt.objects.filter(campaign=campaign).count()
 
@@ -640,7 +644,12 @@ def _run_step(step: str, db: str, mode: str) -> dict:
     if proc.returncode != 0:
         return {"error": proc.stderr[-4000:], "load_average": load, "wall_seconds": wall}
     result = json.loads(proc.stdout.strip().splitlines()[-1])
-    return {**result, "load_average": load, "wall_seconds": wall}
+    return {
+        **result,
+        "load_average": load,
+        "wall_seconds": wall,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 def _fmt(value, unit: str) -> str:
@@ -935,6 +944,13 @@ def print_table(results: dict) -> None:
         for step, r in steps.items():
             if "error" in r:
                 print(f"ERROR in {step} on {db}: {r['error'].strip().splitlines()[-1]}")
+    if "partial_rerun" in results:
+        rerun = results["partial_rerun"]
+        print(
+            f"Steps {', '.join(rerun['steps'])} run again at {rerun['at']} "
+            f"(load average {', '.join(str(x) for x in rerun['load_average'])}); "
+            f"the full run took {results['full_run_wall_seconds']:.0f} s."
+        )
     print(f"Written to {RESULTS.relative_to(ROOT)} ({results['wall_seconds']:.0f} s in all)")
 
 
@@ -942,7 +958,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small scale smoke run (~3 min)")
     parser.add_argument("--only", choices=DATABASES, help="one database only")
-    parser.add_argument("--skip", nargs="*", default=[], choices=STEPS)
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=STEPS,
+        help="steps not to run; their earlier results in bench/results.json are kept",
+    )
+    parser.add_argument(
+        "--drop", action="store_true", help="drop the PostgreSQL database bench_main at the end"
+    )
     parser.add_argument(
         "--table", action="store_true", help="print the table of bench/results.json and stop"
     )
@@ -969,6 +994,22 @@ def main() -> None:
         "steps": {},
         "figures": [],
     }
+    if (args.skip or args.only) and RESULTS.exists():
+        # A partial run keeps the earlier results of what it skips (each step says when
+        # it ran, and the load average then).
+        previous = json.loads(RESULTS.read_text())
+        if previous.get("mode") == mode:
+            results["steps"] = previous.get("steps", {})
+            results["load_average_start"] = previous.get("load_average_start")
+            results["started"] = previous.get("started")
+            results["full_run_wall_seconds"] = previous.get(
+                "full_run_wall_seconds", previous.get("wall_seconds")
+            )
+            results["partial_rerun"] = {
+                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "load_average": load_average(),
+                "steps": [s for s in STEPS if s not in args.skip],
+            }
     # Make the export once, outside any measured step.
     subprocess.run(
         [
@@ -996,8 +1037,9 @@ def main() -> None:
     results["load_average_end"] = load_average()
     results["wall_seconds"] = round(time.perf_counter() - started, 1)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    if mode == "full":
-        # Leave nothing big behind on the shared cluster; the SQLite file stays in bench/work/.
+    if args.drop:
+        # Leave nothing big behind on the shared cluster (kept by default, so that one step
+        # can be run again after a fix); the SQLite file stays in bench/work/.
         pg_drop(MAIN_DB)
     print()
     print_table(results)
