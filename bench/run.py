@@ -722,7 +722,7 @@ def figures_from(steps: dict, scale: dict) -> list[dict]:
             _figure(
                 out,
                 key="raw.rows_per_s",
-                what=f"raw load floor, same rows ({raw['how']})",
+                what="raw load floor, same rows (SQLite executemany, PostgreSQL COPY)",
                 db=db,
                 value=raw["rows_per_s"],
                 unit="rows/s",
@@ -909,7 +909,7 @@ def print_table(results: dict) -> None:
             order.append((f["key"], f["what"]))
     by = {(f["key"], f["database"]): f for f in figures}
     width = max([len(w) for _k, w in order] + [20]) + 2
-    head = f"{'figure':<{width}}{'SQLite':>16}{'PostgreSQL':>16}  {'target':<16}{'verdict':<22}load S / P"
+    head = f"{'figure':<{width}}{'SQLite':>16}{'PostgreSQL':>16}  {'target':<16}{'verdict':<29}load S / P"
     print(f"Vigie benchmark ({results['mode']}), {results['started']}, {results['machine']}")
     print(
         "Load average (1, 5, 15 min) at start: "
@@ -939,7 +939,7 @@ def print_table(results: dict) -> None:
         else:
             verdict = "ok"
         print(
-            f"{what:<{width}}{cells[0]:>16}{cells[1]:>16}  {target:<16}{verdict:<22}"
+            f"{what:<{width}}{cells[0]:>16}{cells[1]:>16}  {target:<16}{verdict:<29}"
             f"{loads[0]} / {loads[1]}"
         )
     for db, steps in results["steps"].items():
