@@ -120,3 +120,52 @@ def test_caller_sheet_is_constant_in_queries(
     r = _constant(django_assert_max_num_queries, lambda: c.get(url), grow)
     assert r.status_code == 200
     assert Target.objects.filter(campaign=campaign).count() == 10
+
+
+def test_campaign_detail_is_constant_in_waves(landlord_a, marc, django_assert_max_num_queries):
+    from vigie.campaigns.services import wave_add
+
+    for _ in range(3):
+        make_household(landlord_a, [OLD])
+    campaign = campaign_create(
+        actor=marc,
+        organisation=landlord_a,
+        name="Canicule",
+        as_of=timezone.localdate(),
+        waves=WAVES_2020[:1],
+    )
+    c = client_for(marc)
+    url = reverse("campaigns:detail", args=[campaign.pk])
+
+    def grow():
+        for i in range(6):
+            wave_add(
+                actor=marc,
+                campaign=campaign,
+                wave={"name": f"Vague {i}", "cohorts": ["disability"], "priority": 2 + i},
+            )
+
+    r = _constant(django_assert_max_num_queries, lambda: c.get(url), grow)
+    assert r.status_code == 200 and "Vague 5" in r.content.decode()
+
+
+def test_planner_is_constant_in_households(landlord_a, marc, django_assert_max_num_queries):
+    """The preview runs one query per wave by design (docs/decisions/0003), none per household."""
+    for _ in range(2):
+        make_household(landlord_a, [OLD])
+    campaign = campaign_create(
+        actor=marc,
+        organisation=landlord_a,
+        name="Canicule",
+        as_of=timezone.localdate(),
+        waves=WAVES_2020,
+    )
+    c = client_for(marc)
+    url = reverse("campaigns:planner", args=[campaign.pk])
+    query = {"callers": 4, "call_minutes": 5, "hours_per_day": 6, "attempts": 1.5}
+    r = _constant(
+        django_assert_max_num_queries,
+        lambda: c.get(url, query),
+        lambda: [make_household(landlord_a, [OLD, OLD]) for _ in range(10)],
+    )
+    assert r.status_code == 200 and "Appels estimés" in r.content.decode()  # a plan is shown

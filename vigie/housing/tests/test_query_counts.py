@@ -55,3 +55,27 @@ def test_household_page_is_constant_in_occupants(landlord_a, claire, django_asse
         assert c.get(reverse("housing:household", args=[alone.pk])).status_code == 200
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert c.get(reverse("housing:household", args=[family.pk])).status_code == 200
+
+
+def test_import_list_is_constant_in_queries(landlord_a, marc, django_assert_max_num_queries):
+    from vigie.housing.models import ImportRun
+
+    def runs(n):
+        for i in range(n):
+            ImportRun.objects.create(
+                organisation=landlord_a,
+                user=marc,
+                file_name=f"export-{i}.csv",
+                file_sha256="0" * 64,
+                status="imported",
+            )
+
+    runs(2)
+    c = client_for(marc)
+    url = reverse("housing:imports")
+    c.get(url)  # warm caches
+    with django_assert_max_num_queries(30) as small:
+        assert c.get(url).status_code == 200
+    runs(20)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert c.get(url).status_code == 200
