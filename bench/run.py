@@ -56,6 +56,7 @@ from common import (  # noqa: E402
 )
 
 RESULTS = HERE / os.environ.get("BENCH_RESULTS", "results.json")
+QUICK_RESULTS = HERE / os.environ.get("BENCH_RESULTS", "results-quick.json")  # git-ignored
 DATABASES = ("sqlite", "postgresql")
 # Another name lets a second run (e.g. a --quick check) go on while a full one runs.
 MAIN_DB = os.environ.get("BENCH_DB_NAME", "bench_main")
@@ -946,14 +947,17 @@ def print_table(results: dict) -> None:
         for step, r in steps.items():
             if "error" in r:
                 print(f"ERROR in {step} on {db}: {r['error'].strip().splitlines()[-1]}")
-    if "partial_rerun" in results:
-        rerun = results["partial_rerun"]
+    for rerun in results.get("partial_reruns", []):
         print(
-            f"Steps {', '.join(rerun['steps'])} run again at {rerun['at']} "
-            f"(load average {', '.join(str(x) for x in rerun['load_average'])}); "
-            f"the full run took {results['full_run_wall_seconds']:.0f} s."
+            f"Run again at {rerun['at']} on {', '.join(rerun['databases'])}: "
+            f"{', '.join(rerun['steps'])} (load average "
+            f"{', '.join(str(x) for x in rerun['load_average'])})."
         )
-    print(f"Written to {RESULTS.relative_to(ROOT)} ({results['wall_seconds']:.0f} s in all)")
+    if results.get("full_run_wall_seconds"):
+        print(f"The full run took {results['full_run_wall_seconds']:.0f} s.")
+    print(
+        f"Written to {RESULTS.relative_to(ROOT)} (this invocation: {results['wall_seconds']:.0f} s)"
+    )
 
 
 def main() -> None:
@@ -978,6 +982,9 @@ def main() -> None:
     args = parser.parse_args()
     mode = "quick" if args.quick else "full"
     scale = SCALES[mode]
+    if args.quick:  # a smoke run never replaces the figures of a full run
+        global RESULTS
+        RESULTS = QUICK_RESULTS
     if args.child:
         print(json.dumps(STEP_FUNCS[args.child](args.db, scale), default=str))
         return
@@ -1007,11 +1014,15 @@ def main() -> None:
             results["full_run_wall_seconds"] = previous.get(
                 "full_run_wall_seconds", previous.get("wall_seconds")
             )
-            results["partial_rerun"] = {
-                "at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "load_average": load_average(),
-                "steps": [s for s in STEPS if s not in args.skip],
-            }
+            results["partial_reruns"] = [
+                *previous.get("partial_reruns", []),
+                {
+                    "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "load_average": load_average(),
+                    "databases": [args.only] if args.only else list(DATABASES),
+                    "steps": [s for s in STEPS if s not in args.skip],
+                },
+            ]
     # Make the export once, outside any measured step.
     subprocess.run(
         [
