@@ -982,9 +982,10 @@ def main() -> None:
     args = parser.parse_args()
     mode = "quick" if args.quick else "full"
     scale = SCALES[mode]
-    if args.quick:  # a smoke run never replaces the figures of a full run
-        global RESULTS
+    if args.quick:  # a smoke run never replaces the figures or the databases of a full run
+        global RESULTS, MAIN_DB
         RESULTS = QUICK_RESULTS
+        MAIN_DB = os.environ.get("BENCH_DB_NAME", "bench_quick")
     if args.child:
         print(json.dumps(STEP_FUNCS[args.child](args.db, scale), default=str))
         return
