@@ -56,8 +56,10 @@ serve-postgres: venv pg-start
 	DATABASE_URL=postgres://postgres@127.0.0.1:$(PGPORT)/vigie VIGIE_DEBUG=1 $(VIGIE) migrate --noinput
 	DATABASE_URL=postgres://postgres@127.0.0.1:$(PGPORT)/vigie VIGIE_DEBUG=1 $(VIGIE) runserver 127.0.0.1:8000
 
+# The page test drives gunicorn with Debian's wrk (loopback only). BENCH_ARGS=--quick: ~3 min.
 bench: venv pg-start
-	VIGIE_DEBUG=1 $(PY) bench/run.py
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	VIGIE_DEBUG=1 $(PY) bench/run.py $(BENCH_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check vigie bench

@@ -6,7 +6,7 @@ Generates an N-dwelling export (≈2.5 occupants per dwelling) as a Windows-1252
 in a child process per database (a throwaway SQLite file, and PostgreSQL if asked):
 1. Vigie's `import_stock` (first import, then the same file again: "unchanged"),
    rows/s and peak memory (RSS growth, from getrusage);
-2. the floor: csv parse + executemany INSERT into bare tables made for the bench;
+2. the floor: csv parse + COPY (PostgreSQL) / executemany INSERT (SQLite) into bare tables;
 3. django-import-export with a ModelResource on flat occupant rows (a smaller file: it
    imports row by row).
 Prints a table and writes bench/results-import.json. `run(dwellings)` is what bench/run.py calls.
@@ -28,6 +28,8 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+from django.db import transaction
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -218,50 +220,66 @@ def _child(database_url: str, dwellings: int, iex_dwellings: int) -> dict:
     result["vigie_again"] = {"seconds": round(again, 3), "rows_per_s": round(rows / again)}
     result["occupants"] = Occupant.objects.filter(organisation=org).count()
 
-    result["raw"] = _raw_load(connection, data, rows)
-    result["import_export"] = _iex(iex_dwellings)
+    result["raw"] = raw_load(connection, data, rows)
+    iex_data, iex_rows = generate(iex_dwellings)
+    result["import_export"] = iex_load(iex_data, iex_rows, iex_dwellings)
     return result
 
 
-def _raw_load(connection, data: bytes, rows: int) -> dict:
-    """The floor: parse the CSV and executemany INSERT into bare tables (no validation)."""
+def raw_load(connection, data: bytes, rows: int) -> dict:
+    """The floor: parse the CSV and load every value into bare tables, no validation.
+
+    The database's fastest path: COPY on PostgreSQL, executemany INSERT on SQLite (one
+    transaction). Also used by bench/run.py. Tables `bench_raw_*` are dropped afterwards.
+    """
     t = time.perf_counter()
     text = data.decode("cp1252")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
-    next(reader)
+    header = next(reader)
     occupants = []
     dwellings = {}
     for r in reader:
-        dwellings[r[1]] = (r[1], r[2], r[3], r[6], r[7], r[8])
-        occupants.append((r[0], r[1], r[14], r[15], r[16], r[17], r[18], r[20]))
-    with connection.cursor() as cur:
+        dwellings[r[1]] = r[1:14]
+        occupants.append(r[:2] + r[14:])
+    dwelling_cols = ", ".join(f"{c} varchar(250)" for c in header[1:14])
+    occupant_cols = ", ".join(f"{c} varchar(250)" for c in header[:2] + header[14:])
+    with transaction.atomic(), connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS bench_raw_dwelling")
         cur.execute("DROP TABLE IF EXISTS bench_raw_occupant")
         cur.execute(
-            "CREATE TABLE bench_raw_dwelling (ref varchar(50) primary key, agency varchar(150), "
-            "residence varchar(200), address varchar(250), postcode varchar(5), commune varchar(100))"
+            f"CREATE TABLE bench_raw_dwelling ({dwelling_cols}, PRIMARY KEY (ref_logement))"
         )
-        cur.execute(
-            "CREATE TABLE bench_raw_occupant (lease varchar(50), "
-            "dwelling varchar(50), last_name varchar(100), first_name varchar(100), "
-            "birth varchar(10), role varchar(12), phone varchar(40), email varchar(254))"
-        )
-        ph = "%s"
-        cur.executemany(
-            f"INSERT INTO bench_raw_dwelling VALUES ({', '.join([ph] * 6)})",
-            list(dwellings.values()),
-        )
-        cur.executemany(
-            "INSERT INTO bench_raw_occupant (lease, dwelling, last_name, first_name, birth, role, "
-            f"phone, email) VALUES ({', '.join([ph] * 8)})",
-            occupants,
-        )
+        cur.execute(f"CREATE TABLE bench_raw_occupant ({occupant_cols})")
+        if connection.vendor == "postgresql":
+            for table, values in (
+                ("bench_raw_dwelling", dwellings.values()),
+                ("bench_raw_occupant", occupants),
+            ):
+                with cur.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                    for row in values:
+                        copy.write_row(row)
+        else:
+            cur.executemany(
+                f"INSERT INTO bench_raw_dwelling VALUES ({', '.join(['%s'] * 13)})",
+                list(dwellings.values()),
+            )
+            cur.executemany(
+                f"INSERT INTO bench_raw_occupant VALUES ({', '.join(['%s'] * 12)})",
+                occupants,
+            )
     seconds = time.perf_counter() - t
-    return {"seconds": round(seconds, 3), "rows_per_s": round(rows / seconds)}
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE bench_raw_dwelling")
+        cur.execute("DROP TABLE bench_raw_occupant")
+    how = "COPY" if connection.vendor == "postgresql" else "executemany INSERT"
+    return {"seconds": round(seconds, 3), "rows_per_s": round(rows / seconds), "how": how}
 
 
-def _iex(dwellings: int) -> dict:
-    """django-import-export on flat occupant rows, the way its docs set up a resource."""
+def iex_load(data: bytes, rows: int, dwellings: int) -> dict:
+    """django-import-export on flat occupant rows, the way its docs set up a resource.
+
+    Also used by bench/run.py; the table `bench_iex_occupant` is dropped afterwards.
+    """
     import tablib
     from django.db import connection, models
     from import_export import fields, resources, widgets
@@ -283,15 +301,27 @@ def _iex(dwellings: int) -> dict:
         class Meta:
             app_label = "housing"
             db_table = "bench_iex_occupant"
+            # The resource looks each row up by its import id fields: index them, as anyone
+            # using django-import-export on a big table would (else each lookup is a scan).
+            indexes = [
+                models.Index(
+                    fields=["ref_bail", "nom", "prenom", "date_naissance"], name="bench_iex_key"
+                )
+            ]
 
+    with connection.cursor() as cur:  # a previous run cut short may have left it
+        cur.execute("DROP TABLE IF EXISTS bench_iex_occupant")
     with connection.schema_editor() as editor:
         editor.create_model(BenchFlatOccupant)
+
+    birth_widget = widgets.DateWidget(format="%d/%m/%Y")
+    birth_widget.formats = ("%d/%m/%Y", "%Y-%m-%d")  # ERPs mix both (as generate_export does)
 
     class FlatResource(resources.ModelResource):
         date_naissance = fields.Field(
             attribute="date_naissance",
             column_name="date_naissance",
-            widget=widgets.DateWidget(format="%d/%m/%Y"),
+            widget=birth_widget,
         )
 
         class Meta:
@@ -313,12 +343,13 @@ def _iex(dwellings: int) -> dict:
             )
             skip_unchanged = True
 
-    data, rows = generate(dwellings)
     t = time.perf_counter()
     dataset = tablib.Dataset().load(data.decode("cp1252"), format="csv", delimiter=";")
     result = FlatResource().import_data(dataset, dry_run=False, raise_errors=True)
     seconds = time.perf_counter() - t
     assert not result.has_errors()
+    with connection.schema_editor() as editor:
+        editor.delete_model(BenchFlatOccupant)
     return {
         "dwellings": dwellings,
         "rows": rows,
@@ -355,14 +386,14 @@ def _in_child(database_url: str, dwellings: int, iex_dwellings: int) -> dict:
 
 
 def _fresh_postgres(url: str) -> str:
-    """A fresh database `vigie_bench_import` on the server of `url`."""
+    """A fresh database `bench_import` on the server of `url`."""
     import psycopg
 
     base, _, _ = url.rpartition("/")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS vigie_bench_import")
-        conn.execute("CREATE DATABASE vigie_bench_import")
-    return f"{base}/vigie_bench_import"
+        conn.execute("DROP DATABASE IF EXISTS bench_import WITH (FORCE)")
+        conn.execute("CREATE DATABASE bench_import")
+    return f"{base}/bench_import"
 
 
 def run(dwellings: int = 12000, postgres: str | None = None, iex_dwellings: int = 2000) -> dict:
@@ -388,7 +419,7 @@ def print_table(results: dict) -> None:
         lines = [
             ("Vigie import_stock, first import", r["rows"], r["vigie_first"]),
             ("Vigie import_stock, same file again", r["rows"], r["vigie_again"]),
-            ("raw csv + executemany INSERT (floor)", r["rows"], r["raw"]),
+            (f"raw csv + {r['raw']['how']} (floor)", r["rows"], r["raw"]),
             (
                 f"django-import-export ({r['import_export']['dwellings']} dwellings)",
                 r["import_export"]["rows"],

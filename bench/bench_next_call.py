@@ -2,16 +2,21 @@
 
     python bench/bench_next_call.py --callers 50 --targets 5000 [--postgres postgres://…]
 
-`run(callers, targets, database_url)` returns {"engine", "callers", "targets", "claims",
-"claims_per_s", "p50_ms", "p99_ms", "double_claims", "lost"} so bench/run.py can call it.
-Each caller loops: next_call, then records a reassuring call, until the queue is empty; only
-the next_call is timed. A scratch database is created and dropped (SQLite: a temporary file).
+`run(callers, targets, database_url, think_ms=0)` returns {"engine", "callers", "targets",
+"claims", "claims_per_s", "p50_ms", "p99_ms", "double_claims", "lost"}; `run_many(configs,
+database_url)` runs several (callers, targets, think_ms) in one scratch database, each on a fresh
+landlord (bench/run.py calls it). Each caller loops: next_call, then records a reassuring call,
+until the queue is empty; only the next_call is timed. With `think_ms` each caller waits a
+random 0.5–1.5 × think_ms after each call, as a (very fast) real caller would; without it
+every caller hammers the queue back to back, the worst case. A scratch database is created
+and dropped (PostgreSQL: `bench_nc_<pid>`; SQLite: a temporary file).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -31,6 +36,9 @@ def _setup_django(database_url: str) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # as in production: no query log
 
 
 def _percentile(values: list[float], p: float) -> float:
@@ -41,8 +49,7 @@ def _percentile(values: list[float], p: float) -> float:
     return values[k]
 
 
-def _bench(callers: int, targets: int) -> dict:
-    from django.core.management import call_command
+def _bench(callers: int, targets: int, think_ms: float = 0) -> dict:
     from django.db import connection, connections
 
     from vigie.accounts.models import Membership, User
@@ -53,9 +60,8 @@ def _bench(callers: int, targets: int) -> dict:
     from vigie.core.models import Organisation, OrganisationKind
     from vigie.core.permissions import Role
 
-    call_command("migrate", verbosity=0, interactive=False)
     org = Organisation.objects.create(
-        slug=f"bench-{int(time.time())}", name="Bench", kind=OrganisationKind.LANDLORD
+        slug=f"bench-{time.time_ns()}", name="Bench", kind=OrganisationKind.LANDLORD
     )
     # Everyone over 75 so that every household is a target (the generator gives ~8.5 %).
     bulk_landlord(org, dwellings=targets, seed=1)
@@ -83,9 +89,12 @@ def _bench(callers: int, targets: int) -> dict:
 
     def work(user):
         user = User.objects.get(pk=user.pk)
+        rng = random.Random(user.pk)
         mine, got = [], []
         try:
             barrier.wait()
+            if think_ms:  # callers do not all start in the same millisecond
+                time.sleep(rng.uniform(0, think_ms) / 1000)
             while True:
                 t0 = time.perf_counter()
                 target = next_call(campaign=campaign, caller=user)
@@ -94,6 +103,8 @@ def _bench(callers: int, targets: int) -> dict:
                     break
                 got.append(target.pk)
                 attempt_record(actor=user, target=target, result="reached", outcome="reassuring")
+                if think_ms:
+                    time.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
         finally:
@@ -115,6 +126,8 @@ def _bench(callers: int, targets: int) -> dict:
     return {
         "engine": connection.vendor,
         "callers": callers,
+        "think_ms": think_ms,
+        "seconds": round(elapsed, 2),
         "targets": n_targets,
         "claims": len(handed),
         "claims_per_s": round(len(handed) / elapsed, 1) if elapsed else 0.0,
@@ -126,37 +139,48 @@ def _bench(callers: int, targets: int) -> dict:
     }
 
 
-def run(callers: int, targets: int, database_url: str | None) -> dict:
-    """One benchmark in a scratch database (a child process: Django is set up once per process)."""
+def run_many(configs: list[tuple[int, int, float]], database_url: str | None) -> list[dict]:
+    """Several (callers, targets, think_ms) runs in one scratch database, in a child process."""
     import json
     import subprocess
 
-    cmd = [
-        sys.executable,
-        __file__,
-        "--child",
-        "--callers",
-        str(callers),
-        "--targets",
-        str(targets),
-    ]
+    cmd = [sys.executable, __file__, "--child", "--configs", json.dumps(configs)]
     if database_url:
         cmd += ["--postgres", database_url]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        raise RuntimeError(f"next-call bench failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _child(callers: int, targets: int, postgres: str | None) -> dict:
+def run(callers: int, targets: int, database_url: str | None, think_ms: float = 0) -> dict:
+    """One benchmark in a scratch database (a child process: Django is set up once per process)."""
+    return run_many([(callers, targets, think_ms)], database_url)[0]
+
+
+def _child(configs: list[tuple[int, int, float]], postgres: str | None) -> list[dict]:
+    from django.core.management import call_command
+
+    def bench_all() -> list[dict]:
+        from django.db import connections
+
+        call_command("migrate", verbosity=0, interactive=False)
+        out = []
+        for callers, targets, think_ms in configs:
+            out.append(_bench(callers, targets, think_ms))
+            connections.close_all()
+        return out
+
     if postgres:
         import psycopg
 
         base, _, _name = postgres.rpartition("/")
-        db = f"vigie_bench_{os.getpid()}"
+        db = f"bench_nc_{os.getpid()}"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {db}")
         try:
             _setup_django(f"{base}/{db}")
-            return _bench(callers, targets)
+            return bench_all()
         finally:
             from django.db import connections
 
@@ -166,7 +190,7 @@ def _child(callers: int, targets: int, postgres: str | None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VIGIE_DATA_DIR"] = tmp
         _setup_django(f"sqlite:///{tmp}/bench.sqlite3")
-        result = _bench(callers, targets)
+        result = bench_all()
         from django.db import connections
 
         connections.close_all()
@@ -182,18 +206,20 @@ def main() -> None:
     parser.add_argument(
         "--postgres", help="postgres://user@host:port/any_db (a scratch db is created)"
     )
+    parser.add_argument("--think-ms", type=float, default=0)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--configs", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(_child(args.callers[0], args.targets, args.postgres)))
+        print(json.dumps(_child(json.loads(args.configs), args.postgres)))
         return
     rows = []
     for url in [None] + ([args.postgres] if args.postgres else []):
-        for n in args.callers:
-            rows.append(run(n, args.targets, url))
+        rows += run_many([(n, args.targets, args.think_ms) for n in args.callers], url)
     cols = [
         "engine",
         "callers",
+        "think_ms",
         "targets",
         "claims",
         "claims_per_s",

@@ -115,15 +115,18 @@ def caller_progress(campaign: Campaign) -> dict[int, dict[str, int]]:
         .order_by()
     ):
         out.setdefault(row["claimed_by"], {})["claimed"] = row["n"]
+    # Start from the not-reached targets: the database then reads their attempts only, not
+    # every attempt of the campaign (millions, late on). An attempt's campaign is always its
+    # target's (attempt_record), so filtering on the target's campaign is the same set.
     for row in (
-        Attempt.objects.filter(campaign=campaign)
-        .values("caller")
-        .annotate(
-            n=Count("target", filter=Q(target__status=TargetStatus.NOT_REACHED), distinct=True)
+        Target.objects.filter(
+            campaign=campaign, status=TargetStatus.NOT_REACHED, attempts__isnull=False
         )
+        .values("attempts__caller")
+        .annotate(n=Count("id", distinct=True))
         .order_by()
     ):
-        out.setdefault(row["caller"], {})["not_reached"] = row["n"]
+        out.setdefault(row["attempts__caller"], {})["not_reached"] = row["n"]
     for row in (
         Need.objects.filter(attempt__campaign=campaign)
         .values("attempt__caller")
