@@ -389,11 +389,15 @@ def ticket_create(request, payload: TicketIn):
         t = services.ticket_from_need(
             actor=user, need=need, category=payload.category, note=payload.note
         )
+    elif payload.residence_id is None:
+        raise services.ActionInputError(
+            "Dites où est le problème : la résidence (residence_id) ou le besoin (need_id)."
+        )
     else:
         from vigie.housing.models import Residence
 
         residence = get_object_or_404(
-            Residence.objects.visible_to(user, Perm.TICKET_REPORT), pk=payload.residence_id or 0
+            Residence.objects.visible_to(user, Perm.TICKET_REPORT), pk=payload.residence_id
         )
         t = services.ticket_report(
             actor=user, residence=residence, category=payload.category, note=payload.note

@@ -152,7 +152,7 @@ def reads(world, user: User) -> list[tuple[str, str, bytes]]:
     auth = bearer(user)
     for path, method, op in api_operations():
         url = api_url(path, world.a, user)
-        response = api_call(Client(), method, url, api_body(op, doc), **auth)
+        response = api_call(Client(), method, url, api_body(op, doc, world.a, user), **auth)
         if response.status_code < 300:
             out.append((f"API {method.upper()} {url}", "api", json_values(response.content)))
     # The next call a caller is given (the household not reached, with its notes).
