@@ -16,6 +16,7 @@ from ninja import Router, Schema, Status
 from vigie.actions import selectors, services
 from vigie.actions.choices import ReferralStatus, TaskStatus
 from vigie.actions.models import Partner, Referral, Task, Ticket
+from vigie.api.declare import needs
 from vigie.campaigns.choices import SENSITIVE_NEEDS
 from vigie.campaigns.models import Need
 from vigie.core.errors import PermissionDeniedError
@@ -24,18 +25,6 @@ from vigie.core.permissions import Perm
 from vigie.core.services import access_record
 
 router = Router(tags=["suites des appels"])
-
-
-class Error(Schema):
-    detail: str
-
-
-ERRORS = {400: Error, 403: Error, 404: Error, 409: Error, 422: Error}
-
-
-def _require(request, perm: str) -> None:
-    if not request.user.has_org_perm(perm):
-        raise PermissionDeniedError("Votre rôle ne donne pas accès à cette ressource.")
 
 
 def _page(qs, limit: int, offset: int):
@@ -240,9 +229,8 @@ def _partner_visible_referrals(request):
 # --- Partners -----------------------------------------------------------------------------------
 
 
-@router.get("/partners", response={200: list[PartnerOut], **ERRORS}, summary="Annuaire")
+@router.get("/partners", summary="Annuaire", **needs(Perm.PARTNER_VIEW, list[PartnerOut]))
 def partner_list(request, service: str = "", commune: str = "", limit: int = 50, offset: int = 0):
-    _require(request, Perm.PARTNER_VIEW)
     qs = selectors.partners_visible(request.user)
     if commune:
         qs = qs.filter(coverage__commune_id=commune)
@@ -250,16 +238,17 @@ def partner_list(request, service: str = "", commune: str = "", limit: int = 50,
     return [_partner(p) for p in rows[offset : offset + max(1, min(limit, 200))]]
 
 
-@router.get("/partners/{pk}", response={200: PartnerOut, **ERRORS})
-def partner_detail(request, pk: int):
-    _require(request, Perm.PARTNER_VIEW)
-    return _partner(get_object_or_404(selectors.partners_visible(request.user), pk=pk))
+@router.get(
+    "/partners/{partner_id}", summary="Un partenaire", **needs(Perm.PARTNER_VIEW, PartnerOut)
+)
+def partner_detail(request, partner_id: int):
+    return _partner(get_object_or_404(selectors.partners_visible(request.user), pk=partner_id))
 
 
 # --- Needs --------------------------------------------------------------------------------------
 
 
-@router.get("/needs", response={200: list[NeedOut], **ERRORS}, summary="Besoins")
+@router.get("/needs", summary="Besoins", **needs(Perm.REFERRAL_MANAGE, list[NeedOut]))
 def need_list(
     request,
     status: str = "",
@@ -268,7 +257,6 @@ def need_list(
     limit: int = 50,
     offset: int = 0,
 ):
-    _require(request, Perm.REFERRAL_MANAGE)
     user = request.user
     qs = selectors.needs_visible(user, Perm.REFERRAL_MANAGE).order_by("-created_at", "-id")
     if not user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE):
@@ -282,10 +270,11 @@ def need_list(
     return list(_page(qs, limit, offset))
 
 
-@router.get("/needs/{pk}", response={200: NeedOut, **ERRORS})
-def need_detail(request, pk: int):
-    _require(request, Perm.REFERRAL_MANAGE)
-    need = get_object_or_404(selectors.needs_visible(request.user, Perm.REFERRAL_MANAGE), pk=pk)
+@router.get("/needs/{need_id}", summary="Un besoin", **needs(Perm.REFERRAL_MANAGE, NeedOut))
+def need_detail(request, need_id: int):
+    need = get_object_or_404(
+        selectors.needs_visible(request.user, Perm.REFERRAL_MANAGE), pk=need_id
+    )
     if need.kind in SENSITIVE_NEEDS and not request.user.has_org_perm(
         Perm.HOUSEHOLD_VIEW_SENSITIVE, need.organisation_id
     ):
@@ -298,11 +287,10 @@ def need_detail(request, pk: int):
 # --- Referrals ----------------------------------------------------------------------------------
 
 
-@router.get("/referrals", response={200: list[ReferralOut], **ERRORS}, summary="Orientations")
+@router.get("/referrals", summary="Orientations", **needs(Perm.REFERRAL_VIEW, list[ReferralOut]))
 def referral_list(
     request, status: str = "", partner_id: int | None = None, limit: int = 50, offset: int = 0
 ):
-    _require(request, Perm.REFERRAL_VIEW)
     qs = _partner_visible_referrals(request)
     if status:
         qs = qs.filter(status=status)
@@ -311,10 +299,13 @@ def referral_list(
     return [_referral(r) for r in _page(qs, limit, offset)]
 
 
-@router.get("/referrals/{pk}", response={200: ReferralDetailOut, **ERRORS})
-def referral_detail(request, pk: int):
-    _require(request, Perm.REFERRAL_VIEW)
-    r = get_object_or_404(_partner_visible_referrals(request), pk=pk)
+@router.get(
+    "/referrals/{referral_id}",
+    summary="Une orientation",
+    **needs(Perm.REFERRAL_VIEW, ReferralDetailOut),
+)
+def referral_detail(request, referral_id: int):
+    r = get_object_or_404(_partner_visible_referrals(request), pk=referral_id)
     access_record(user=request.user, action=AccessAction.VIEW, obj=r, path=request.path)
     card = selectors.referral_card(request.user, r)
     card.pop("need")
@@ -330,9 +321,8 @@ def referral_detail(request, pk: int):
     return {**_referral(r), **card, "steps": steps}
 
 
-@router.post("/referrals", response={201: ReferralOut, **ERRORS})
+@router.post("/referrals", **needs(Perm.REFERRAL_MANAGE, {201: ReferralOut}))
 def referral_create(request, payload: ReferralIn):
-    _require(request, Perm.REFERRAL_MANAGE)
     user = request.user
     need = get_object_or_404(
         selectors.needs_visible(user, Perm.REFERRAL_MANAGE), pk=payload.need_id
@@ -354,20 +344,23 @@ def referral_create(request, payload: ReferralIn):
     return Status(201, _referral(selectors.referrals_visible(user).get(pk=r.pk)))
 
 
-@router.post("/referrals/{pk}/status", response={200: ReferralOut, **ERRORS})
-def referral_status(request, pk: int, payload: MoveIn):
-    _require(request, Perm.REFERRAL_VIEW)
-    r = get_object_or_404(_partner_visible_referrals(request), pk=pk)
+@router.post(
+    "/referrals/{referral_id}/status",
+    summary="Changer le statut d'une orientation",
+    **needs(Perm.REFERRAL_VIEW, ReferralOut),
+)
+def referral_status(request, referral_id: int, payload: MoveIn):
+    r = get_object_or_404(_partner_visible_referrals(request), pk=referral_id)
     services.referral_move(
         actor=request.user, referral=r, to=payload.to, version=payload.version, note=payload.note
     )
-    return _referral(selectors.referrals_visible(request.user).get(pk=pk))
+    return _referral(selectors.referrals_visible(request.user).get(pk=referral_id))
 
 
 # --- Tickets ------------------------------------------------------------------------------------
 
 
-@router.get("/tickets", response={200: list[TicketOut], **ERRORS}, summary="Signalements")
+@router.get("/tickets", summary="Signalements", **needs(Perm.TICKET_VIEW, list[TicketOut]))
 def ticket_list(
     request,
     status: str = "open",
@@ -377,20 +370,17 @@ def ticket_list(
     limit: int = 50,
     offset: int = 0,
 ):
-    _require(request, Perm.TICKET_VIEW)
     f = selectors.TicketFilters(status=status, agency=agency_id, category=category, overdue=overdue)
     return [_ticket(t) for t in _page(selectors.ticket_search(request.user, f), limit, offset)]
 
 
-@router.get("/tickets/{pk}", response={200: TicketOut, **ERRORS})
-def ticket_detail(request, pk: int):
-    _require(request, Perm.TICKET_VIEW)
-    return _ticket(get_object_or_404(selectors.tickets_visible(request.user), pk=pk))
+@router.get("/tickets/{ticket_id}", summary="Un signalement", **needs(Perm.TICKET_VIEW, TicketOut))
+def ticket_detail(request, ticket_id: int):
+    return _ticket(get_object_or_404(selectors.tickets_visible(request.user), pk=ticket_id))
 
 
-@router.post("/tickets", response={201: TicketOut, **ERRORS})
+@router.post("/tickets", **needs(Perm.TICKET_REPORT, {201: TicketOut}))
 def ticket_create(request, payload: TicketIn):
-    _require(request, Perm.TICKET_REPORT)
     user = request.user
     if payload.need_id:
         need = get_object_or_404(
@@ -399,11 +389,15 @@ def ticket_create(request, payload: TicketIn):
         t = services.ticket_from_need(
             actor=user, need=need, category=payload.category, note=payload.note
         )
+    elif payload.residence_id is None:
+        raise services.ActionInputError(
+            "Dites où est le problème : la résidence (residence_id) ou le besoin (need_id)."
+        )
     else:
         from vigie.housing.models import Residence
 
         residence = get_object_or_404(
-            Residence.objects.visible_to(user, Perm.TICKET_REPORT), pk=payload.residence_id or 0
+            Residence.objects.visible_to(user, Perm.TICKET_REPORT), pk=payload.residence_id
         )
         t = services.ticket_report(
             actor=user, residence=residence, category=payload.category, note=payload.note
@@ -411,26 +405,28 @@ def ticket_create(request, payload: TicketIn):
     return Status(201, _ticket(selectors.tickets_visible(user).get(pk=t.pk)))
 
 
-@router.post("/tickets/{pk}/status", response={200: TicketOut, **ERRORS})
-def ticket_status(request, pk: int, payload: MoveIn):
+@router.post(
+    "/tickets/{ticket_id}/status",
+    summary="Changer le statut d'un signalement",
+    **needs(Perm.TICKET_MANAGE, TicketOut),
+)
+def ticket_status(request, ticket_id: int, payload: MoveIn):
     """`to`: acknowledged, resolved, cancelled — or `informed` (households told)."""
-    _require(request, Perm.TICKET_MANAGE)
-    t = get_object_or_404(selectors.tickets_visible(request.user), pk=pk)
+    t = get_object_or_404(selectors.tickets_visible(request.user), pk=ticket_id)
     if payload.to == "informed":
         services.ticket_mark_informed(actor=request.user, ticket=t, version=payload.version)
     else:
         services.ticket_move(
             actor=request.user, ticket=t, to=payload.to, version=payload.version, note=payload.note
         )
-    return _ticket(selectors.tickets_visible(request.user).get(pk=pk))
+    return _ticket(selectors.tickets_visible(request.user).get(pk=ticket_id))
 
 
 # --- Tasks --------------------------------------------------------------------------------------
 
 
-@router.get("/tasks", response={200: list[TaskOut], **ERRORS}, summary="Tâches")
+@router.get("/tasks", summary="Tâches", **needs(Perm.TASK_VIEW, list[TaskOut]))
 def task_list(request, mine: bool = False, status: str = "open", limit: int = 50, offset: int = 0):
-    _require(request, Perm.TASK_VIEW)
     qs = selectors.tasks_visible(request.user)
     if status in TaskStatus.values:
         qs = qs.filter(status=status)
@@ -439,15 +435,13 @@ def task_list(request, mine: bool = False, status: str = "open", limit: int = 50
     return [_task(t) for t in _page(qs.order_by("due_on", "id"), limit, offset)]
 
 
-@router.get("/tasks/{pk}", response={200: TaskOut, **ERRORS})
-def task_detail(request, pk: int):
-    _require(request, Perm.TASK_VIEW)
-    return _task(get_object_or_404(selectors.tasks_visible(request.user), pk=pk))
+@router.get("/tasks/{task_id}", summary="Une tâche", **needs(Perm.TASK_VIEW, TaskOut))
+def task_detail(request, task_id: int):
+    return _task(get_object_or_404(selectors.tasks_visible(request.user), pk=task_id))
 
 
-@router.post("/tasks", response={201: TaskOut, **ERRORS})
+@router.post("/tasks", **needs(Perm.TASK_MANAGE, {201: TaskOut}))
 def task_create(request, payload: TaskIn):
-    _require(request, Perm.TASK_MANAGE)
     user = request.user
     need = None
     if payload.need_id:
@@ -475,11 +469,14 @@ def task_create(request, payload: TaskIn):
     return Status(201, _task(t))
 
 
-@router.post("/tasks/{pk}/status", response={200: TaskOut, **ERRORS})
-def task_status(request, pk: int, payload: MoveIn):
-    _require(request, Perm.TASK_MANAGE)
-    t = get_object_or_404(selectors.tasks_visible(request.user), pk=pk)
+@router.post(
+    "/tasks/{task_id}/status",
+    summary="Changer le statut d'une tâche",
+    **needs(Perm.TASK_MANAGE, TaskOut),
+)
+def task_status(request, task_id: int, payload: MoveIn):
+    t = get_object_or_404(selectors.tasks_visible(request.user), pk=task_id)
     services.task_move(
         actor=request.user, task=t, to=payload.to, version=payload.version, note=payload.note
     )
-    return _task(selectors.tasks_visible(request.user).get(pk=pk))
+    return _task(selectors.tasks_visible(request.user).get(pk=task_id))

@@ -179,7 +179,7 @@ def referral_card(user: Any, referral: Referral) -> dict[str, Any]:
     if show_cohorts:
         cohorts = cohorts_of(h, timezone.localdate())
         card["cohorts"] = [
-            Cohort(c).label for c in cohorts if show_disability or c != Cohort.DISABILITY
+            str(Cohort(c).label) for c in cohorts if show_disability or c != Cohort.DISABILITY
         ]
     if show_disability:
         card["disability"] = h.has_disability or any(o.disability for o in adults)

@@ -399,15 +399,9 @@ def referral_create(
         payload={
             "partner": partner.pk,
             "need": need.pk,
-            "shares": [
-                k
-                for k, v in (
-                    ("cohorts", share_cohorts),
-                    ("disability", share_disability),
-                    ("notes", bool(extra_notes)),
-                )
-                if v
-            ],
+            # Whether something beyond name/address/need went out, with consent; what exactly
+            # stays on the referral (scoped): "disability shared" would say the household has one.
+            "consented_share": bool(share_cohorts or share_disability or extra_notes),
         },
     )
     if send:

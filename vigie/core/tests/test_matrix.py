@@ -68,9 +68,28 @@ PARAMS: dict[tuple[str, str], Factory] = {
     ("campaigns", "action"): lambda land, u: "pause",
     ("privacy", "pk"): lambda land, u: land.occupant.pk,
     ("privacy", "action"): lambda land, u: "opposition",
+    ("actions:partner", "pk"): lambda land, u: land.partner.pk,
+    ("actions:partner_edit", "pk"): lambda land, u: land.partner.pk,
+    # Reference data shared by both landlords (their residences are in Toulouse): the same URL.
+    ("actions:ccas_create", "insee"): lambda land, u: land.residence.commune_id,
+    ("actions:household_needs", "pk"): lambda land, u: land.household.pk,
+    ("actions:need_refer", "pk"): lambda land, u: land.need.pk,
+    ("actions:need_ticket", "pk"): lambda land, u: land.need.pk,
+    ("actions:need_task", "pk"): lambda land, u: land.need.pk,
+    ("actions:referral", "pk"): lambda land, u: land.referral.pk,
+    ("actions:referral_move", "pk"): lambda land, u: land.referral.pk,
+    ("actions:ticket", "pk"): lambda land, u: land.ticket.pk,
+    ("actions:ticket_move", "pk"): lambda land, u: land.ticket.pk,
+    ("actions:task", "pk"): lambda land, u: land.task.pk,
+    ("actions:task_move", "pk"): lambda land, u: land.task.pk,
     ("api", "household_id"): lambda land, u: land.household.pk,
     ("api", "campaign_id"): lambda land, u: land.campaign.pk,
     ("api", "target_id"): lambda land, u: land.waiting_target.pk,
+    ("api", "partner_id"): lambda land, u: land.partner.pk,
+    ("api", "need_id"): lambda land, u: land.need.pk,
+    ("api", "referral_id"): lambda land, u: land.referral.pk,
+    ("api", "ticket_id"): lambda land, u: land.ticket.pk,
+    ("api", "task_id"): lambda land, u: land.task.pk,
 }
 
 # Pages that end the session: checked anonymously only (they would sign the persona out).
@@ -258,9 +277,18 @@ def example(node: dict, doc: dict) -> Any:
     return None
 
 
-def api_body(op: dict, doc: dict) -> dict | None:
+def api_body(op: dict, doc: dict, land: Landlord | None = None, user: Any = None) -> dict | None:
+    """A minimal valid body; its required ids (`need_id`…) name `land`'s objects, from PARAMS,
+    so that an operation creating something from an object reaches its real checks."""
     content = op.get("requestBody", {}).get("content", {}).get("application/json")
-    return example(content["schema"], doc) if content else None
+    if not content:
+        return None
+    body = example(content["schema"], doc)
+    if land is not None and isinstance(body, dict):
+        for key in body:
+            if ("api", key) in PARAMS:
+                body[key] = PARAMS[("api", key)](land, user)
+    return body
 
 
 def api_url(path: str, land: Landlord, user: Any) -> str:
@@ -304,7 +332,7 @@ def test_api_matrix(world, which, role):
     for path, method, op in api_operations():
         perm = op[PERMISSION_KEY]
         allowed = any(role_has(r, perm) for r in user.roles())
-        body = api_body(op, doc)
+        body = api_body(op, doc, own, user)
         own_url = api_url(path, own, user)
         other_url = api_url(path, other, user)
         response = api_call(client, method, own_url, body, **auth)

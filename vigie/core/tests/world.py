@@ -4,6 +4,12 @@ Two landlords, each with one user per landlord role and one object of every kind
 residence, households, a running campaign with targets and a recorded call, an import run),
 a partner organisation with its worker and a mediation centre with its mediator.
 
+The actions app: each landlord has a partner in its directory, a referral of the called
+household's groceries need sent to that partner (with the household's consent to share its
+disability), a building ticket for its agency and a follow-up task on the health need. Landlord
+A's partner is the partner worker's organisation; landlord B refers to another association, so
+the partner worker reads A's referral and must get 404 on B's.
+
 Every name written for landlord A contains `QXALPHA`, for landlord B `QXBRAVO`: a response to
 a user of one landlord must never contain the other's token, whatever the page.
 """
@@ -18,9 +24,12 @@ from django.utils import timezone
 
 from vigie.accounts.models import ApiToken, User
 from vigie.accounts.services import user_create
+from vigie.actions.choices import PartnerKind, TicketCategory
+from vigie.actions.models import Partner, Referral, Task, Ticket
+from vigie.actions.services import partner_create, referral_create, task_create, ticket_report
 from vigie.campaigns import queue
 from vigie.campaigns.choices import AttemptResult, NeedKind, Outcome
-from vigie.campaigns.models import Attempt, Campaign, Target
+from vigie.campaigns.models import Attempt, Campaign, Need, Target
 from vigie.campaigns.services import attempt_record, campaign_build, campaign_create, campaign_start
 from vigie.campaigns.tests.factories import AS_OF, BUILT_AT
 from vigie.core.models import Organisation, OrganisationKind
@@ -55,6 +64,13 @@ class Landlord:
     attempt: Attempt
     import_run: ImportRun
     users: dict[str, User] = field(default_factory=dict)
+    # The actions app (filled by _actions once the partner organisations exist).
+    partner: Partner | None = None
+    need: Need | None = None  # the called household's groceries need (not health)
+    health_need: Need | None = None
+    referral: Referral | None = None
+    ticket: Ticket | None = None
+    task: Task | None = None
 
 
 @dataclass
@@ -175,11 +191,57 @@ def _landlord(slug: str, token: str) -> Landlord:
     )
 
 
+def _actions(land: Landlord, partner_org: Organisation) -> None:
+    """A partner, a referral sent to it sharing the disability with consent, a ticket, a task."""
+    manager = land.users[Role.MANAGER]
+    land.partner = partner_create(
+        actor=manager,
+        organisation=land.org,
+        partner_organisation=partner_org,
+        name=f"Partenaire {land.token}",
+        kind=PartnerKind.ASSOCIATION,
+        services=["groceries"],
+        communes=[land.residence.commune_id],
+    )
+    land.need = Need.objects.get(household=land.household, kind=NeedKind.GROCERIES)
+    land.health_need = Need.objects.get(household=land.household, kind=NeedKind.HEALTH)
+    land.referral = referral_create(
+        actor=manager,
+        need=land.need,
+        partner=land.partner,
+        note=f"Courses pour {land.token}",
+        share_cohorts=True,
+        share_disability=True,
+        consent=True,
+    )
+    land.ticket = ticket_report(
+        actor=manager,
+        residence=land.residence,
+        category=TicketCategory.LIGHTING,
+        note=f"Hall {land.token} sans lumière",
+    )
+    land.task = task_create(
+        actor=manager,
+        organisation_id=land.org.pk,
+        title=f"Rappeler {land.token}",
+        due_on=AS_OF,
+        owner=land.users[Role.CALLER],
+        need=land.health_need,
+    )
+
+
 def build_world() -> World:
     a = _landlord("patrimoine", "QXALPHA")
     b = _landlord("autre-hlm", "QXBRAVO")
     partner = Organisation.objects.create(
         slug="ccas", name="CCAS de Toulouse", kind=OrganisationKind.PARTNER
+    )
+    _actions(a, partner)
+    _actions(
+        b,
+        Organisation.objects.create(
+            slug="entraide", name="Entraide QXBRAVO", kind=OrganisationKind.PARTNER
+        ),
     )
     mediation = Organisation.objects.create(
         slug="amandier", name="L'Amandier", kind=OrganisationKind.MEDIATION_CENTRE
