@@ -204,3 +204,21 @@ def test_daily_command_runs_the_purge_through_the_task_queue(landlord_a, claire)
     assert "purge_task" in out.getvalue()
     # In tests the immediate backend runs the task at once; in production the worker does.
     assert not AccessLog.objects.exists()
+
+
+def test_access_log_page_runs_constant_queries(
+    client, dora, claire, durand, django_assert_max_num_queries
+):
+    from vigie.core.services import access_record
+
+    for _ in range(3):
+        access_record(user=claire, action="view", obj=durand)
+    client.force_login(dora)
+    url = reverse("privacy:access_log")
+    client.get(url)
+    with django_assert_max_num_queries(20) as small:
+        assert client.get(url).status_code == 200
+    for _ in range(40):
+        access_record(user=claire, action="view", obj=durand)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(url)
