@@ -54,32 +54,6 @@ STREETS = [
     "impasse Lapérouse",
     "rue Émile-Zola",
 ]
-HEADER = [
-    "ref_bail",
-    "ref_logement",
-    "agence",
-    "residence",
-    "quartier",
-    "qpv",
-    "adresse",
-    "code_postal",
-    "commune",
-    "batiment",
-    "escalier",
-    "etage",
-    "porte",
-    "type_logement",
-    "nom",
-    "prenom",
-    "date_naissance",
-    "role",
-    "telephone",
-    "telephone_2",
-    "email",
-    "handicap",
-    "date_entree",
-    "date_sortie",
-]
 
 
 def _phone(rng: random.Random) -> str:
@@ -103,6 +77,8 @@ def generate(dwellings: int, seed: int = 2020) -> tuple[bytes, int]:
     rng = random.Random(seed)
     out = io.StringIO()
     w = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    from vigie.housing.demo import HEADERS as HEADER
+
     w.writerow(HEADER)
     rows = 0
     per_residence = 40

@@ -16,34 +16,11 @@ from datetime import date, timedelta
 from faker import Faker
 
 from vigie.core.text import fold
+from vigie.housing.import_parsing import COLUMNS, OPTIONAL_COLUMNS
 from vigie.housing.phones import parse_phone
 
-HEADERS = [
-    "ref_bail",
-    "ref_logement",
-    "agence",
-    "residence",
-    "quartier",
-    "qpv",
-    "adresse",
-    "code_postal",
-    "commune",
-    "batiment",
-    "escalier",
-    "etage",
-    "porte",
-    "type_logement",
-    "nom",
-    "prenom",
-    "date_naissance",
-    "role",
-    "telephone",
-    "telephone_2",
-    "email",
-    "handicap",
-    "date_entree",
-    "date_sortie",
-]
+# The canonical template's columns, with the optional residence columns after "residence".
+HEADERS = [*COLUMNS[:4], *OPTIONAL_COLUMNS, *COLUMNS[4:]]
 
 # (commune, postcodes, agency, neighbourhoods with the priority-neighbourhood flag, weight)
 PLACES = [
