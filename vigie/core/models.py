@@ -44,7 +44,7 @@ class ScopedQuerySet(models.QuerySet):
     the rows of their agencies. A record addressed to a partner organisation (a referral)
     declares `partner_field` (path to that organisation): the partner's workers, who hold
     `perm` in their own organisation, see the rows addressed to it and nothing else
-    (docs/decisions/0006).
+    (docs/decisions/0007).
     """
 
     org_field = "organisation"

@@ -45,7 +45,7 @@ class Perm:
     REFERRAL_VIEW = "referral.view"
     REFERRAL_MANAGE = "referral.manage"
     # Partner side: accept, decline, record what was done. Held in the *partner* organisation;
-    # referrals reach it through `partner_field` in `ScopedQuerySet` (docs/decisions/0006).
+    # referrals reach it through `partner_field` in `ScopedQuerySet` (docs/decisions/0007).
     REFERRAL_HANDLE = "referral.handle"
     TICKET_VIEW = "ticket.view"
     # Raise a building problem (caller, manager); acknowledge and resolve it (agency, manager).
