@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from vigie.actions import selectors, services
 from vigie.actions.choices import ReferralStatus, TaskStatus
@@ -25,6 +25,10 @@ from vigie.core.permissions import Perm
 from vigie.core.services import access_record
 
 router = Router(tags=["suites des appels"])
+
+
+# Bounds the database can take (an OFFSET past 2^63 is an error in SQLite and PostgreSQL).
+MAX_OFFSET = 1_000_000_000
 
 
 def _page(qs, limit: int, offset: int):
@@ -230,7 +234,13 @@ def _partner_visible_referrals(request):
 
 
 @router.get("/partners", summary="Annuaire", **needs(Perm.PARTNER_VIEW, list[PartnerOut]))
-def partner_list(request, service: str = "", commune: str = "", limit: int = 50, offset: int = 0):
+def partner_list(
+    request,
+    service: str = "",
+    commune: str = "",
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+):
     qs = selectors.partners_visible(request.user)
     if commune:
         qs = qs.filter(coverage__commune_id=commune)
@@ -254,8 +264,8 @@ def need_list(
     status: str = "",
     kind: str = "",
     household_id: int | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     user = request.user
     qs = selectors.needs_visible(user, Perm.REFERRAL_MANAGE).order_by("-created_at", "-id")
@@ -289,7 +299,11 @@ def need_detail(request, need_id: int):
 
 @router.get("/referrals", summary="Orientations", **needs(Perm.REFERRAL_VIEW, list[ReferralOut]))
 def referral_list(
-    request, status: str = "", partner_id: int | None = None, limit: int = 50, offset: int = 0
+    request,
+    status: str = "",
+    partner_id: int | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     qs = _partner_visible_referrals(request)
     if status:
@@ -367,8 +381,8 @@ def ticket_list(
     agency_id: int | None = None,
     category: str = "",
     overdue: bool = False,
-    limit: int = 50,
-    offset: int = 0,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     f = selectors.TicketFilters(status=status, agency=agency_id, category=category, overdue=overdue)
     return [_ticket(t) for t in _page(selectors.ticket_search(request.user, f), limit, offset)]
@@ -426,7 +440,13 @@ def ticket_status(request, ticket_id: int, payload: MoveIn):
 
 
 @router.get("/tasks", summary="Tâches", **needs(Perm.TASK_VIEW, list[TaskOut]))
-def task_list(request, mine: bool = False, status: str = "open", limit: int = 50, offset: int = 0):
+def task_list(
+    request,
+    mine: bool = False,
+    status: str = "open",
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+):
     qs = selectors.tasks_visible(request.user)
     if status in TaskStatus.values:
         qs = qs.filter(status=status)
