@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -47,6 +48,19 @@ def invalid(request, exc: ValidationError):
     return api.create_response(
         request,
         {"detail": "Requête invalide — " + " ; ".join(parts), "errors": exc.errors},
+        status=422,
+    )
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def out_of_range(request, exc):
+    """A number too large for the database (an id or offset past 2^63) is the caller's error."""
+    return api.create_response(
+        request,
+        {
+            "detail": "Requête invalide — un nombre dépasse les valeurs possibles (identifiant ou pagination)."
+        },
         status=422,
     )
 

@@ -19,3 +19,10 @@ def test_huge_offset_or_limit_is_a_422(client, marc, path):
     )
     assert r.status_code == 422 and "detail" in r.json()
     assert client.get(path, {"offset": "0", "limit": "10"}, headers=headers).status_code == 200
+
+
+def test_an_id_past_the_database_range_is_a_422(client, marc):
+    _t, raw = ApiToken.issue(user=marc)
+    headers = {"Authorization": f"Bearer {raw}"}
+    r = client.get("/api/v1/referrals", {"partner_id": "1275624014172498690048"}, headers=headers)
+    assert r.status_code == 422 and "dépasse" in r.json()["detail"]
