@@ -471,10 +471,8 @@ def _sheet_filename(campaign: Campaign, caller: Any, ext: str) -> str:
     return f"feuille-appels-{campaign.pk}-{caller.username}-{timezone.localdate():%Y%m%d}.{ext}"
 
 
-@requires(Perm.CALL_TAKE)
-@recent_auth_required
-def sheet_csv(request, pk: int):
-    """The sheet as CSV for Excel (UTF-8 with BOM, `;`-separated, as French Excel expects)."""
+def _sheet_export(request, pk: int, ext: str):
+    """The sheet's rows for a download, the export written in the access log."""
     campaign = selectors_ui.campaign_for(request.user, pk, Perm.CALL_TAKE)
     caller = _sheet_caller(request, campaign)
     header, body = _sheet_table(campaign, caller, _sheet_n(request))
@@ -482,9 +480,17 @@ def sheet_csv(request, pk: int):
         user=request.user,
         action=AccessAction.EXPORT,
         obj=campaign,
-        detail="sheet.csv",
+        detail=f"sheet.{ext}",
         path=request.path,
     )
+    return campaign, caller, header, body
+
+
+@requires(Perm.CALL_TAKE)
+@recent_auth_required
+def sheet_csv(request, pk: int):
+    """The sheet as CSV for Excel (UTF-8 with BOM, `;`-separated, as French Excel expects)."""
+    campaign, caller, header, body = _sheet_export(request, pk, "csv")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{_sheet_filename(campaign, caller, "csv")}"'
@@ -503,16 +509,7 @@ def sheet_xlsx(request, pk: int):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CALL_TAKE)
-    caller = _sheet_caller(request, campaign)
-    header, body = _sheet_table(campaign, caller, _sheet_n(request))
-    access_record(
-        user=request.user,
-        action=AccessAction.EXPORT,
-        obj=campaign,
-        detail="sheet.xlsx",
-        path=request.path,
-    )
+    campaign, caller, header, body = _sheet_export(request, pk, "xlsx")
     wb = Workbook()
     ws = wb.active
     ws.title = "Appels"
