@@ -1,15 +1,18 @@
 """Next-call claim latency with N concurrent callers, on SQLite and (optionally) PostgreSQL.
 
-    python bench/bench_next_call.py --callers 50 --targets 5000 [--postgres postgres://…]
+    python bench/bench_next_call.py --callers 50 200 --queue 20000 [--postgres postgres://…]
 
-`run(callers, targets, database_url, think_ms=0)` returns {"engine", "callers", "targets",
-"claims", "claims_per_s", "p50_ms", "p99_ms", "double_claims", "lost"}; `run_many(configs,
-database_url)` runs several (callers, targets, think_ms) in one scratch database, each on a fresh
-landlord (bench/run.py calls it). Each caller loops: next_call, then records a reassuring call,
-until the queue is empty; only the next_call is timed. With `think_ms` each caller waits a
-random 0.5–1.5 × think_ms after each call, as a (very fast) real caller would; without it
-every caller hammers the queue back to back, the worst case. A scratch database is created
-and dropped (PostgreSQL: `bench_nc_<pid>`; SQLite: a temporary file).
+`run_many(configs, database_url, queue)` sets up one landlord whose `queue` households are all
+due in one running campaign (the lockdown campaign of the largest landlords holds ~120,000),
+then runs each config `(callers, claims_each, think_ms)` on it: the callers are threads spread
+over `2 × cores + 1` processes, as gunicorn spreads requests over its workers, each on its own
+database connection. Each caller loops: next_call, then records a reassuring call, `claims_each`
+times (or until nothing is due); only the next_call is timed. With `think_ms` each caller waits
+a random 0.5–1.5 × think_ms after each call, as a (very fast) real caller would — a real call
+takes minutes; without it every caller hammers the queue back to back, the worst case.
+Checks after each run: double claims (a household handed to two callers) and lost households
+(taken off the queue but handed to nobody) must both be 0. A scratch database is created and
+dropped (PostgreSQL: `bench_nc_<pid>`; SQLite: a temporary file).
 """
 
 from __future__ import annotations
@@ -49,53 +52,69 @@ def _percentile(values: list[float], p: float) -> float:
     return values[k]
 
 
-def _bench(callers: int, targets: int, think_ms: float = 0) -> dict:
-    from django.db import connection, connections
+def _processes(callers: int) -> int:
+    return max(1, min(callers, (os.cpu_count() or 1) * 2 + 1))
 
+
+def _setup(queue: int, callers: int) -> dict:
+    """One landlord whose `queue` households are all due in one running campaign."""
     from vigie.accounts.models import Membership, User
-    from vigie.campaigns.models import Target
-    from vigie.campaigns.queue import next_call
-    from vigie.campaigns.services import attempt_record
     from vigie.campaigns.tests.factories import bulk_landlord, running_campaign
     from vigie.core.models import Organisation, OrganisationKind
     from vigie.core.permissions import Role
+    from vigie.housing.models import Household
 
     org = Organisation.objects.create(
         slug=f"bench-{time.time_ns()}", name="Bench", kind=OrganisationKind.LANDLORD
     )
+    bulk_landlord(org, dwellings=queue, seed=1)
     # Everyone over 75 so that every household is a target (the generator gives ~8.5 %).
-    bulk_landlord(org, dwellings=targets, seed=1)
-    from vigie.housing.models import Household
-
     Household.objects.filter(organisation=org).update(
         oldest_adult_birth_date="1930-01-01", opted_out=False, has_phone=True
     )
     manager = User.objects.create(username=f"{org.slug}-manager")
     Membership.objects.create(user=manager, organisation=org, role=Role.MANAGER)
-    users = []
-    for i in range(callers):
-        u = User.objects.create(username=f"{org.slug}-c{i}")
-        Membership.objects.create(user=u, organisation=org, role=Role.CALLER)
-        users.append(u)
+    users = User.objects.bulk_create(User(username=f"{org.slug}-c{i}") for i in range(callers))
+    users = list(User.objects.filter(username__startswith=f"{org.slug}-c").order_by("pk"))
+    Membership.objects.bulk_create(
+        Membership(user=u, organisation=org, role=Role.CALLER) for u in users
+    )
+    t0 = time.perf_counter()
     campaign = running_campaign(
         org, manager, waves=[{"name": "Tous", "cohorts": ["over_75"], "priority": 1}]
     )
-    n_targets = Target.objects.filter(campaign=campaign, status="pending").count()
+    return {
+        "campaign_id": campaign.pk,
+        "user_ids": [u.pk for u in users],
+        "build_s": round(time.perf_counter() - t0, 1),
+    }
+
+
+def _caller_process(campaign_id, user_ids, claims_each, think_ms, start_at, out) -> None:
+    """One worker process: a thread per caller, results sent back through `out`."""
+    from django.db import connections
+
+    from vigie.accounts.models import User
+    from vigie.campaigns.models import Campaign
+    from vigie.campaigns.queue import next_call
+    from vigie.campaigns.services import attempt_record
+
     latencies: list[float] = []
     handed: list[int] = []
-    errors: list[BaseException] = []
+    errors: list[str] = []
     lock = threading.Lock()
-    barrier = threading.Barrier(callers)
 
-    def work(user):
-        user = User.objects.get(pk=user.pk)
-        rng = random.Random(user.pk)
+    def work(user_id: int) -> None:
+        rng = random.Random(user_id)
         mine, got = [], []
         try:
-            barrier.wait()
+            user = User.objects.get(pk=user_id)
+            campaign = Campaign.objects.get(pk=campaign_id)
+            user.has_org_perm("call.take", campaign.organisation_id)  # memberships, once
+            time.sleep(max(0.0, start_at - time.time()))
             if think_ms:  # callers do not all start in the same millisecond
                 time.sleep(rng.uniform(0, think_ms) / 1000)
-            while True:
+            for _ in range(claims_each):
                 t0 = time.perf_counter()
                 target = next_call(campaign=campaign, caller=user)
                 mine.append(time.perf_counter() - t0)
@@ -106,45 +125,86 @@ def _bench(callers: int, targets: int, think_ms: float = 0) -> dict:
                 if think_ms:
                     time.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)
         except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
+            errors.append(repr(exc))
         finally:
             with lock:
                 latencies.extend(mine)
                 handed.extend(got)
             connections.close_all()
 
-    threads = [threading.Thread(target=work, args=(u,)) for u in users]
-    start = time.perf_counter()
+    threads = [threading.Thread(target=work, args=(u,)) for u in user_ids]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - start
+    out.put((latencies, handed, errors))
+
+
+def _bench(setup: dict, callers: int, claims_each: int, think_ms: float = 0) -> dict:
+    import multiprocessing
+
+    from django.db import connection, connections
+
+    from vigie.campaigns.models import Target
+
+    campaign_id = setup["campaign_id"]
+    user_ids = setup["user_ids"][:callers]
+    before = dict(Target.objects.filter(campaign_id=campaign_id).values_list("pk", "status"))
+    engine = connection.vendor
+    connections.close_all()  # never share a connection with the forked processes
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    n_proc = _processes(callers)
+    start_at = time.time() + 1.0 + 0.02 * callers  # every process and thread is ready by then
+    procs = [
+        ctx.Process(
+            target=_caller_process,
+            args=(campaign_id, user_ids[i::n_proc], claims_each, think_ms, start_at, out),
+        )
+        for i in range(n_proc)
+    ]
+    for p in procs:
+        p.start()
+    results = [out.get() for _ in procs]
+    for p in procs:
+        p.join()
+    elapsed = time.time() - start_at
+    latencies = [x for r in results for x in r[0]]
+    handed = [x for r in results for x in r[1]]
+    errors = [x for r in results for x in r[2]]
     if errors:
-        raise errors[0]
+        raise RuntimeError(errors[0])
     counts = Counter(handed)
+    after = dict(Target.objects.filter(campaign_id=campaign_id).values_list("pk", "status"))
+    moved = {pk for pk, status in after.items() if status != before.get(pk)}
     return {
-        "engine": connection.vendor,
+        "engine": engine,
         "callers": callers,
+        "processes": n_proc,
         "think_ms": think_ms,
         "seconds": round(elapsed, 2),
-        "targets": n_targets,
+        "queue": len(before),
         "claims": len(handed),
         "claims_per_s": round(len(handed) / elapsed, 1) if elapsed else 0.0,
         "p50_ms": round(_percentile(latencies, 50) * 1000, 2),
+        "p95_ms": round(_percentile(latencies, 95) * 1000, 2),
         "p99_ms": round(_percentile(latencies, 99) * 1000, 2),
         "mean_ms": round(statistics.fmean(latencies) * 1000, 2) if latencies else 0.0,
         "double_claims": sum(1 for c in counts.values() if c > 1),
-        "lost": n_targets - len(counts),
+        # Off the queue (status changed) but handed to nobody, or handed but never recorded.
+        "lost": len(moved - set(counts)) + sum(1 for pk in counts if after.get(pk) != "done"),
     }
 
 
-def run_many(configs: list[tuple[int, int, float]], database_url: str | None) -> list[dict]:
-    """Several (callers, targets, think_ms) runs in one scratch database, in a child process."""
+def run_many(configs: list[tuple[int, int, float]], database_url: str | None, queue: int) -> dict:
+    """Several (callers, claims_each, think_ms) runs over one queue, in a child process.
+
+    Returns {"setup": {...}, "runs": [...]}."""
     import json
     import subprocess
 
     cmd = [sys.executable, __file__, "--child", "--configs", json.dumps(configs)]
+    cmd += ["--queue", str(queue)]
     if database_url:
         cmd += ["--postgres", database_url]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
@@ -153,23 +213,22 @@ def run_many(configs: list[tuple[int, int, float]], database_url: str | None) ->
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run(callers: int, targets: int, database_url: str | None, think_ms: float = 0) -> dict:
-    """One benchmark in a scratch database (a child process: Django is set up once per process)."""
-    return run_many([(callers, targets, think_ms)], database_url)[0]
-
-
-def _child(configs: list[tuple[int, int, float]], postgres: str | None) -> list[dict]:
+def _child(configs: list[tuple[int, int, float]], postgres: str | None, queue: int) -> dict:
     from django.core.management import call_command
 
-    def bench_all() -> list[dict]:
+    def bench_all() -> dict:
         from django.db import connections
 
         call_command("migrate", verbosity=0, interactive=False)
-        out = []
-        for callers, targets, think_ms in configs:
-            out.append(_bench(callers, targets, think_ms))
+        t0 = time.perf_counter()
+        setup = _setup(queue, max(c[0] for c in configs))
+        setup["setup_s"] = round(time.perf_counter() - t0, 1)
+        runs = []
+        for callers, claims_each, think_ms in configs:
+            runs.append(_bench(setup, callers, claims_each, think_ms))
             connections.close_all()
-        return out
+        del setup["user_ids"]
+        return {"setup": setup, "runs": runs}
 
     if postgres:
         import psycopg
@@ -202,7 +261,8 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--callers", type=int, nargs="*", default=[50, 200])
-    parser.add_argument("--targets", type=int, default=3000)
+    parser.add_argument("--claims-each", type=int, default=10)
+    parser.add_argument("--queue", type=int, default=5000, help="households due in the campaign")
     parser.add_argument(
         "--postgres", help="postgres://user@host:port/any_db (a scratch db is created)"
     )
@@ -211,16 +271,18 @@ def main() -> None:
     parser.add_argument("--configs", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(_child(json.loads(args.configs), args.postgres)))
+        print(json.dumps(_child(json.loads(args.configs), args.postgres, args.queue)))
         return
     rows = []
     for url in [None] + ([args.postgres] if args.postgres else []):
-        rows += run_many([(n, args.targets, args.think_ms) for n in args.callers], url)
+        configs = [(n, args.claims_each, args.think_ms) for n in args.callers]
+        rows += run_many(configs, url, args.queue)["runs"]
     cols = [
         "engine",
         "callers",
+        "processes",
         "think_ms",
-        "targets",
+        "queue",
         "claims",
         "claims_per_s",
         "p50_ms",
