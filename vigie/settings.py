@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "vigie.accounts.middleware.IdleTimeoutMiddleware",
     "vigie.core.middleware.FrenchByDefaultLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -221,7 +222,9 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Sessions & security --------------------------------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: 30 minutes without a request logs out
+# Idle timeout: 30 minutes without a request logs out (accounts.middleware.IdleTimeoutMiddleware
+# refreshes the expiry at most once a minute instead of writing the session on every request).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

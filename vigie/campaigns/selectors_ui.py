@@ -53,9 +53,9 @@ def target_for(user: Any, pk: int, perm: str = Perm.CALL_TAKE) -> Target:
     return get_object_or_404(qs, pk=pk)
 
 
-def console_target(user: Any, pk: int) -> Target:
-    """A target with everything the console shows about the household, occupants in order."""
-    qs = (
+def _console_targets(user: Any) -> QuerySet:
+    """Targets with everything the console shows about the household, occupants in order."""
+    return (
         Target.objects.visible_to(user, Perm.CALL_TAKE)
         .select_related(
             "campaign",
@@ -68,7 +68,26 @@ def console_target(user: Any, pk: int) -> Target:
             Prefetch("household__occupants", queryset=Occupant.objects.order_by("position", "id"))
         )
     )
-    return get_object_or_404(qs, pk=pk)
+
+
+def console_target(user: Any, pk: int) -> Target:
+    """A target with everything the console shows about the household, or 404."""
+    return get_object_or_404(_console_targets(user), pk=pk)
+
+
+def console_held_target(user: Any, campaign: Campaign, now: Any = None) -> Target | None:
+    """The call this caller holds in the campaign (`queue.held_claim`), ready for the console."""
+    return (
+        _console_targets(user)
+        .filter(
+            campaign=campaign,
+            status=TargetStatus.CLAIMED,
+            claimed_by=user,
+            claim_expires_at__gt=now or timezone.now(),
+        )
+        .order_by("claimed_at")
+        .first()
+    )
 
 
 def org_callers(campaign: Campaign) -> QuerySet:

@@ -165,7 +165,7 @@ def _count(campaign: Campaign, user: Any) -> int:
 def console(request, pk: int):
     """The caller console; a call already held (after a reload) is shown again."""
     campaign = selectors_ui.campaign_for(request.user, pk, Perm.CALL_TAKE)
-    held = queue.held_claim(campaign=campaign, caller=request.user)
+    held = selectors_ui.console_held_target(request.user, campaign)
     ctx: dict[str, Any] = {
         "section": "campaigns",
         "campaign": campaign,
@@ -174,7 +174,7 @@ def console(request, pk: int):
         "need_keys": NEED_KEYS,
     }
     if held is not None:
-        ctx.update(_call_context(request, selectors_ui.console_target(request.user, held.pk)))
+        ctx.update(_call_context(request, held))
     return TemplateResponse(request, "campaigns/console.html", ctx)
 
 
