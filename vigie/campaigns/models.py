@@ -205,7 +205,10 @@ class Target(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["campaign", "status", "priority", "due_at"], name="target_queue"),
+            # Queue order with its tie-break (id): an index walk, never a sort of the queue.
+            models.Index(
+                fields=["campaign", "status", "priority", "due_at", "id"], name="target_queue_order"
+            ),
             models.Index(fields=["campaign", "claimed_by"], name="target_claims"),
         ]
 
