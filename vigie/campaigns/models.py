@@ -210,6 +210,8 @@ class Target(models.Model):
                 fields=["campaign", "status", "priority", "due_at", "id"], name="target_queue_order"
             ),
             models.Index(fields=["campaign", "claimed_by"], name="target_claims"),
+            # A caller's own callbacks, looked up at each claim.
+            models.Index(fields=["campaign", "preferred_caller"], name="target_preferred"),
         ]
 
     def __str__(self) -> str:

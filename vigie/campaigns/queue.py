@@ -152,7 +152,7 @@ def _claim_sql(
 
     The pick is a union of small probes, each an index walk that stops at its first eligible
     row: the claim this caller already holds (index `target_claims`), the caller's own
-    callbacks (the `preferred_caller` index), then pending, callback and expired claims in
+    callbacks (index `target_preferred`), then pending, callback and expired claims in
     queue order (index `target_queue_order`: campaign, status, priority, due_at, id). A single
     `ORDER BY` over every due row would sort the whole queue (~120,000 rows at the largest
     landlords) at each claim.
