@@ -859,11 +859,7 @@ def attempt_record(
     after the last try → not reached (doorstep visit).
     """
     now = now or timezone.now()
-    # Lock the household's row only (`of`): without it PostgreSQL also locks the joined
-    # campaign row, and every call of the campaign would wait for the one before to commit.
-    target = (
-        Target.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=target.pk)
-    )
+    target = Target.objects.select_for_update().select_related("campaign").get(pk=target.pk)
     campaign = target.campaign
     _require(
         actor,
