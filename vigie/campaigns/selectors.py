@@ -124,7 +124,11 @@ def campaign_stats(campaign: Campaign, *, sensitive: bool = True) -> dict[str, A
             sensitive or row["need"] not in SENSITIVE_NEEDS
         ):
             needs[row["need"]] = needs.get(row["need"], 0) + row["n"]
-    callers = [{"username": name, **c} for name, c in sorted(by_caller.items()) if c["attempts"]]
+    callers = [
+        {"username": name, **c}
+        for name, c in sorted(by_caller.items(), key=lambda kv: (kv[0] == "", kv[0]))
+        if c["attempts"]  # deleted accounts ("") last
+    ]
     return {
         **totals,
         "waves": waves,
