@@ -5,6 +5,14 @@ from django.contrib import admin
 from vigie.campaigns.models import Attempt, Campaign, Need, Target, Wave
 
 
+class KeepsCounters:
+    """Calls, needs and households to call are counted by the services (campaign counters,
+    docs/decisions/0008): deleting them here would leave the figures wrong."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class WaveInline(admin.TabularInline):
     model = Wave
     extra = 0
@@ -21,7 +29,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(KeepsCounters, admin.ModelAdmin):
     list_display = ("id", "campaign", "wave", "status", "attempts_count", "claimed_by", "due_at")
     list_filter = ("status",)
     raw_id_fields = ("household", "campaign", "wave", "claimed_by", "preferred_caller")
@@ -29,7 +37,7 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(KeepsCounters, admin.ModelAdmin):
     list_display = ("id", "campaign", "caller", "result", "outcome", "started_at")
     list_filter = ("result", "outcome")
     # Notes may hold health details: not shown in the admin.
@@ -41,7 +49,8 @@ class AttemptAdmin(admin.ModelAdmin):
 
 
 @admin.register(Need)
-class NeedAdmin(admin.ModelAdmin):
+class NeedAdmin(KeepsCounters, admin.ModelAdmin):
     list_display = ("id", "household", "kind", "status", "created_at")
     list_filter = ("status", "kind")
     raw_id_fields = ("household", "attempt", "created_by")
+    readonly_fields = ("attempt", "kind")  # counted per call and kind

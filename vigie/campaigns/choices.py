@@ -81,3 +81,11 @@ class QuestionKind(models.TextChoices):
 
 # Results after which the household may be tried again (the retry policy says how).
 RETRYABLE_RESULTS = (AttemptResult.NO_ANSWER, AttemptResult.BUSY, AttemptResult.VOICEMAIL)
+
+
+class CounterMetric(models.TextChoices):
+    """What a campaign counter counts (CampaignCounter)."""
+
+    ATTEMPTS = "attempts", _("appels")
+    NEEDS = "needs", _("besoins signalés")
+    NOT_REACHED = "not_reached", _("ménages injoignables")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from vigie.campaigns.choices import (
     AttemptResult,
     CampaignStatus,
+    CounterMetric,
     NeedKind,
     NeedStatus,
     Outcome,
@@ -316,3 +317,47 @@ class PausedCaller(models.Model):
                 fields=["organisation", "campaign", "user"], name="paused_caller_unique"
             )
         ]
+
+
+class CampaignCounter(models.Model):
+    """A running tally of one caller's calls in a campaign, for the stats and the dashboard.
+
+    Figures only, never a person's data. One row per (caller, metric, result, outcome, need):
+    `attempts` rows count calls by result and outcome, `needs` rows count needs raised by kind,
+    the `not_reached` row counts the not-reached households this caller tried. Kept true by
+    the services that record, change or erase calls (vigie/campaigns/counters.py), in their
+    own transaction; `vigie rebuild_counters` recounts them from the calls (decision 0008).
+    Keyed by caller so that two callers recording at once never update the same row.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="counters")
+    # NULL once the caller's account is deleted (as Attempt.caller): the rows then add up.
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    metric = models.CharField(max_length=12, choices=CounterMetric.choices)
+    result = models.CharField(max_length=12, choices=AttemptResult.choices, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    need = models.CharField(max_length=30, choices=NeedKind.choices, blank=True)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("compteur de campagne")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "organisation",
+                    "campaign",
+                    "caller",
+                    "metric",
+                    "result",
+                    "outcome",
+                    "need",
+                ],
+                name="campaign_counter_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.caller_id}:{self.metric}={self.count}"

@@ -8,6 +8,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from vigie.campaigns.choices import AttemptResult, NeedKind, Outcome
+from vigie.campaigns.counters import counters_add, needs_removed_deltas
 from vigie.campaigns.models import Attempt, Need
 from vigie.privacy.retention import rule
 from vigie.privacy.subject import eraser, exporter
@@ -60,7 +61,9 @@ def _wipe_attempts(qs) -> int:
 def erase_calls(household) -> int:
     """Notes, script answers and needs' kinds of the household's calls; its needs."""
     n = _wipe_attempts(Attempt.objects.filter(target__household_id=household.pk))
-    Need.objects.filter(household_id=household.pk).delete()
+    needs = Need.objects.filter(household_id=household.pk)
+    counters_add(needs_removed_deltas(needs))  # the campaign figures lose them too
+    needs.delete()
     return n
 
 

@@ -14,11 +14,13 @@ from vigie.campaigns.choices import (
     OPEN_TARGET_STATUSES,
     SENSITIVE_NEEDS,
     AttemptResult,
+    CounterMetric,
     NeedKind,
     NeedStatus,
     Outcome,
     TargetStatus,
 )
+from vigie.campaigns.counters import counter_rows
 from vigie.campaigns.models import Attempt, Campaign, Need, Target, Wave
 from vigie.campaigns.queue import _due_q, _ordered
 from vigie.core.permissions import Perm
@@ -82,12 +84,14 @@ def _counts(prefix: str = "") -> dict[str, Count]:
 
 
 def campaign_stats(campaign: Campaign, *, sensitive: bool = True) -> dict[str, Any]:
-    """Progress of a campaign, overall, per wave and per caller, in four aggregate queries.
+    """Progress of a campaign, overall, per wave and per caller, in two aggregate queries.
 
     `reached` counts households reached with an outcome; targets = reached + refused +
     not_reached + remaining. `needs` per kind hides health needs unless `sensitive`.
+    Households come from the targets (one pass; the totals are the waves' sums: every
+    target is in one wave of its campaign); calls and needs from the per-caller counters
+    (vigie/campaigns/counters.py), never from the millions of calls themselves.
     """
-    totals = Target.objects.filter(campaign=campaign).aggregate(**_counts())
     waves = [
         {
             "id": w.pk,
@@ -100,33 +104,37 @@ def campaign_stats(campaign: Campaign, *, sensitive: bool = True) -> dict[str, A
         .annotate(**{f"n_{k}": v for k, v in _counts("targets__").items()})
         .order_by("priority", "id")
     ]
+    totals = {k: sum(w[k] for w in waves) for k in _counts()}
+    by_caller: dict[str, dict[str, int]] = {}
+    needs: dict[str, int] = {}
+    for row in counter_rows(campaign):
+        if row["metric"] == CounterMetric.ATTEMPTS:
+            c = by_caller.setdefault(
+                row["caller__username"] or "",
+                {"attempts": 0, "reached": 0, "reassuring": 0, "needs_follow_up": 0},
+            )
+            c["attempts"] += row["n"]
+            if row["result"] == AttemptResult.REACHED:
+                c["reached"] += row["n"]
+            if row["outcome"] == Outcome.REASSURING:
+                c["reassuring"] += row["n"]
+            elif row["outcome"] == Outcome.NEEDS_FOLLOW_UP:
+                c["needs_follow_up"] += row["n"]
+        elif row["metric"] == CounterMetric.NEEDS and (
+            sensitive or row["need"] not in SENSITIVE_NEEDS
+        ):
+            needs[row["need"]] = needs.get(row["need"], 0) + row["n"]
     callers = [
-        {
-            "username": row["caller__username"] or "",
-            "attempts": row["attempts"],
-            "reached": row["reached"],
-            "reassuring": row["reassuring"],
-            "needs_follow_up": row["needs_follow_up"],
-        }
-        for row in Attempt.objects.filter(campaign=campaign)
-        .values("caller__username")
-        .annotate(
-            attempts=Count("id"),
-            reached=Count("id", filter=Q(result=AttemptResult.REACHED)),
-            reassuring=Count("id", filter=Q(outcome=Outcome.REASSURING)),
-            needs_follow_up=Count("id", filter=Q(outcome=Outcome.NEEDS_FOLLOW_UP)),
-        )
-        .order_by("caller__username")
+        {"username": name, **c}
+        for name, c in sorted(by_caller.items(), key=lambda kv: (kv[0] == "", kv[0]))
+        if c["attempts"]  # deleted accounts ("") last
     ]
-    needs = {
-        row["kind"]: row["n"]
-        for row in Need.objects.filter(attempt__campaign=campaign)
-        .values("kind")
-        .annotate(n=Count("id"))
-        .order_by("kind")
-        if sensitive or row["kind"] not in SENSITIVE_NEEDS
+    return {
+        **totals,
+        "waves": waves,
+        "callers": callers,
+        "needs": {k: n for k, n in sorted(needs.items()) if n},
     }
-    return {**totals, "waves": waves, "callers": callers, "needs": needs}
 
 
 def _target_list(campaign: Campaign) -> QuerySet[Target]:

@@ -14,8 +14,14 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from vigie.campaigns.choices import OPEN_TARGET_STATUSES, CampaignStatus, TargetStatus
-from vigie.campaigns.models import Attempt, Campaign, Need, Target
+from vigie.campaigns.choices import (
+    OPEN_TARGET_STATUSES,
+    CampaignStatus,
+    CounterMetric,
+    TargetStatus,
+)
+from vigie.campaigns.counters import counter_rows
+from vigie.campaigns.models import Attempt, Campaign, Target
 from vigie.campaigns.selectors import CALLABLE_STATUSES, campaigns_visible
 from vigie.core.permissions import ROLE_PERMISSIONS, Perm
 from vigie.housing.models import Occupant
@@ -134,25 +140,12 @@ def caller_progress(campaign: Campaign) -> dict[int, dict[str, int]]:
         .order_by()
     ):
         out.setdefault(row["claimed_by"], {})["claimed"] = row["n"]
-    # Start from the not-reached targets: the database then reads their attempts only, not
-    # every attempt of the campaign (millions, late on). An attempt's campaign is always its
-    # target's (attempt_record), so filtering on the target's campaign is the same set.
-    for row in (
-        Target.objects.filter(
-            campaign=campaign, status=TargetStatus.NOT_REACHED, attempts__isnull=False
-        )
-        .values("attempts__caller")
-        .annotate(n=Count("id", distinct=True))
-        .order_by()
-    ):
-        out.setdefault(row["attempts__caller"], {})["not_reached"] = row["n"]
-    for row in (
-        Need.objects.filter(attempt__campaign=campaign)
-        .values("attempt__caller")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        out.setdefault(row["attempt__caller"], {})["needs"] = row["n"]
+    # Not reached and needs raised: from the per-caller counters (vigie/campaigns/counters.py),
+    # not from the campaign's calls (millions, late on).
+    for row in counter_rows(campaign, (CounterMetric.NOT_REACHED, CounterMetric.NEEDS)):
+        key = "not_reached" if row["metric"] == CounterMetric.NOT_REACHED else "needs"
+        mine = out.setdefault(row["caller_id"], {})
+        mine[key] = mine.get(key, 0) + row["n"]
     return out
 
 

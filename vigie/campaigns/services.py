@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
+from vigie.campaigns import counters
 from vigie.campaigns.choices import (
     CAMPAIGN_TRANSITIONS,
     OPEN_TARGET_STATUSES,
@@ -744,8 +745,12 @@ def target_assign(
 def target_exclude(*, actor: Any, target: Target, reason: str = "") -> Target:
     """Take a household out of the list (moved, deceased, followed elsewhere…)."""
     _require_manage(actor, target.campaign)
+    # Its status now, under lock: a not-reached household leaving the list changes counters.
+    target = Target.objects.select_for_update().get(pk=target.pk)
     if target.status in (TargetStatus.DONE, TargetStatus.EXCLUDED):
         raise ConflictError("Ce ménage n'est plus dans la file d'appels.")
+    if target.status == TargetStatus.NOT_REACHED:
+        counters.counters_add(counters.not_reached_deltas(target, -1))
     Target.objects.filter(pk=target.pk).update(
         status=TargetStatus.EXCLUDED,
         claimed_by=None,
@@ -979,6 +984,11 @@ def attempt_record(
             target.status = TargetStatus.PENDING
             target.due_at = next_try_at(last=now, policy=policy)
     target.save()
+    # The stats and dashboard counters, in this transaction (vigie/campaigns/counters.py).
+    deltas = counters.attempt_deltas(attempt, need_list)
+    if target.status == TargetStatus.NOT_REACHED:  # it was in the queue until this call
+        deltas += counters.not_reached_deltas(target, +1)
+    counters.counters_add(deltas)
     audit_log(
         actor=actor,
         action="attempt.recorded",
