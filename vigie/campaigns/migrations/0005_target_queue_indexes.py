@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0003_attempt_caller_result_index'),
+        ('campaigns', '0004_campaign_counters'),
         ('core', '0001_initial'),
         ('housing', '0003_household_anonymised_on'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
