@@ -859,7 +859,11 @@ def attempt_record(
     after the last try → not reached (doorstep visit).
     """
     now = now or timezone.now()
-    target = Target.objects.select_for_update().select_related("campaign").get(pk=target.pk)
+    # Lock the target row only: locking the joined campaign row too (PostgreSQL's default for
+    # FOR UPDATE) would make every call of the campaign wait for the previous one to commit.
+    target = (
+        Target.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=target.pk)
+    )
     campaign = target.campaign
     _require(
         actor,
