@@ -43,16 +43,26 @@ def partners_visible(user: Any) -> QuerySet[Partner]:
     )
 
 
-def partners_for_need(user: Any, need: Need) -> list[tuple[Partner, bool]]:
-    """Active partners of the need's landlord, those offering the service in the household's
-    commune first (`True`), then the others offering it, then the rest."""
-    services = NEED_SERVICES.get(need.kind, ())
-    commune_id = need.household.dwelling.commune_id
-    partners = list(
+def active_partners(user: Any, organisation_id: int) -> list[Partner]:
+    """The landlord's active partners with their coverage, to rank for one or many needs."""
+    return list(
         Partner.objects.visible_to(user, Perm.REFERRAL_MANAGE)
-        .filter(organisation_id=need.organisation_id, active=True)
+        .filter(organisation_id=organisation_id, active=True)
         .prefetch_related("coverage")
     )
+
+
+def partners_for_need(
+    user: Any, need: Need, partners: list[Partner] | None = None
+) -> list[tuple[Partner, bool]]:
+    """Active partners of the need's landlord, those offering the service in the household's
+    commune first (`True`), then the others offering it, then the rest.
+
+    `partners`: `active_partners(user, need.organisation_id)`, read once for a page of needs.
+    """
+    services = NEED_SERVICES.get(need.kind, ())
+    commune_id = need.household.dwelling.commune_id
+    partners = list(active_partners(user, need.organisation_id) if partners is None else partners)
 
     def rank(p: Partner) -> tuple[int, str]:
         offers = any(p.offers(s) for s in services)

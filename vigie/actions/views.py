@@ -224,6 +224,8 @@ def household_needs(request, pk: int):
     access_record(user=request.user, action=AccessAction.VIEW, obj=h, path=request.path)
     rows = selectors.household_needs(request.user, h)
     owners = list(_owners(request.user, h.organisation_id))
+    # Read once for every need on the page, not once per need (issue #6 §4).
+    partners = selectors.active_partners(request.user, h.organisation_id)
     for row in rows:
         n = row["need"]
         n.household = h
@@ -233,7 +235,8 @@ def household_needs(request, pk: int):
             row["ticket_form"] = TicketFromNeedForm(prefix=f"t{n.pk}")
         else:
             row["referral_form"] = ReferralForm(
-                prefix=f"r{n.pk}", partners=selectors.partners_for_need(request.user, n)
+                prefix=f"r{n.pk}",
+                partners=selectors.partners_for_need(request.user, n, partners),
             )
             row["services"] = NEED_SERVICES.get(n.kind, ())
         row["task_form"] = TaskForm(prefix=f"k{n.pk}", owners=owners)
