@@ -19,11 +19,13 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
-# Debian packages the tests need: Chromium for browser tests, PostgreSQL 15 for test-postgres.
+# Debian packages the tests need: Chromium for browser tests, PostgreSQL 15 for test-postgres,
+# GNU gettext (xgettext, msguniq, msgmerge) for the test that the English catalogue holds every
+# string of the source (vigie/core/tests/test_i18n.py) and for `make messages`.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x $(PGBIN)/postgres ]; then \
-	  echo "Installing Debian packages chromium and postgresql…"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x $(PGBIN)/postgres ] || ! command -v xgettext >/dev/null; then \
+	  echo "Installing Debian packages chromium, postgresql and gettext…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql gettext >/dev/null; \
 	fi
 
 demo: venv
