@@ -411,6 +411,9 @@ def step_pages(db: str, scale: dict) -> dict:
             for i, u in enumerate(users)
         ]
         for page, who in (("console", console), ("household", household)):
+            # Warm up first, unmeasured: every gunicorn worker loads its templates and opens its
+            # database connections on its first requests, as a server does once after a start.
+            _wrk(port, who, 3)
             # Back to back: N requests always in flight (the worst case, a saturation test);
             # paced: each user asks again after a short think time (still far busier than a
             # person, who reads a page for seconds or minutes).
