@@ -1007,16 +1007,3 @@ def attempt_record(
         },
     )
     return attempt
-
-
-@transaction.atomic
-def need_resolve(*, actor: Any, need: Need) -> Need:
-    """Mark a need as dealt with."""
-    _require(actor, Perm.CALL_TAKE, need.organisation_id, "Vous ne pouvez pas clore ce besoin.")
-    if need.status != "open":
-        raise ConflictError("Ce besoin est déjà résolu.")
-    need.status = "resolved"
-    need.resolved_at = timezone.now()
-    need.save(update_fields=["status", "resolved_at"])
-    audit_log(actor=actor, action="need.resolved", obj=need)
-    return need
