@@ -171,3 +171,20 @@ def test_ticket_opened_on_a_friday_is_due_after_the_weekend(marc, residence_nord
     friday = datetime(2020, 3, 20, 10, 0, tzinfo=PARIS)
     t = ticket_report(actor=marc, residence=residence_nord, category="cleaning", now=friday)
     assert t.due_on == date(2020, 3, 25)
+
+
+def test_working_days_skip_french_public_holidays():
+    from vigie.actions.services import public_holidays
+
+    # Easter 2026 is 5 April: Easter Monday 6/4, Ascension 14/5, Whit Monday 25/5.
+    assert {date(2026, 4, 6), date(2026, 5, 14), date(2026, 5, 25)} <= public_holidays(2026)
+    assert date(2024, 4, 1) in public_holidays(2024)  # Easter Monday 2024
+    assert date(2025, 4, 21) in public_holidays(2025)  # Easter Monday 2025
+    assert len(public_holidays(2026)) == 11
+    # A ticket opened on Wednesday 30 April 2025 with 3 working days: 1 May is a holiday,
+    # so 2 May, 5 May, 6 May → Tuesday 6 May.
+    assert add_working_days(date(2025, 4, 30), 3) == date(2025, 5, 6)
+    # Over Christmas: Wednesday 24/12/2025 + 1 → Friday 26 (25 is a holiday).
+    assert add_working_days(date(2025, 12, 24), 1) == date(2025, 12, 26)
+    # 14 July 2026 is a Tuesday: Monday 13 + 1 → Wednesday 15.
+    assert add_working_days(date(2026, 7, 13), 1) == date(2026, 7, 15)
