@@ -235,6 +235,9 @@ end
 function init(args)
   u = users[uid]
   i = 0
+  -- Each wrk thread has its own Lua state: unseeded, every user would draw the same think
+  -- times and all 20 would ask at the same instants (bursts, not a steady pace).
+  math.randomseed(uid * 7919 + os.time())
 end
 function request()
   i = i + 1
