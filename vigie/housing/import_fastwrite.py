@@ -1,4 +1,4 @@
-"""Fast writes for the import: INSERT rows given as plain tuples, in bulk.
+"""Fast writes for the import: INSERT rows given as plain tuples, in bulk, with their ids.
 
 Used by `importing._write` for the new dwellings, households and occupants of an import.
 Why not bulk_create: Django builds a model instance per row and prepares each of the ~15
@@ -10,56 +10,128 @@ executemany per 5,000 rows on SQLite.
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
+from itertools import islice
 
 from django.db import connection
 
 
-def insert_tuples(model, attnames: tuple[str, ...], rows: list[tuple]) -> None:
-    """INSERT `rows` (values in `attnames` order) into `model`'s table.
-
-    `attnames` must name every concrete field but the primary key, so that no default is
-    forgotten; a model that gains a field makes this fail loudly until the import sets it.
-    """
-    if not rows:
-        return
-    meta = model._meta
-    expected = {f.attname for f in meta.concrete_fields if not f.primary_key}
+def _check_columns(model, attnames: tuple[str, ...]) -> None:
+    """`attnames` must name every concrete field, so that no default is forgotten: a model
+    that gains a field makes the import fail loudly until it sets it."""
+    expected = {f.attname for f in model._meta.concrete_fields}
     if set(attnames) != expected or len(attnames) != len(expected):
         raise AssertionError(
-            f"{meta.label}: the import writes {sorted(attnames)}, the model has {sorted(expected)}"
+            f"{model._meta.label}: the import writes {sorted(attnames)}, "
+            f"the model has {sorted(expected)}"
         )
-    by_attname = {f.attname: f for f in meta.concrete_fields}
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    columns = ", ".join(quote(by_attname[a].column) for a in attnames)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY is several times faster than executemany on PostgreSQL.
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                write = copy.write_row
-                for row in rows:
-                    write(row)
-        else:
-            # Table and column names come from the model and are quoted; values are parameters.
-            marks = ", ".join(["%s"] * len(attnames))
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # nosec B608
-            for i in range(0, len(rows), 5000):
-                cursor.executemany(sql, rows[i : i + 5000])
 
 
-def ids_by_reference(model, org_id: int) -> dict[str, int]:
-    """{reference: id} of an organisation's rows of `model` (one query, no model instance)."""
+def allocate_ids(model, count: int) -> Sequence[int]:
+    """`count` new primary keys for `model`, to write rows with their ids (no lookup after).
+
+    PostgreSQL: from the table's sequence. SQLite: after the largest id ever given (the
+    write lock is taken first, so no other connection can insert meanwhile).
+    """
+    if count <= 0:
+        return []
     meta = model._meta
     quote = connection.ops.quote_name
-    reference = quote(meta.get_field("reference").column)
-    pk = quote(meta.pk.column)
-    organisation = quote(meta.get_field("organisation").column)
-    # Names come from the model and are quoted; the organisation id is a parameter.
-    sql = f"SELECT {reference}, {pk} FROM {quote(meta.db_table)} WHERE {organisation} = %s"  # nosec B608
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [org_id])
-        return dict(cursor.fetchall())
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # A write that changes nothing: it takes the write lock if BEGIN did not already.
+        cursor.execute(f"UPDATE {table} SET {pk} = {pk} WHERE 0")  # nosec B608
+        cursor.execute(f"SELECT max({pk}) FROM {table}")  # nosec B608
+        top = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
+        row = cursor.fetchone()
+        if row and row[0] and row[0] > top:
+            top = row[0]
+    return range(top + 1, top + 1 + count)
+
+
+def _executemany(raw, sql: str, batch: list[tuple]) -> None:
+    # The cursor is made, used and closed in the writer thread: a cursor released by another
+    # thread would reset its (cached, shared) statement while the writer steps through it.
+    cursor = raw.cursor()
+    try:
+        cursor.executemany(sql, batch)
+    finally:
+        cursor.close()
+
+
+class RowWriter:
+    """INSERT rows given as plain tuples, while the caller builds the next ones.
+
+    PostgreSQL: COPY (the server works in its own process while rows are sent). SQLite: one
+    executemany per 5,000 rows in a writer thread on the same connection and transaction;
+    sqlite3 releases the GIL while SQLite writes, so building rows here and writing them
+    there overlap. The caller must not use the connection until `finish()` has returned.
+    Use as a context manager: leaving it waits for the writes (and raises their error).
+    """
+
+    BATCH = 5000
+
+    def __init__(self) -> None:
+        self.postgresql = connection.vendor == "postgresql"
+        self.pool = None if self.postgresql else ThreadPoolExecutor(1, "vigie-import-writer")
+        self.pending: deque[Future] = deque()
+
+    def __enter__(self) -> RowWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.finish()
+        else:  # wait for the writer before the transaction is rolled back, keep `exc`
+            for future in self.pending:
+                future.exception()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+
+    def insert(self, model, attnames: tuple[str, ...], rows: Iterable[tuple]) -> None:
+        _check_columns(model, attnames)
+        meta = model._meta
+        by_attname = {f.attname: f for f in meta.concrete_fields}
+        quote = connection.ops.quote_name
+        table = quote(meta.db_table)
+        columns = ", ".join(quote(by_attname[a].column) for a in attnames)
+        if self.postgresql:
+            with connection.cursor() as cursor:
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    write = copy.write_row
+                    for row in rows:
+                        write(row)
+            return
+        # Table and column names come from the model and are quoted; values are parameters.
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['?'] * len(attnames))})"  # nosec B608
+        raw = connection.connection  # sqlite3's own connection (check_same_thread off)
+        rows = iter(rows)
+        while batch := list(islice(rows, self.BATCH)):
+            while len(self.pending) >= 2:  # bounded: rows are not all held at once
+                self._wait(self.pending.popleft())
+            self.pending.append(self.pool.submit(_executemany, raw, sql, batch))
+
+    def finish(self) -> None:
+        while self.pending:
+            self._wait(self.pending.popleft())
+
+    @staticmethod
+    def _wait(future: Future) -> None:
+        try:
+            future.result()
+        except Exception:
+            with connection.wrap_database_errors:  # sqlite3.Error → django DatabaseError
+                raise
 
 
 class date_adapter(dict):  # noqa: N801 (used like a function: dates[value])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import operator
 import re
 import tomllib
 import zipfile
@@ -128,7 +129,7 @@ class Table:
     """
 
     columns: list[str]
-    rows: Iterator[tuple[int, list[str]]]
+    rows: Iterator[tuple[int, tuple[str, ...]]]
     ignored_columns: list[str] = field(default_factory=list)
     format: str = "csv"
     encoding: str = ""
@@ -427,20 +428,23 @@ def _body(
     width: int,
     fmt: str,
     val_map: dict[str, dict[str, str]],
-) -> Iterator[tuple[int, list[str]]]:
+) -> Iterator[tuple[int, tuple[str, ...]]]:
     """The data rows after the header: (line, cells in ROW_COLUMNS order), blank rows skipped."""
     # For each ROW_COLUMNS slot, the index of its cell in the file's row; `width` (a cell
     # appended to every row: "") for a column the file does not have.
     by_column = {c: i for i, c in positions}
     source = [by_column.get(c, width) for c in ROW_COLUMNS]
+    pick = operator.itemgetter(*source)
+    strip = str.strip
     mapped = [(ROW_INDEX[c], val_map[c]) for _, c in positions if val_map.get(c)]
     padding = [""] * (width + 1)
     for line, cells in raw_rows:
         n = len(cells)
         if fmt == "xlsx":
-            texts = [""] * len(ROW_COLUMNS)
+            row = [""] * len(ROW_COLUMNS)
             for i, c in positions:
-                texts[ROW_INDEX[c]] = _cell_text(cells[i] if i < n else None, c).strip()
+                row[ROW_INDEX[c]] = _cell_text(cells[i] if i < n else None, c).strip()
+            texts = tuple(row)
         else:
             if n == width:
                 cells.append("")  # index `width`: the cell of every absent column
@@ -450,7 +454,7 @@ def _body(
                 work = cells
             else:
                 work = cells if not cells[width].strip() else [*cells[:width], ""]
-            texts = [work[i].strip() for i in source]
+            texts = tuple(map(strip, pick(work)))
         if not any(texts):  # absent columns are "": only the file's columns count
             if n <= width or not any(str(c).strip() for c in cells[width:] if c is not None):
                 continue
@@ -460,10 +464,13 @@ def _body(
                 "(séparateur ou guillemets incorrects ?)",
                 line=line,
             )
-        for i, vmap in mapped:
-            text = texts[i]
-            if text:
-                texts[i] = vmap.get(fold(text).strip(), text)
+        if mapped:
+            values = list(texts)
+            for i, vmap in mapped:
+                text = values[i]
+                if text:
+                    values[i] = vmap.get(fold(text).strip(), text)
+            texts = tuple(values)
         yield line, texts
 
 

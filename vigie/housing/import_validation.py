@@ -12,6 +12,7 @@ cell by cell in the historical order, so that its errors read exactly as before.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -197,63 +198,70 @@ EMAIL_WARNING = "n'est pas une adresse e-mail valide : conservée telle quelle, 
 _BAD = object()  # a cached value that is an error: the row takes the slow path
 
 
+class _Memo(dict):
+    """memo[value]: fn(value), computed once per distinct value (a dict lookup after)."""
+
+    def __init__(self, fn, preset: dict | None = None) -> None:
+        super().__init__(preset or {})
+        self.fn = fn
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.fn(key)
+        return value
+
+
+def _date_or_bad(text: str) -> Any:
+    parsed = p.parse_date(text)
+    return _BAD if isinstance(parsed, str) else parsed
+
+
+def _role_or_bad(text: str) -> Any:
+    role = p.ROLES.get(_fold(text))
+    return _BAD if role is None else role
+
+
+def _yes_no_or_bad(text: str) -> Any:
+    value = p.parse_yes_no(text)
+    return _BAD if value is None else value
+
+
 class _Checker:
     """The per-value checks, each distinct value checked once."""
 
     def __init__(self, today: date) -> None:
         self.today = today
         self.communes = _Communes()
-        self.dates: dict[str, Any] = {"": None}
-        self.roles: dict[str, Any] = {"": ""}
-        self.yes_no: dict[str, Any] = {}
-        self.phones: dict[str, tuple[str, bool]] = {"": ("", False)}
-        self.emails: dict[str, bool] = {"": False}
+        self.dates = _Memo(_date_or_bad, {"": None})
+        self.roles = _Memo(_role_or_bad, {"": ""})
+        self.yes_no = _Memo(_yes_no_or_bad)
+        self.phones: dict[str, tuple[str, bool]] = {}
+        self.types: dict[str, str] = {}
+        self.postcodes: dict[str, str] = {}
         self.dwellings: dict[tuple, Any] = {}  # raw cells → (dwelling tuple, raw) or _BAD
         self.strings: dict[str, str] = {}  # one object per distinct name (memory)
 
-    def date(self, text: str) -> Any:
-        hit = self.dates.get(text)
-        if hit is None and text not in self.dates:
-            parsed = p.parse_date(text)
-            hit = _BAD if isinstance(parsed, str) else parsed
-            self.dates[text] = hit
-        return hit
-
-    def role(self, text: str) -> Any:
-        hit = self.roles.get(text)
-        if hit is None:
-            hit = p.ROLES.get(_fold(text))
-            hit = _BAD if hit is None else hit
-            self.roles[text] = hit
-        return hit
-
-    def yn(self, text: str) -> Any:
-        hit = self.yes_no.get(text)
-        if hit is None:
-            hit = p.parse_yes_no(text)
-            hit = _BAD if hit is None else hit
-            self.yes_no[text] = hit
-        return hit
-
     def phone(self, text: str) -> tuple[str, bool]:
-        hit = self.phones.get(text)
+        """(stored value, to check): E.164, or the text as written if it is no number."""
+        if not text:
+            return "", False
+        m = _FR_WRITTEN.match(text.translate(_PHONE_SEPARATORS))
+        if m is not None:  # the usual French spellings: p.fast_parse_phone, inlined
+            national = m[1]
+            if _FR_NATIONAL.fullmatch(national):
+                return "+33" + national, False
+            return text[:40], True
+        hit = self.phones.get(text)  # anything else goes through phonenumbers: remember it
         if hit is None:
-            parsed = p.fast_parse_phone(text)
+            parsed = p.parse_phone(text)
             hit = (text[:40], True) if parsed is None else (parsed, False)
-            if len(self.phones) < 500_000:
+            if len(self.phones) < 100_000:
                 self.phones[text] = hit
         return hit
 
     def email_check(self, text: str) -> bool:
-        hit = self.emails.get(text)
-        if hit is None:
-            hit = not p.email_ok(text)
-            if len(self.emails) < 500_000:
-                self.emails[text] = hit
-        return hit
-
-    def intern(self, text: str) -> str:
-        return self.strings.setdefault(text, text)
+        if not text:
+            return False
+        return not p.email_ok(text)
 
     def dwelling(self, raw: tuple, has_quartier: bool, has_qpv: bool) -> Any:
         """The dwelling tuple of valid dwelling cells (cached), or _BAD."""
@@ -266,38 +274,49 @@ class _Checker:
     def _dwelling(self, raw: tuple, has_quartier: bool, has_qpv: bool) -> Any:
         (ref, agency, residence, address, postcode_text, commune, building) = raw[:7]
         (staircase, floor, door, type_text, quartier, qpv_text) = raw[7:]
-        for column in ("ref_logement", "residence", "adresse", "code_postal", "commune"):
-            if not raw[p.DWELLING_COLUMNS.index(column)]:
+        if not (ref and residence and address and postcode_text and commune):
+            return _BAD  # a required value is missing
+        if any(map(operator.gt, map(len, raw), _DWELLING_LIMITS)):
+            return _BAD  # a value is too long
+        dwelling_type = self.types.get(type_text)
+        if dwelling_type is None:
+            dwelling_type = p.parse_type(type_text) if type_text else ""
+            if dwelling_type is None:
                 return _BAD
-        for i, column in enumerate([*p.DWELLING_COLUMNS, *p.OPTIONAL_COLUMNS]):
-            limit = p.MAX_LENGTHS.get(column)
-            if limit is not None and len(raw[i]) > limit:
-                return _BAD
-        dwelling_type = p.parse_type(type_text) if type_text else ""
-        qpv = p.parse_yes_no(qpv_text)
-        postcode = _postcode(postcode_text)
-        if dwelling_type is None or qpv is None or postcode is None:
+            self.types[type_text] = dwelling_type
+        qpv = self.yes_no[qpv_text]
+        postcode = self.postcodes.get(postcode_text)
+        if postcode is None:
+            postcode = self.postcodes[postcode_text] = _postcode(postcode_text) or ""
+        if qpv is _BAD or not postcode:
             return _BAD
         code, problem = self.communes.resolve(postcode, commune)
         if problem:
             return _BAD
-        intern = self.intern
         dwelling = (
             ref,
-            intern(agency),
-            intern(residence),
-            intern(quartier) if has_quartier else None,
+            agency,
+            residence,
+            quartier if has_quartier else None,
             bool(qpv) if has_qpv else None,
-            intern(address),
+            address,
             postcode,
             code,
-            intern(building),
-            intern(staircase),
-            intern(floor),
-            intern(door),
+            building,
+            staircase,
+            floor,
+            door,
             dwelling_type,
         )
         return dwelling, raw[: D_RAW_END - D_FIRST]
+
+
+_DWELLING_LIMITS = tuple(
+    p.MAX_LENGTHS.get(c, 1 << 62) for c in [*p.DWELLING_COLUMNS, *p.OPTIONAL_COLUMNS]
+)
+_FR_WRITTEN = p._FR_WRITTEN
+_FR_NATIONAL = p._FR_NATIONAL
+_PHONE_SEPARATORS = p._PHONE_SEPARATORS
 
 
 def validate_rows(table: p.Table, today: date) -> Checked:
@@ -306,7 +325,7 @@ def validate_rows(table: p.Table, today: date) -> Checked:
 
 
 def validate_stream(
-    rows: Iterable[tuple[int, list[str]]],
+    rows: Iterable[tuple[int, tuple[str, ...]]],
     columns: list[str],
     ignored_columns: list[str],
     today: date,
@@ -324,15 +343,19 @@ def validate_stream(
     seen_rows: dict[Any, int] = {}
     orphan_rows = 0
     count = 0
-    date_of, role_of, yn_of, phone_of = check.date, check.role, check.yn, check.phone
-    email_check_of, dwelling_of, intern = check.email_check, check.dwelling, check.intern
+    dates, roles, yes_no, phone_of = check.dates, check.roles, check.yes_no, check.phone
+    email_check_of, dwelling_of = check.email_check, check.dwelling
+    known_dwellings = check.dwellings
+    intern = check.strings.setdefault
     joined = fmt == "csv"  # CSV cells never hold NUL (read_table removes it): a safe separator
     leaseholder = OccupantRole.LEASEHOLDER.value
 
     for line, row in rows:
         count += 1
-        dwelling_cells = tuple(row[D_FIRST:D_END])
-        hit = dwelling_of(dwelling_cells, has_quartier, has_qpv)
+        dwelling_cells = row[D_FIRST:D_END]
+        hit = known_dwellings.get(dwelling_cells)
+        if hit is None:
+            hit = dwelling_of(dwelling_cells, has_quartier, has_qpv)
         # An exact duplicate: same dwelling cells (one cache entry each) and same other cells.
         person_cells = row[:D_FIRST] + row[D_END:]
         key = (id(hit), "\x00".join(person_cells) if joined else tuple(person_cells))
@@ -350,11 +373,11 @@ def validate_stream(
         ref = row[I_REF]
         nom = row[I_NOM]
         prenom = row[I_PRENOM]
-        birth = date_of(row[I_BIRTH])
-        start = date_of(row[I_START])
-        end = date_of(row[I_END])
-        role = role_of(row[I_ROLE])
-        disability = yn_of(row[I_HANDICAP])
+        birth = dates[row[I_BIRTH]]
+        start = dates[row[I_START]]
+        end = dates[row[I_END]]
+        role = roles[row[I_ROLE]]
+        disability = yes_no[row[I_HANDICAP]]
         phone_text, phone_2_text, email = row[I_PHONE], row[I_PHONE_2], row[I_EMAIL]
         if (
             hit is _BAD
@@ -455,8 +478,8 @@ def validate_stream(
             )
             continue
         occupant = (
-            intern(nom),
-            intern(prenom),
+            intern(nom, nom),
+            intern(prenom, prenom),
             birth,
             role,
             phone,
@@ -476,7 +499,7 @@ def validate_stream(
 
 
 def _slow_row(
-    line: int, cells: list[str], check: _Checker, has_quartier: bool, has_qpv: bool
+    line: int, cells: tuple[str, ...], check: _Checker, has_quartier: bool, has_qpv: bool
 ) -> tuple[list[dict], tuple]:
     """A row with an error: every check, in the historical order, for its exact messages."""
     today = check.today

@@ -23,7 +23,7 @@ from django.utils import timezone
 from vigie.core.services import audit_log
 from vigie.housing import import_parsing as p
 from vigie.housing.choices import ADULT_ROLES, ImportStatus, OccupantRole
-from vigie.housing.import_fastwrite import date_adapter, ids_by_reference, insert_tuples
+from vigie.housing.import_fastwrite import RowWriter, allocate_ids, date_adapter
 from vigie.housing.import_parsing import check_mapping, load_mapping
 from vigie.housing.import_validation import (
     D_ADDRESS,
@@ -94,9 +94,10 @@ class ImportReport:
 
 # --------------------------------------------------------------------------- plan
 
-# New rows are planned as plain tuples, written by `insert_tuples` (no model instance: building
-# ~1.2 million of them was most of the planning time of a large first import). Existing rows
-# that change are model instances, written by bulk_update.
+# New rows are planned as plain tuples and written by `RowWriter` with ids given beforehand (no
+# model instance: building ~1.2 million of them was most of the planning time of a large first
+# import; no query to look the new ids up). Existing rows that change are model instances,
+# written by bulk_update.
 
 
 @dataclass
@@ -109,12 +110,13 @@ class _Plan:
     # postcode, commune code)
     dwellings_new: list[tuple] = field(default_factory=list)
     dwellings_upd: dict[int, Dwelling] = field(default_factory=dict)
-    # (reference, dwelling id or None if new, dwelling reference, start, end, *derived)
+    # (dwelling id, or None if new; the lease): occupants and derived fields are computed while
+    # the rows are written
     households_new: list[tuple] = field(default_factory=list)
     households_upd: list[Household] = field(default_factory=list)
     # existing households moved to a new dwelling: (household, dwelling reference)
     households_to_new_dwelling: list[tuple[Household, str]] = field(default_factory=list)
-    # (household id, or reference if new; position; values in OCCUPANT_VALUES order)
+    # new occupants of existing households: (household id, position, values)
     occupants_new: list[tuple] = field(default_factory=list)
     occupants_upd: list[Occupant] = field(default_factory=list)
     occupants_del: list[int] = field(default_factory=list)
@@ -205,7 +207,9 @@ def _derived(household_ref: str, d: tuple, members: list[tuple[tuple, bool]]) ->
                 parts.append(number)
                 if number.startswith("+33"):
                     parts.append("0" + number[3:])
-    search = " ".join([_fold_piece(x) for x in parts if x]).strip()
+    search = " ".join(
+        [(x.lower() if x.isascii() else _fold_piece(x)) for x in parts if x]
+    ).strip()
     return adults, children, oldest, disability, phone, search
 
 
@@ -353,13 +357,7 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
 
         household = households.get(lease.ref)
         if household is None:
-            members = [(values, False) for _, values, _ in lease.occupants]
-            plan.households_new.append(
-                (lease.ref, dwelling_pk, dref, lease.start, lease.end)
-                + _derived(lease.ref, d, members)
-            )
-            for position, (_, values, _) in enumerate(lease.occupants):
-                plan.occupants_new.append((lease.ref, position, values))
+            plan.households_new.append((dwelling_pk, lease))
             plan.created += 1
             continue
 
@@ -430,6 +428,7 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
 
 
 DWELLING_INSERT = (
+    "id",
     "organisation_id",
     "reference",
     "residence_id",
@@ -443,6 +442,7 @@ DWELLING_INSERT = (
     "commune_id",
 )
 HOUSEHOLD_INSERT = (
+    "id",
     "organisation_id",
     "reference",
     "dwelling_id",
@@ -462,6 +462,7 @@ HOUSEHOLD_INSERT = (
     "updated_at",
 )
 OCCUPANT_INSERT = (
+    "id",
     "organisation_id",
     "household_id",
     "position",
@@ -472,6 +473,8 @@ OCCUPANT_INSERT = (
 
 
 def _write(plan: _Plan, org_id: int) -> None:
+    """Write the plan (inside the caller's transaction): small tables and updates through the
+    ORM first, then the new dwellings, households and occupants as tuples with their ids."""
     dates = date_adapter()
     Agency.objects.bulk_create(plan.agencies, batch_size=BATCH)
     Residence.objects.bulk_create(plan.residences_new, batch_size=BATCH)
@@ -482,77 +485,81 @@ def _write(plan: _Plan, org_id: int) -> None:
             batch_size=BATCH,
         )
     Building.objects.bulk_create(plan.buildings, batch_size=BATCH)
-    dwelling_ids: dict[str, int] = {}
-    if plan.dwellings_new:
-        insert_tuples(
-            Dwelling,
-            DWELLING_INSERT,
-            [
-                (org_id, ref, residence.pk, building.pk if building else None, *rest)
-                for ref, residence, building, *rest in plan.dwellings_new
-            ],
+    dwelling_ids = dict(
+        zip(
+            (spec[0] for spec in plan.dwellings_new),
+            allocate_ids(Dwelling, len(plan.dwellings_new)),
+            strict=True,
         )
-        dwelling_ids = ids_by_reference(Dwelling, org_id)
+    )
+    household_ids = allocate_ids(Household, len(plan.households_new))
+    occupant_count = len(plan.occupants_new) + sum(
+        len(lease.occupants) for _, lease in plan.households_new
+    )
+    occupant_ids = iter(allocate_ids(Occupant, occupant_count))
+    # Updates and deletions first: the writer below must have the connection to itself.
+    # (Foreign keys are checked at commit: a row may name a dwelling written just after.)
     for household, dref in plan.households_to_new_dwelling:
         household.dwelling_id = dwelling_ids[dref]
     if plan.dwellings_upd:
         Dwelling.objects.bulk_update(
             list(plan.dwellings_upd.values()), DWELLING_FIELDS, batch_size=BATCH
         )
-    household_ids: dict[str, int] = {}
-    if plan.households_new:
-        stamp = connection.ops.adapt_datetimefield_value(timezone.now())
-        insert_tuples(
-            Household,
-            HOUSEHOLD_INSERT,
-            [
-                (
-                    org_id,
-                    ref,
-                    dwelling_pk or dwelling_ids[dref],
-                    dates[start],
-                    dates[end],
-                    adults,
-                    children,
-                    dates[oldest],
-                    disability,
-                    phone,
-                    search,
-                    None,
-                    False,
-                    None,
-                    1,
-                    stamp,
-                    stamp,
-                )
-                for (
-                    ref,
-                    dwelling_pk,
-                    dref,
-                    start,
-                    end,
-                    adults,
-                    children,
-                    oldest,
-                    disability,
-                    phone,
-                    search,
-                ) in plan.households_new
-            ],
-        )
-        household_ids = ids_by_reference(Household, org_id)
     if plan.households_upd:
         Household.objects.bulk_update(plan.households_upd, HOUSEHOLD_FIELDS, batch_size=BATCH)
     for i in range(0, len(plan.occupants_del), 500):
         Occupant.objects.filter(pk__in=plan.occupants_del[i : i + 500]).delete()
-    if plan.occupants_new:
-        insert_tuples(
-            Occupant,
-            OCCUPANT_INSERT,
-            [
-                (
+    if plan.occupants_upd:
+        Occupant.objects.bulk_update(plan.occupants_upd, OCCUPANT_FIELDS, batch_size=BATCH)
+
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+
+    def dwelling_rows():
+        for ref, residence, building, *rest in plan.dwellings_new:
+            yield (
+                dwelling_ids[ref],
+                org_id,
+                ref,
+                residence.pk,
+                building.pk if building else None,
+                *rest,
+            )
+
+    def household_rows():
+        for household_id, (dwelling_pk, lease) in zip(
+            household_ids, plan.households_new, strict=True
+        ):
+            d = lease.dwelling
+            members = [(values, False) for _, values, _ in lease.occupants]
+            adults, children, oldest, disability, phone, search = _derived(lease.ref, d, members)
+            yield (
+                household_id,
+                org_id,
+                lease.ref,
+                dwelling_pk or dwelling_ids[d[D_REFERENCE]],
+                dates[lease.start],
+                dates[lease.end],
+                adults,
+                children,
+                dates[oldest],
+                disability,
+                phone,
+                search,
+                None,
+                False,
+                None,
+                1,
+                stamp,
+                stamp,
+            )
+
+    def occupant_rows():
+        for household_id, (_, lease) in zip(household_ids, plan.households_new, strict=True):
+            for position, (_, (last, first, birth, *rest), _) in enumerate(lease.occupants):
+                yield (
+                    next(occupant_ids),
                     org_id,
-                    household_ids[h] if h.__class__ is str else h,
+                    household_id,
                     position,
                     last,
                     first,
@@ -561,11 +568,24 @@ def _write(plan: _Plan, org_id: int) -> None:
                     False,
                     False,
                 )
-                for h, position, (last, first, birth, *rest) in plan.occupants_new
-            ],
-        )
-    if plan.occupants_upd:
-        Occupant.objects.bulk_update(plan.occupants_upd, OCCUPANT_FIELDS, batch_size=BATCH)
+        for household_id, position, (last, first, birth, *rest) in plan.occupants_new:
+            yield (
+                next(occupant_ids),
+                org_id,
+                household_id,
+                position,
+                last,
+                first,
+                dates[birth],
+                *rest,
+                False,
+                False,
+            )
+
+    with RowWriter() as writer:
+        writer.insert(Dwelling, DWELLING_INSERT, dwelling_rows())
+        writer.insert(Household, HOUSEHOLD_INSERT, household_rows())
+        writer.insert(Occupant, OCCUPANT_INSERT, occupant_rows())
 
 
 # --------------------------------------------------------------------------- the service
