@@ -258,11 +258,6 @@ class _Checker:
                 self.phones[text] = hit
         return hit
 
-    def email_check(self, text: str) -> bool:
-        if not text:
-            return False
-        return not p.email_ok(text)
-
     def dwelling(self, raw: tuple, has_quartier: bool, has_qpv: bool) -> Any:
         """The dwelling tuple of valid dwelling cells (cached), or _BAD."""
         hit = self.dwellings.get(raw)
@@ -344,9 +339,11 @@ def validate_stream(
     orphan_rows = 0
     count = 0
     dates, roles, yes_no, phone_of = check.dates, check.roles, check.yes_no, check.phone
-    email_check_of, dwelling_of = check.email_check, check.dwelling
+    dwelling_of = check.dwelling
     known_dwellings = check.dwellings
     intern = check.strings.setdefault
+    folded = _Memo(_fold)
+    email_ok = p.email_ok
     joined = fmt == "csv"  # CSV cells never hold NUL (read_table removes it): a safe separator
     leaseholder = OccupantRole.LEASEHOLDER.value
 
@@ -403,13 +400,19 @@ def validate_stream(
             dwelling, dwelling_raw = hit
             values = (dwelling, dwelling_raw, birth, start, end, role, disability)
 
-        phone, phone_check = phone_of(phone_text)
-        if phone_check:
-            warnings.append(issue(line, "telephone", phone_text, PHONE_WARNING))
-        phone_2, phone_2_check = phone_of(phone_2_text)
-        if phone_2_check:
-            warnings.append(issue(line, "telephone_2", phone_2_text, PHONE_WARNING))
-        email_check = email_check_of(email)
+        if phone_text:
+            phone, phone_check = phone_of(phone_text)
+            if phone_check:
+                warnings.append(issue(line, "telephone", phone_text, PHONE_WARNING))
+        else:
+            phone, phone_check = "", False
+        if phone_2_text:
+            phone_2, phone_2_check = phone_of(phone_2_text)
+            if phone_2_check:
+                warnings.append(issue(line, "telephone_2", phone_2_text, PHONE_WARNING))
+        else:
+            phone_2, phone_2_check = "", False
+        email_check = bool(email) and not email_ok(email)
         if email_check:
             warnings.append(issue(line, "email", email, EMAIL_WARNING))
 
@@ -464,8 +467,12 @@ def validate_stream(
         if not role:
             role = leaseholder if not lease.occupants else "autre"
             warnings.append(issue(line, "role", "", f"rôle vide : « {role} » retenu"))
-        okey = (_fold(nom), _fold(prenom), birth)
-        same = next((o_line for k, _, o_line in lease.occupants if k == okey), None)
+        okey = (folded[nom], folded[prenom], birth)
+        same = None
+        for k, _, o_line in lease.occupants:
+            if k == okey:
+                same = o_line
+                break
         if same is not None:
             warnings.append(
                 issue(
