@@ -207,9 +207,7 @@ def _derived(household_ref: str, d: tuple, members: list[tuple[tuple, bool]]) ->
                 parts.append(number)
                 if number.startswith("+33"):
                     parts.append("0" + number[3:])
-    search = " ".join(
-        [(x.lower() if x.isascii() else _fold_piece(x)) for x in parts if x]
-    ).strip()
+    search = " ".join([(x.lower() if x.isascii() else _fold_piece(x)) for x in parts if x]).strip()
     return adults, children, oldest, disability, phone, search
 
 
@@ -219,8 +217,44 @@ def _fk_differs(current_id: int | str | None, target: Any) -> bool:
     return target.pk is None or current_id != target.pk
 
 
-def _occupant_values(o: Occupant) -> tuple:
-    return tuple(getattr(o, name) for name in OCCUPANT_VALUES)
+# Existing rows as the plan reads them (values_list).
+_DWELLING_ROW = (
+    "id",
+    "reference",
+    "residence_id",
+    "building_id",
+    "commune_id",
+    "staircase",
+    "floor",
+    "door",
+    "type",
+    "address",
+    "postcode",
+)
+_HOUSEHOLD_ROW = (
+    "id",
+    "reference",
+    "dwelling_id",
+    "start_date",
+    "end_date",
+    "departed_on",
+    "version",
+    *COMPOSITION_FIELDS,
+)
+_H_VERSION = _HOUSEHOLD_ROW.index("version")
+_H_DERIVED = _HOUSEHOLD_ROW.index(COMPOSITION_FIELDS[0])
+_OCCUPANT_ROW = ("id", "household_id", "position", *OCCUPANT_VALUES, "phone_wrong_number")
+_O_WRONG = _OCCUPANT_ROW.index("phone_wrong_number")
+_O_PHONE = _OCCUPANT_ROW.index("phone")
+_V_PHONE = OCCUPANT_VALUES.index("phone")
+assert tuple(COMPOSITION_FIELDS) == (
+    "adults",
+    "children",
+    "oldest_adult_birth_date",
+    "has_disability",
+    "has_phone",
+    "search_text",
+)  # the order _derived returns them in
 
 
 def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
@@ -231,14 +265,26 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
     buildings = {
         (b.residence_id, _fold(b.name)): b for b in Building.objects.filter(organisation_id=org_id)
     }
-    dwellings = {d.reference: d for d in Dwelling.objects.filter(organisation_id=org_id)}
-    households = {h.reference: h for h in Household.objects.filter(organisation_id=org_id)}
-    occupants: dict[int, list[Occupant]] = {}
+    # The organisation's dwellings, households and occupants as tuples (an instance is made
+    # only for a row that changes): a nightly re-import of the whole stock compares ~1.5
+    # million rows and changes a few.
+    dwellings = {
+        row[1]: row
+        for row in Dwelling.objects.filter(organisation_id=org_id).values_list(*_DWELLING_ROW)
+    }
+    households = {
+        row[1]: row
+        for row in Household.objects.filter(organisation_id=org_id).values_list(*_HOUSEHOLD_ROW)
+    }
+    occupants: dict[int, list[tuple]] = {}
     if households:
-        for o in Occupant.objects.filter(organisation_id=org_id).order_by(
-            "household_id", "position", "id"
-        ):
-            occupants.setdefault(o.household_id, []).append(o)
+        rows = (
+            Occupant.objects.filter(organisation_id=org_id)
+            .order_by("household_id", "position", "id")
+            .values_list(*_OCCUPANT_ROW)
+        )
+        for row in rows.iterator(10_000):
+            occupants.setdefault(row[1], []).append(row)
     residences_done: set[int] = set()
     dwellings_done: dict[int, bool] = {}
     new_dwellings: set[str] = set()
@@ -307,9 +353,9 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
 
         dref = d[D_REFERENCE]
         dwelling_changed = False
-        dwelling = dwellings.get(dref)
+        known = dwellings.get(dref)
         dwelling_pk = None
-        if dwelling is None:
+        if known is None:
             if dref not in new_dwellings:
                 new_dwellings.add(dref)
                 plan.dwellings_new.append(
@@ -326,103 +372,118 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
                         d[D_COMMUNE],
                     )
                 )
-        elif dwelling.pk in dwellings_done:
-            dwelling_changed = dwellings_done[dwelling.pk]
-            dwelling_pk = dwelling.pk
         else:
-            dwelling_pk = dwelling.pk
-            if _fk_differs(dwelling.residence_id, residence):
-                dwelling.residence = residence
-                dwelling_changed = True
-            if _fk_differs(dwelling.building_id, building):
-                dwelling.building = building
-                dwelling_changed = True
-            if dwelling.commune_id != d[D_COMMUNE]:
-                dwelling.commune_id = d[D_COMMUNE]
-                dwelling_changed = True
-            for name, value in (
-                ("staircase", d[D_STAIRCASE]),
-                ("floor", d[D_FLOOR]),
-                ("door", d[D_DOOR]),
-                ("type", d[D_TYPE]),
-                ("address", d[D_ADDRESS]),
-                ("postcode", d[D_POSTCODE]),
-            ):
-                if getattr(dwelling, name) != value:
-                    setattr(dwelling, name, value)
-                    dwelling_changed = True
-            if dwelling_changed:
-                plan.dwellings_upd[dwelling.pk] = dwelling
-            dwellings_done[dwelling.pk] = dwelling_changed
+            dwelling_pk = known[0]
+            if dwelling_pk in dwellings_done:
+                dwelling_changed = dwellings_done[dwelling_pk]
+            else:
+                target = (d[D_STAIRCASE], d[D_FLOOR], d[D_DOOR], d[D_TYPE], d[D_ADDRESS])
+                dwelling_changed = (
+                    _fk_differs(known[2], residence)
+                    or _fk_differs(known[3], building)
+                    or known[4] != d[D_COMMUNE]
+                    or known[5:10] != target
+                    or known[10] != d[D_POSTCODE]
+                )
+                if dwelling_changed:
+                    plan.dwellings_upd[dwelling_pk] = Dwelling(
+                        pk=dwelling_pk,
+                        organisation_id=org_id,
+                        reference=dref,
+                        residence=residence,
+                        building=building,
+                        commune_id=d[D_COMMUNE],
+                        staircase=d[D_STAIRCASE],
+                        floor=d[D_FLOOR],
+                        door=d[D_DOOR],
+                        type=d[D_TYPE],
+                        address=d[D_ADDRESS],
+                        postcode=d[D_POSTCODE],
+                    )
+                dwellings_done[dwelling_pk] = dwelling_changed
 
-        household = households.get(lease.ref)
-        if household is None:
+        known = households.get(lease.ref)
+        if known is None:
             plan.households_new.append((dwelling_pk, lease))
             plan.created += 1
             continue
 
+        household_pk = known[0]
         changed = dwelling_changed
-        existing = occupants.get(household.pk, [])
-        if dwelling_pk is None:
+        if dwelling_pk is None or known[2] != dwelling_pk:
             changed = True
-            household.dwelling_id = None
-            plan.households_to_new_dwelling.append((household, dref))
-        elif household.dwelling_id != dwelling_pk:
+        if known[3:6] != (lease.start, lease.end, None):
             changed = True
-            household.dwelling_id = dwelling_pk
-        for name, value in (
-            ("start_date", lease.start),
-            ("end_date", lease.end),
-            ("departed_on", None),
-        ):
-            if getattr(household, name) != value:
-                setattr(household, name, value)
-                changed = True
 
-        by_key = {(_fold(o.last_name), _fold(o.first_name), o.birth_date): o for o in existing}
+        existing = occupants.get(household_pk, ())
+        by_key = {(_fold(o[3]), _fold(o[4]), o[5]): o for o in existing}
         members = []
         for position, (key, values, _) in enumerate(lease.occupants):
             o = by_key.pop(key, None)
             if o is None:
-                plan.occupants_new.append((household.pk, position, values))
+                plan.occupants_new.append((household_pk, position, values))
                 members.append((values, False))
                 changed = True
                 continue
-            o_changed = o.position != position
-            o.position = position
-            for name, value in zip(OCCUPANT_VALUES, values, strict=True):
-                if getattr(o, name) != value:
-                    if name == "phone":
-                        o.phone_wrong_number = False
-                    setattr(o, name, value)
-                    o_changed = True
-            if o_changed:
-                plan.occupants_upd.append(o)
+            wrong = o[_O_WRONG]
+            if o[2] != position or o[3:_O_WRONG] != values:
+                if o[_O_PHONE] != values[_V_PHONE]:
+                    wrong = False  # a new number clears "wrong number"
+                plan.occupants_upd.append(
+                    Occupant(
+                        pk=o[0],
+                        organisation_id=org_id,
+                        household_id=household_pk,
+                        position=position,
+                        phone_wrong_number=wrong,
+                        **dict(zip(OCCUPANT_VALUES, values, strict=True)),
+                    )
+                )
                 changed = True
-            members.append((_occupant_values(o), o.phone_wrong_number))
+            members.append((values, wrong))
         if by_key:
-            plan.occupants_del.extend(o.pk for o in by_key.values())
+            plan.occupants_del.extend(o[0] for o in by_key.values())
             changed = True
         derived = _derived(lease.ref, d, members)
-        if tuple(getattr(household, f) for f in COMPOSITION_FIELDS) != derived:
-            for name, value in zip(COMPOSITION_FIELDS, derived, strict=True):
-                setattr(household, name, value)
+        if known[_H_DERIVED:] != derived:
             changed = True
         if changed:
-            household.version += 1
-            household.updated_at = now
+            household = Household(
+                pk=household_pk,
+                organisation_id=org_id,
+                reference=lease.ref,
+                dwelling_id=dwelling_pk,
+                start_date=lease.start,
+                end_date=lease.end,
+                departed_on=None,
+                version=known[_H_VERSION] + 1,
+                updated_at=now,
+                **dict(zip(COMPOSITION_FIELDS, derived, strict=True)),
+            )
+            if dwelling_pk is None:
+                plan.households_to_new_dwelling.append((household, dref))
             plan.households_upd.append(household)
             plan.updated += 1
         else:
             plan.unchanged += 1
 
     if full:
-        for ref, household in households.items():
-            if ref not in checked.refs_in_file and household.departed_on is None:
-                household.departed_on = today
-                household.version += 1
-                household.updated_at = now
-                plan.households_upd.append(household)
+        for ref, known in households.items():
+            if ref not in checked.refs_in_file and known[5] is None:
+                plan.households_upd.append(
+                    Household(
+                        pk=known[0],
+                        organisation_id=org_id,
+                        reference=ref,
+                        dwelling_id=known[2],
+                        start_date=known[3],
+                        end_date=known[4],
+                        departed_on=today,
+                        version=known[_H_VERSION] + 1,
+                        updated_at=now,
+                        **dict(zip(COMPOSITION_FIELDS, known[_H_DERIVED:], strict=True)),
+                    )
+                )
                 plan.departed += 1
     return plan
 
