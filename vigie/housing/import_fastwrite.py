@@ -106,7 +106,8 @@ class RowWriter:
         table = quote(meta.db_table)
         columns = ", ".join(quote(by_attname[a].column) for a in attnames)
         if self.postgresql:
-            with connection.cursor() as cursor:
+            # psycopg's own cursor: its errors become django's (DatabaseError) here.
+            with connection.cursor() as cursor, connection.wrap_database_errors:
                 with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     write = copy.write_row
                     for row in rows:
