@@ -522,8 +522,7 @@ HOUSEHOLD_INSERT = (
     "created_at",
     "updated_at",
 )
-OCCUPANT_INSERT = (
-    "id",
+OCCUPANT_INSERT = (  # no id: nothing refers to a new occupant, the database numbers them
     "organisation_id",
     "household_id",
     "position",
@@ -554,10 +553,6 @@ def _write(plan: _Plan, org_id: int) -> None:
         )
     )
     household_ids = allocate_ids(Household, len(plan.households_new))
-    occupant_count = len(plan.occupants_new) + sum(
-        len(lease.occupants) for _, lease in plan.households_new
-    )
-    occupant_ids = iter(allocate_ids(Occupant, occupant_count))
     # Updates and deletions first: the writer below must have the connection to itself.
     # (Foreign keys are checked at commit: a row may name a dwelling written just after.)
     for household, dref in plan.households_to_new_dwelling:
@@ -618,7 +613,6 @@ def _write(plan: _Plan, org_id: int) -> None:
         for household_id, (_, lease) in zip(household_ids, plan.households_new, strict=True):
             for position, (_, (last, first, birth, *rest), _) in enumerate(lease.occupants):
                 yield (
-                    next(occupant_ids),
                     org_id,
                     household_id,
                     position,
@@ -631,7 +625,6 @@ def _write(plan: _Plan, org_id: int) -> None:
                 )
         for household_id, position, (last, first, birth, *rest) in plan.occupants_new:
             yield (
-                next(occupant_ids),
                 org_id,
                 household_id,
                 position,

@@ -105,8 +105,8 @@ def test_a_failed_write_rolls_everything_back_and_says_so(landlord_a, monkeypatc
     real = importing.allocate_ids
 
     def colliding(model, count):  # ids already taken: the INSERT fails in the database
-        if model is Occupant:
-            first = Occupant.objects.order_by("pk").values_list("pk", flat=True).first()
+        if model is Household:
+            first = Household.objects.order_by("pk").values_list("pk", flat=True).first()
             return range(first, first + count)
         return real(model, count)
 
