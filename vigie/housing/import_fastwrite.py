@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import date
 from itertools import islice
 
@@ -93,13 +93,18 @@ class RowWriter:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.finish()
-        else:  # wait for the writer before the transaction is rolled back, keep `exc`
+        try:
+            if exc_type is None:
+                self.finish()  # raises the first write error
+        finally:
+            # Never leave a batch running: the caller rolls back (or uses the connection)
+            # next. Batches not started yet are dropped; running ones are waited for.
             for future in self.pending:
-                future.exception()
-        if self.pool is not None:
-            self.pool.shutdown(wait=True)
+                future.cancel()
+            wait(self.pending)
+            self.pending.clear()
+            if self.pool is not None:
+                self.pool.shutdown(wait=True)
 
     def insert(self, model, attnames: tuple[str, ...], rows: Iterable[tuple]) -> None:
         _check_columns(model, attnames)

@@ -12,6 +12,7 @@ import pytest
 
 from vigie.housing import importing
 from vigie.housing.demo import generate_export
+from vigie.housing.import_fastwrite import RowWriter
 from vigie.housing.importing import import_stock
 from vigie.housing.models import Dwelling, Household, Occupant
 from vigie.housing.services import composition_of, search_text_of
@@ -111,6 +112,9 @@ def test_a_failed_write_rolls_everything_back_and_says_so(landlord_a, monkeypatc
         return real(model, count)
 
     monkeypatch.setattr(importing, "allocate_ids", colliding)
+    # Small batches: occupants are still queued for the writer when the households fail, and
+    # must be written (and rolled back) or dropped before the transaction ends, never after.
+    monkeypatch.setattr(RowWriter, "BATCH", 1)
     report = run(landlord_a, to_csv(stock_rows()))
     assert not report.imported
     message = report.errors[-1]["message"]
