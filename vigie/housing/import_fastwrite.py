@@ -1,115 +1,156 @@
-"""Fast writes for the import: build unsaved rows without Model.__init__ and INSERT them in bulk.
+"""Fast writes for the import: INSERT rows given as plain tuples, in bulk, with their ids.
 
-Used by `importing._write`; valid for models without pre_init/post_init receivers.
+Used by `importing._write` for the new dwellings, households and occupants of an import.
+Why not bulk_create: Django builds a model instance per row and prepares each of the ~15
+million values of a 350,000-dwelling import through the SQL compiler (and SQLite caps a
+statement at 999 parameters). Here the values are plain Python values the drivers adapt
+themselves (dates through `date_adapter` on SQLite), sent with COPY on PostgreSQL and one
+executemany per 5,000 rows on SQLite.
 """
 
 from __future__ import annotations
 
-import functools
-from typing import Any
+from collections import deque
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from datetime import date
+from itertools import islice
 
 from django.db import connection
-from django.db.models.base import ModelState
-from django.utils import timezone
 
 
-@functools.cache
-def layout(model) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
-    fields = model._meta.concrete_fields
-    # NOT_PROVIDED (no default) is a class, hence callable: test has_default() first, or every
-    # field without a default would be recomputed per object (a tenth of a large import).
-    per_object = [f for f in fields if f.has_default() and callable(f.default)]
-    constant = {f.attname: f.get_default() for f in fields if f not in per_object}
-    relations = {f.name: f for f in fields if f.is_relation}
-    return constant, relations, per_object
+def _check_columns(model, attnames: tuple[str, ...]) -> None:
+    """`attnames` must name every concrete field (the primary key may be left to the
+    database), so that no default is forgotten: a model that gains a field makes the import
+    fail loudly until it sets it."""
+    expected = {f.attname for f in model._meta.concrete_fields}
+    if model._meta.pk.attname not in attnames:  # ids given by the database
+        expected.discard(model._meta.pk.attname)
+    if set(attnames) != expected or len(attnames) != len(expected):
+        raise AssertionError(
+            f"{model._meta.label}: the import writes {sorted(attnames)}, "
+            f"the model has {sorted(expected)}"
+        )
 
 
-def new_row(model, **values):
-    """An unsaved model instance, built the way Model.from_db does, without __init__.
+def allocate_ids(model, count: int) -> Sequence[int]:
+    """`count` new primary keys for `model`, to write rows with their ids (no lookup after).
 
-    Why: Model.__init__ took most of the planning time for 50,000 new rows. These models have
-    no pre_init/post_init receivers; foreign keys are cached as the descriptor would, so an
-    object assigned before it is saved gives its id at insert time (see fk_getter).
+    PostgreSQL: from the table's sequence. SQLite: after the largest id ever given (the
+    write lock is taken first, so no other connection can insert meanwhile).
     """
-    constant, relations, per_object = layout(model)
-    obj = model.__new__(model)
-    d = obj.__dict__
-    d.update(constant)
-    for f in per_object:
-        d[f.attname] = f.get_default()
-    state = ModelState()
-    d["_state"] = state
-    for name, value in values.items():
-        f = relations.get(name)
-        if f is None:
-            d[name] = value
-        else:
-            d[f.attname] = value.pk if value is not None else None
-            state.fields_cache[f.cache_name] = value
-    return obj
-
-
-def insert_rows(model, objs: list, *, key: str | None = None, org_id: int | None = None) -> None:
-    """INSERT `objs` with one executemany, then give them their ids (looked up by `key`).
-
-    Why not bulk_create: Django prepares each of the ~750,000 values of a 30,000-row import
-    through the SQL compiler (and SQLite caps a statement at 999 parameters), which made
-    writing slower than everything else together. Values here are plain Python values the
-    drivers adapt themselves; dates go through the backend's own adapter.
-    """
-    if not objs:
-        return
-    ops = connection.ops
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    getters = []
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            stamp = ops.adapt_datetimefield_value(now)
-            getters.append(lambda o, _v=stamp: _v)
-        elif f.is_relation:
-            getters.append(fk_getter(f))
-        elif f.get_internal_type() == "DateField":
-            getters.append(
-                lambda o, _a=f.attname, _ad=ops.adapt_datefield_value: _ad(getattr(o, _a))
-            )
-        else:
-            getters.append(lambda o, _a=f.attname: getattr(o, _a))
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    # Table and column names come from the model and are quoted; values are parameters.
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # nosec B608
-    rows = [tuple(g(o) for g in getters) for o in objs]
+    if count <= 0:
+        return []
+    meta = model._meta
+    quote = connection.ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # COPY is several times faster than executemany on PostgreSQL.
-            copy_sql = f"COPY {table} ({columns}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            for i in range(0, len(rows), 5000):
-                cursor.executemany(sql, rows[i : i + 5000])
-    for o in objs:
-        o._state.adding = False
-        o._state.db = connection.alias
-    if key is not None:
-        ids = dict(
-            model.objects.filter(organisation_id=org_id).values_list(key, "pk").iterator(5000)
-        )
-        for o in objs:
-            o.pk = ids[getattr(o, key)]
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # A write that changes nothing: it takes the write lock if BEGIN did not already.
+        cursor.execute(f"UPDATE {table} SET {pk} = {pk} WHERE 0")  # nosec B608
+        cursor.execute(f"SELECT max({pk}) FROM {table}")  # nosec B608
+        top = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
+        row = cursor.fetchone()
+        if row and row[0] and row[0] > top:
+            top = row[0]
+    return range(top + 1, top + 1 + count)
 
 
-def fk_getter(f):
-    attname = f.attname
+def _executemany(raw, sql: str, batch: list[tuple]) -> None:
+    # The cursor is made, used and closed in the writer thread: a cursor released by another
+    # thread would reset its (cached, shared) statement while the writer steps through it.
+    cursor = raw.cursor()
+    try:
+        cursor.executemany(sql, batch)
+    finally:
+        cursor.close()
 
-    def get(o):
-        value = getattr(o, attname)
-        if value is None and f.is_cached(o):
-            related = f.get_cached_value(o)
-            value = related.pk if related is not None else None
-            setattr(o, attname, value)
-        return value
 
-    return get
+class RowWriter:
+    """INSERT rows given as plain tuples, while the caller builds the next ones.
+
+    PostgreSQL: COPY (the server works in its own process while rows are sent). SQLite: one
+    executemany per 5,000 rows in a writer thread on the same connection and transaction;
+    sqlite3 releases the GIL while SQLite writes, so building rows here and writing them
+    there overlap. The caller must not use the connection until `finish()` has returned.
+    Use as a context manager: leaving it waits for the writes (and raises their error).
+    """
+
+    BATCH = 5000
+
+    def __init__(self) -> None:
+        self.postgresql = connection.vendor == "postgresql"
+        self.pool = None if self.postgresql else ThreadPoolExecutor(1, "vigie-import-writer")
+        self.pending: deque[Future] = deque()
+
+    def __enter__(self) -> RowWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self.finish()  # raises the first write error
+        finally:
+            # Never leave a batch running: the caller rolls back (or uses the connection)
+            # next. Batches not started yet are dropped; running ones are waited for.
+            for future in self.pending:
+                future.cancel()
+            wait(self.pending)
+            self.pending.clear()
+            if self.pool is not None:
+                self.pool.shutdown(wait=True)
+
+    def insert(self, model, attnames: tuple[str, ...], rows: Iterable[tuple]) -> None:
+        _check_columns(model, attnames)
+        meta = model._meta
+        by_attname = {f.attname: f for f in meta.concrete_fields}
+        quote = connection.ops.quote_name
+        table = quote(meta.db_table)
+        columns = ", ".join(quote(by_attname[a].column) for a in attnames)
+        if self.postgresql:
+            # psycopg's own cursor: its errors become django's (DatabaseError) here.
+            with connection.cursor() as cursor, connection.wrap_database_errors:
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    write = copy.write_row
+                    for row in rows:
+                        write(row)
+            return
+        # Table and column names come from the model and are quoted; values are parameters.
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['?'] * len(attnames))})"  # nosec B608
+        raw = connection.connection  # sqlite3's own connection (check_same_thread off)
+        rows = iter(rows)
+        while batch := list(islice(rows, self.BATCH)):
+            while len(self.pending) >= 2:  # bounded: rows are not all held at once
+                self._wait(self.pending.popleft())
+            self.pending.append(self.pool.submit(_executemany, raw, sql, batch))
+
+    def finish(self) -> None:
+        while self.pending:
+            self._wait(self.pending.popleft())
+
+    @staticmethod
+    def _wait(future: Future) -> None:
+        try:
+            future.result()
+        except Exception:
+            with connection.wrap_database_errors:  # sqlite3.Error → django DatabaseError
+                raise
+
+
+class date_adapter(dict):  # noqa: N801 (used like a function: dates[value])
+    """dates[d]: `d` as the database driver takes it (ISO text on SQLite), each date once."""
+
+    def __init__(self) -> None:
+        super().__init__({None: None})
+        self.adapt = connection.ops.adapt_datefield_value
+
+    def __missing__(self, value: date) -> object:
+        adapted = self.adapt(value)
+        self[value] = adapted
+        return adapted

@@ -8,11 +8,14 @@ Nothing here logs: the cells are personal data.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import operator
 import re
 import tomllib
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -106,12 +109,27 @@ class FileError(Exception):
         self.value = value
 
 
+# The order of the cells of a row as the importer reads it (`Table.rows`): the lease reference,
+# then the dwelling columns (a lease's rows must agree on them), the residence's optional ones,
+# then the occupant's. Absent columns read as "".
+ROW_COLUMNS = ["ref_bail", *DWELLING_COLUMNS, *OPTIONAL_COLUMNS] + [
+    c for c in COLUMNS if c != "ref_bail" and c not in DWELLING_COLUMNS
+]
+ROW_INDEX = {c: i for i, c in enumerate(ROW_COLUMNS)}
+assert sorted(ROW_COLUMNS) == sorted(KNOWN_COLUMNS)
+
+
 @dataclass
 class Table:
-    """What was read: canonical column names, rows as (file line, cells by column)."""
+    """What was read: canonical column names, and the rows as (file line, cells).
+
+    `rows` is an iterator (the file is read as it is consumed, never whole in memory); each
+    row's cells follow ROW_COLUMNS. A FileError may be raised while iterating (a malformed
+    CSV line, a row with more values than the header).
+    """
 
     columns: list[str]
-    rows: list[tuple[int, dict[str, str]]]
+    rows: Iterator[tuple[int, tuple[str, ...]]]
     ignored_columns: list[str] = field(default_factory=list)
     format: str = "csv"
     encoding: str = ""
@@ -201,21 +219,65 @@ def check_mapping(raw: dict) -> dict:
 
 def decode(data: bytes) -> tuple[str, str]:
     """Text and encoding name: strict UTF-8 (BOM or not) first, then Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
+    encoding = detect_encoding(data)
+    if encoding == "utf-8-sig":
         data = data[3:]
-        try:
-            return data.decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
+    return data.decode("utf-8" if encoding == "utf-8-sig" else encoding), encoding
+
+
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+
+
+def detect_encoding(data: bytes) -> str:
+    """What `decode` would use, checked without building the text: utf-8-sig, utf-8, cp1252
+    or latin-1 (which reads anything). A BOM whose rest is not UTF-8 falls back on cp1252."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = memoryview(data)[3:] if bom else memoryview(data)
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        return data.decode("utf-8"), "utf-8"
+        step = 1 << 20
+        for i in range(0, len(body), step):
+            decoder.decode(body[i : i + step])
+        decoder.decode(b"", final=True)
+        return "utf-8-sig" if bom else "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        # The five bytes cp1252 leaves undefined: Latin-1 reads anything.
-        return data.decode("latin-1"), "latin-1"
+    if any(b in data for b in _CP1252_UNDEFINED):  # (none of them is in a BOM)
+        return "latin-1"
+    return "cp1252"
+
+
+def _text_lines(data: bytes, encoding: str) -> Iterator[str]:
+    """The decoded text, line by line as csv expects them (newline=''), NULs removed."""
+    raw = io.BytesIO(data)
+    if encoding == "utf-8-sig":
+        raw.seek(3)
+        encoding = "utf-8"
+    stream = io.TextIOWrapper(raw, encoding=encoding, newline="")
+    if b"\x00" in data:
+        return (line.replace("\x00", "") for line in stream)
+    return iter(stream)
+
+
+def _first_line(data: bytes, encoding: str) -> str:
+    """The first non-blank line of the text (as str.splitlines cuts it), from its start only."""
+    start = 3 if encoding == "utf-8-sig" else 0
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    size = 1 << 16
+    while True:
+        chunk = data[start : start + size]
+        whole = start + size >= len(data)
+        text = codecs.getincrementaldecoder(codec)().decode(chunk, final=whole)
+        text = text.replace("\x00", "")
+        lines = text.splitlines(keepends=True)
+        for i, line in enumerate(lines):
+            if not whole and i == len(lines) - 1:
+                break  # may be cut short: read further
+            if line.strip():
+                return line.splitlines()[0]
+        else:
+            return ""
+        size *= 4
 
 
 def detect_delimiter(header_line: str) -> str:
@@ -228,35 +290,33 @@ def detect_delimiter(header_line: str) -> str:
 
 
 def read_table(data: bytes, mapping: dict | None = None) -> Table:
-    """Bytes of a CSV or XLSX file → Table; raises FileError for what makes it unreadable."""
+    """Bytes of a CSV or XLSX file → Table; raises FileError for what makes it unreadable.
+
+    The header is read here; the rows are read as `Table.rows` is iterated."""
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raise FileError("le fichier est vide")
     if data[:4] == b"PK\x03\x04":
         fmt = "xlsx"
-        raw_rows = _xlsx_rows(data)
+        raw_rows: Iterator[tuple[int, list[Any]]] = iter(_xlsx_rows(data))
         encoding = delimiter = ""
     else:
         fmt = "csv"
-        text, encoding = decode(data)
-        raw_rows, delimiter = _csv_rows(text)
+        encoding = detect_encoding(data)
+        delimiter = detect_delimiter(_first_line(data, encoding))
+        raw_rows = _csv_rows(_text_lines(data, encoding), delimiter)
     return _build_table(raw_rows, mapping, fmt, encoding, delimiter)
 
 
-def _csv_rows(text: str) -> tuple[list[tuple[int, list[str]]], str]:
-    text = text.replace("\x00", "")
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delimiter = detect_delimiter(first)
+def _csv_rows(lines: Iterator[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
     csv.field_size_limit(1_000_000)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
+    reader = csv.reader(lines, delimiter=delimiter)
     line = 1
     try:
         for cells in reader:
-            rows.append((line, cells))
+            yield line, cells
             line = reader.line_num + 1
     except csv.Error as exc:
         raise FileError(f"ligne {line} : le fichier CSV est mal formé ({exc})", line=line)
-    return rows, delimiter
 
 
 def _xlsx_rows(data: bytes) -> list[tuple[int, list[Any]]]:
@@ -308,7 +368,7 @@ def _cell_text(value: Any, column: str) -> str:
 
 
 def _build_table(
-    raw_rows: list[tuple[int, list[Any]]],
+    raw_rows: Iterator[tuple[int, list[Any]]],
     mapping: dict | None,
     fmt: str,
     encoding: str,
@@ -317,14 +377,11 @@ def _build_table(
     col_map = (mapping or {}).get("columns", {})
     val_map = (mapping or {}).get("values", {})
     # The header is the first non-blank row.
-    start = 0
-    while start < len(raw_rows) and not any(
-        str(c).strip() for c in raw_rows[start][1] if c is not None
-    ):
-        start += 1
-    if start == len(raw_rows):
+    for header_line, header_cells in raw_rows:  # noqa: B007 (used after the loop)
+        if any(str(c).strip() for c in header_cells if c is not None):
+            break
+    else:
         raise FileError("le fichier est vide")
-    header_line, header_cells = raw_rows[start]
     positions: list[tuple[int, str]] = []
     ignored: list[str] = []
     seen: dict[str, str] = {}
@@ -355,16 +412,50 @@ def _build_table(
             line=header_line,
             column=", ".join(missing),
         )
-    width = len(header_cells)
-    rows: list[tuple[int, dict[str, str]]] = []
-    value_maps = [(i, c, val_map.get(c)) for i, c in positions]
-    for line, cells in raw_rows[start + 1 :]:
+    return Table(
+        columns=[c for _, c in positions],
+        rows=_body(raw_rows, positions, len(header_cells), fmt, val_map),
+        ignored_columns=ignored,
+        format=fmt,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+
+
+def _body(
+    raw_rows: Iterator[tuple[int, list[Any]]],
+    positions: list[tuple[int, str]],
+    width: int,
+    fmt: str,
+    val_map: dict[str, dict[str, str]],
+) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """The data rows after the header: (line, cells in ROW_COLUMNS order), blank rows skipped."""
+    # For each ROW_COLUMNS slot, the index of its cell in the file's row; `width` (a cell
+    # appended to every row: "") for a column the file does not have.
+    by_column = {c: i for i, c in positions}
+    source = [by_column.get(c, width) for c in ROW_COLUMNS]
+    pick = operator.itemgetter(*source)
+    strip = str.strip
+    mapped = [(ROW_INDEX[c], val_map[c]) for _, c in positions if val_map.get(c)]
+    padding = [""] * (width + 1)
+    for line, cells in raw_rows:
         n = len(cells)
         if fmt == "xlsx":
-            texts = [_cell_text(cells[i] if i < n else None, c).strip() for i, c, _ in value_maps]
+            row = [""] * len(ROW_COLUMNS)
+            for i, c in positions:
+                row[ROW_INDEX[c]] = _cell_text(cells[i] if i < n else None, c).strip()
+            texts = tuple(row)
         else:
-            texts = [cells[i].strip() if i < n else "" for i, _, _ in value_maps]
-        if not any(texts):
+            if n == width:
+                cells.append("")  # index `width`: the cell of every absent column
+                work = cells
+            elif n < width:
+                cells.extend(padding[n:])
+                work = cells
+            else:
+                work = cells if not cells[width].strip() else [*cells[:width], ""]
+            texts = tuple(map(strip, pick(work)))
+        if not any(texts):  # absent columns are "": only the file's columns count
             if n <= width or not any(str(c).strip() for c in cells[width:] if c is not None):
                 continue
         if n > width and any((c is not None and str(c).strip()) for c in cells[width:]):
@@ -373,20 +464,14 @@ def _build_table(
                 "(séparateur ou guillemets incorrects ?)",
                 line=line,
             )
-        row: dict[str, str] = {}
-        for (_, column, vmap), text in zip(value_maps, texts, strict=True):
-            if vmap and text:
-                text = vmap.get(fold(text).strip(), text)
-            row[column] = text
-        rows.append((line, row))
-    return Table(
-        columns=[c for _, c in positions],
-        rows=rows,
-        ignored_columns=ignored,
-        format=fmt,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+        if mapped:
+            values = list(texts)
+            for i, vmap in mapped:
+                text = values[i]
+                if text:
+                    values[i] = vmap.get(fold(text).strip(), text)
+            texts = tuple(values)
+        yield line, texts
 
 
 # --------------------------------------------------------------------------- value parsers

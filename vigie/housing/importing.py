@@ -1,30 +1,55 @@
 """The ERP import (issue #2 §6): one file of occupants → agencies, residences, dwellings,
 households and occupants of one landlord, all or nothing.
 
-Three phases, so that a 30,000-row export takes a few seconds and a bad file writes nothing:
-1. read and validate every row in pure Python (`import_parsing`), grouping rows into leases;
-2. plan: compare with the organisation's rows preloaded into dicts (no query per row) and
-   decide what to create, update, mark departed;
-3. write the plan in one transaction with bulk_create / bulk_update.
+Three phases, so that an 850,000-row export takes well under a minute and a bad file writes
+nothing (issue #6):
+1. read the file as a stream and validate every row in pure Python (`import_parsing`,
+   `import_validation`: each distinct value checked once), grouping rows into leases; only
+   the leases are kept, not the rows;
+2. plan: compare with the organisation's rows preloaded as tuples (no query per row) and
+   decide what to create, update, mark departed; new rows are planned as tuples;
+3. write the plan in one transaction: bulk_create / bulk_update for the few changed rows,
+   COPY (PostgreSQL) or executemany from a writer thread (SQLite) for the new ones
+   (`import_fastwrite`), with ids given beforehand.
 Each run is recorded in ImportRun, a refused one too. Cell values never go to logging.
 """
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from vigie.core.services import audit_log
 from vigie.housing import import_parsing as p
-from vigie.housing.choices import ImportStatus
-from vigie.housing.import_fastwrite import insert_rows, new_row
+from vigie.housing.choices import ADULT_ROLES, ImportStatus, OccupantRole
+from vigie.housing.import_fastwrite import RowWriter, allocate_ids, date_adapter
 from vigie.housing.import_parsing import check_mapping, load_mapping
-from vigie.housing.import_validation import Checked, _fold, issue, validate_rows
+from vigie.housing.import_validation import (
+    D_ADDRESS,
+    D_AGENCY,
+    D_BUILDING,
+    D_COMMUNE,
+    D_DOOR,
+    D_FLOOR,
+    D_NEIGHBOURHOOD,
+    D_POSTCODE,
+    D_QPV,
+    D_REFERENCE,
+    D_RESIDENCE,
+    D_STAIRCASE,
+    D_TYPE,
+    OCCUPANT_VALUES,
+    Checked,
+    _fold,
+    issue,
+    validate_rows,
+)
 from vigie.housing.models import (
     Agency,
     Building,
@@ -34,7 +59,7 @@ from vigie.housing.models import (
     Occupant,
     Residence,
 )
-from vigie.housing.services import COMPOSITION_FIELDS, household_apply_composition
+from vigie.housing.services import COMPOSITION_FIELDS
 
 __all__ = ["ImportReport", "import_stock", "load_mapping"]
 
@@ -74,6 +99,11 @@ class ImportReport:
 
 # --------------------------------------------------------------------------- plan
 
+# New rows are planned as plain tuples and written by `RowWriter` with ids given beforehand (no
+# model instance: building ~1.2 million of them was most of the planning time of a large first
+# import; no query to look the new ids up). Existing rows that change are model instances,
+# written by bulk_update.
+
 
 @dataclass
 class _Plan:
@@ -81,11 +111,18 @@ class _Plan:
     residences_new: list[Residence] = field(default_factory=list)
     residences_upd: dict[int, Residence] = field(default_factory=dict)
     buildings: list[Building] = field(default_factory=list)
-    dwellings_new: list[Dwelling] = field(default_factory=list)
+    # (reference, residence, building or None, staircase, floor, door, type, address,
+    # postcode, commune code)
+    dwellings_new: list[tuple] = field(default_factory=list)
     dwellings_upd: dict[int, Dwelling] = field(default_factory=dict)
-    households_new: list[Household] = field(default_factory=list)
+    # (dwelling id, or None if new; the lease): occupants and derived fields are computed while
+    # the rows are written
+    households_new: list[tuple] = field(default_factory=list)
     households_upd: list[Household] = field(default_factory=list)
-    occupants_new: list[Occupant] = field(default_factory=list)
+    # existing households moved to a new dwelling: (household, dwelling reference)
+    households_to_new_dwelling: list[tuple[Household, str]] = field(default_factory=list)
+    # new occupants of existing households: (household id, position, values)
+    occupants_new: list[tuple] = field(default_factory=list)
     occupants_upd: list[Occupant] = field(default_factory=list)
     occupants_del: list[int] = field(default_factory=list)
     created: int = 0
@@ -129,12 +166,100 @@ OCCUPANT_FIELDS = [
     "email_to_check",
     "disability",
 ]
+assert [f for f in OCCUPANT_FIELDS if f in OCCUPANT_VALUES] == list(OCCUPANT_VALUES)
+_ADULTS = frozenset(ADULT_ROLES)
+_CHILD = OccupantRole.CHILD.value
+_piece_cache: dict[str, str] = {}
+
+
+def _fold_piece(text: str) -> str:
+    """fold() without its final strip: fold(" ".join(parts)) is " ".join of these, stripped
+    (decomposition, accents and case do not cross the spaces between the parts)."""
+    if text.isascii():
+        return text.lower()
+    hit = _piece_cache.get(text)
+    if hit is None:
+        decomposed = unicodedata.normalize("NFKD", text)
+        hit = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+        if len(_piece_cache) < 200_000:
+            _piece_cache[text] = hit
+    return hit
+
+
+def _derived(household_ref: str, d: tuple, members: list[tuple[tuple, bool]]) -> tuple:
+    """COMPOSITION_FIELDS of a household whose dwelling is `d` and whose occupants are
+    `members` ((values, phone_wrong_number) each): what services.household_apply_composition
+    computes from model instances, computed from the import's tuples."""
+    adults = children = 0
+    oldest = None
+    disability = phone = False
+    parts = [household_ref, d[D_REFERENCE], d[D_ADDRESS], d[D_POSTCODE]]
+    for v, wrong in members:
+        role = v[3]
+        if role in _ADULTS:
+            adults += 1
+            birth = v[2]
+            if birth and (oldest is None or birth < oldest):
+                oldest = birth
+        elif role == _CHILD:
+            children += 1
+        disability = disability or v[10]
+        if not phone:
+            phone = bool((v[4] and not v[5] and not wrong) or (v[6] and not v[7]))
+        parts += (v[0], v[1], v[8])
+        for number in (v[4], v[6]):
+            if number:
+                parts.append(number)
+                if number.startswith("+33"):
+                    parts.append("0" + number[3:])
+    search = " ".join([(x.lower() if x.isascii() else _fold_piece(x)) for x in parts if x]).strip()
+    return adults, children, oldest, disability, phone, search
 
 
 def _fk_differs(current_id: int | str | None, target: Any) -> bool:
     if target is None:
         return current_id is not None
     return target.pk is None or current_id != target.pk
+
+
+# Existing rows as the plan reads them (values_list).
+_DWELLING_ROW = (
+    "id",
+    "reference",
+    "residence_id",
+    "building_id",
+    "commune_id",
+    "staircase",
+    "floor",
+    "door",
+    "type",
+    "address",
+    "postcode",
+)
+_HOUSEHOLD_ROW = (
+    "id",
+    "reference",
+    "dwelling_id",
+    "start_date",
+    "end_date",
+    "departed_on",
+    "version",
+    *COMPOSITION_FIELDS,
+)
+_H_VERSION = _HOUSEHOLD_ROW.index("version")
+_H_DERIVED = _HOUSEHOLD_ROW.index(COMPOSITION_FIELDS[0])
+_OCCUPANT_ROW = ("id", "household_id", "position", *OCCUPANT_VALUES, "phone_wrong_number")
+_O_WRONG = _OCCUPANT_ROW.index("phone_wrong_number")
+_O_PHONE = _OCCUPANT_ROW.index("phone")
+_V_PHONE = OCCUPANT_VALUES.index("phone")
+assert tuple(COMPOSITION_FIELDS) == (
+    "adults",
+    "children",
+    "oldest_adult_birth_date",
+    "has_disability",
+    "has_phone",
+    "search_text",
+)  # the order _derived returns them in
 
 
 def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
@@ -145,194 +270,277 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
     buildings = {
         (b.residence_id, _fold(b.name)): b for b in Building.objects.filter(organisation_id=org_id)
     }
-    dwellings = {d.reference: d for d in Dwelling.objects.filter(organisation_id=org_id)}
-    households = {h.reference: h for h in Household.objects.filter(organisation_id=org_id)}
-    occupants: dict[int, list[Occupant]] = {}
-    for o in Occupant.objects.filter(organisation_id=org_id).order_by(
-        "household_id", "position", "id"
-    ):
-        occupants.setdefault(o.household_id, []).append(o)
+    # The organisation's dwellings, households and occupants as tuples (an instance is made
+    # only for a row that changes): a nightly re-import of the whole stock compares ~1.5
+    # million rows and changes a few.
+    dwellings = {
+        row[1]: row
+        for row in Dwelling.objects.filter(organisation_id=org_id).values_list(*_DWELLING_ROW)
+    }
+    households = {
+        row[1]: row
+        for row in Household.objects.filter(organisation_id=org_id).values_list(*_HOUSEHOLD_ROW)
+    }
+    occupants: dict[int, list[tuple]] = {}
+    if households:
+        rows = (
+            Occupant.objects.filter(organisation_id=org_id)
+            .order_by("household_id", "position", "id")
+            .values_list(*_OCCUPANT_ROW)
+        )
+        for row in rows.iterator(10_000):
+            occupants.setdefault(row[1], []).append(row)
     residences_done: set[int] = set()
     dwellings_done: dict[int, bool] = {}
+    new_dwellings: set[str] = set()
     now = timezone.now()
+    last_agency: tuple = ("", None)  # the rows of a residence follow each other: skip lookups
+    last_residence: tuple = ("", None)
 
     for lease in checked.leases.values():
         d = lease.dwelling
-        agency = None
-        if d["agency"]:
-            agency = agencies.get(_fold(d["agency"]))
-            if agency is None:
-                agency = Agency(organisation_id=org_id, name=d["agency"])
-                agencies[_fold(d["agency"])] = agency
-                plan.agencies.append(agency)
-        residence = residences.get(_fold(d["residence"]))
-        if residence is None:
-            residence = Residence(
-                organisation_id=org_id,
-                name=d["residence"],
-                agency=agency,
-                commune_id=d["commune"],
-                neighbourhood=d["neighbourhood"] or "",
-                priority_neighbourhood=bool(d["qpv"]),
-            )
-            residences[_fold(d["residence"])] = residence
-            plan.residences_new.append(residence)
-        elif residence.pk not in residences_done:
-            residences_done.add(residence.pk)
-            changed = False
-            if agency is not None and _fk_differs(residence.agency_id, agency):
-                residence.agency = agency
-                changed = True
-            if residence.commune_id is None:
-                residence.commune_id = d["commune"]
-                changed = True
-            if d["neighbourhood"] is not None and residence.neighbourhood != d["neighbourhood"]:
-                residence.neighbourhood = d["neighbourhood"]
-                changed = True
-            if d["qpv"] is not None and residence.priority_neighbourhood != d["qpv"]:
-                residence.priority_neighbourhood = d["qpv"]
-                changed = True
-            if changed:
-                plan.residences_upd[residence.pk] = residence
+        agency_name = d[D_AGENCY]
+        if agency_name == last_agency[0]:
+            agency = last_agency[1]
+        else:
+            agency = None
+            if agency_name:
+                agency = agencies.get(_fold(agency_name))
+                if agency is None:
+                    agency = Agency(organisation_id=org_id, name=agency_name)
+                    agencies[_fold(agency_name)] = agency
+                    plan.agencies.append(agency)
+            last_agency = (agency_name, agency)
+        residence_name = d[D_RESIDENCE]
+        if residence_name == last_residence[0] and last_residence[1].pk is None:
+            residence = last_residence[1]  # a new residence: nothing to compare
+        else:
+            residence = residences.get(_fold(residence_name))
+            if residence is None:
+                residence = Residence(
+                    organisation_id=org_id,
+                    name=residence_name,
+                    agency=agency,
+                    commune_id=d[D_COMMUNE],
+                    neighbourhood=d[D_NEIGHBOURHOOD] or "",
+                    priority_neighbourhood=bool(d[D_QPV]),
+                )
+                residences[_fold(residence_name)] = residence
+                plan.residences_new.append(residence)
+            elif residence.pk is not None and residence.pk not in residences_done:
+                residences_done.add(residence.pk)
+                changed = False
+                if agency is not None and _fk_differs(residence.agency_id, agency):
+                    residence.agency = agency
+                    changed = True
+                if residence.commune_id is None:
+                    residence.commune_id = d[D_COMMUNE]
+                    changed = True
+                neighbourhood, qpv = d[D_NEIGHBOURHOOD], d[D_QPV]
+                if neighbourhood is not None and residence.neighbourhood != neighbourhood:
+                    residence.neighbourhood = neighbourhood
+                    changed = True
+                if qpv is not None and residence.priority_neighbourhood != qpv:
+                    residence.priority_neighbourhood = qpv
+                    changed = True
+                if changed:
+                    plan.residences_upd[residence.pk] = residence
+            last_residence = (residence_name, residence)
 
         building = None
-        if d["building"]:
-            bkey = (residence.pk or id(residence), _fold(d["building"]))
+        if d[D_BUILDING]:
+            bkey = (residence.pk or id(residence), _fold(d[D_BUILDING]))
             building = buildings.get(bkey)
             if building is None:
-                building = Building(organisation_id=org_id, residence=residence, name=d["building"])
+                building = Building(organisation_id=org_id, residence=residence, name=d[D_BUILDING])
                 buildings[bkey] = building
                 plan.buildings.append(building)
 
+        dref = d[D_REFERENCE]
         dwelling_changed = False
-        dwelling = dwellings.get(d["reference"])
-        target = {
-            "staircase": d["staircase"],
-            "floor": d["floor"],
-            "door": d["door"],
-            "type": d["type"],
-            "address": d["address"],
-            "postcode": d["postcode"],
-        }
-        if dwelling is None:
-            dwelling = new_row(
-                Dwelling,
-                organisation_id=org_id,
-                reference=d["reference"],
-                residence=residence,
-                building=building,
-                commune_id=d["commune"],
-                **target,
-            )
-            dwellings[d["reference"]] = dwelling
-            plan.dwellings_new.append(dwelling)
-        elif dwelling.pk is not None and dwelling.pk in dwellings_done:
-            dwelling_changed = dwellings_done[dwelling.pk]
-        elif dwelling.pk is not None:
-            if _fk_differs(dwelling.residence_id, residence):
-                dwelling.residence = residence
-                dwelling_changed = True
-            if _fk_differs(dwelling.building_id, building):
-                dwelling.building = building
-                dwelling_changed = True
-            if dwelling.commune_id != d["commune"]:
-                dwelling.commune_id = d["commune"]
-                dwelling_changed = True
-            for name, value in target.items():
-                if getattr(dwelling, name) != value:
-                    setattr(dwelling, name, value)
-                    dwelling_changed = True
-            if dwelling_changed:
-                plan.dwellings_upd[dwelling.pk] = dwelling
-            dwellings_done[dwelling.pk] = dwelling_changed
-
-        household = households.get(lease.ref)
-        existing: list[Occupant] = []
-        if household is None:
-            household = new_row(
-                Household,
-                organisation_id=org_id,
-                reference=lease.ref,
-                dwelling=dwelling,
-                start_date=lease.start,
-                end_date=lease.end,
-            )
-            households[lease.ref] = household
-            plan.households_new.append(household)
-            is_new = True
-            changed = True
+        known = dwellings.get(dref)
+        dwelling_pk = None
+        if known is None:
+            if dref not in new_dwellings:
+                new_dwellings.add(dref)
+                plan.dwellings_new.append(
+                    (
+                        dref,
+                        residence,
+                        building,
+                        d[D_STAIRCASE],
+                        d[D_FLOOR],
+                        d[D_DOOR],
+                        d[D_TYPE],
+                        d[D_ADDRESS],
+                        d[D_POSTCODE],
+                        d[D_COMMUNE],
+                    )
+                )
         else:
-            is_new = False
-            changed = dwelling_changed
-            existing = occupants.get(household.pk, [])
-            if _fk_differs(household.dwelling_id, dwelling):
-                changed = True
-            household.dwelling = dwelling
-            for name, value in (
-                ("start_date", lease.start),
-                ("end_date", lease.end),
-                ("departed_on", None),
-            ):
-                if getattr(household, name) != value:
-                    setattr(household, name, value)
-                    changed = True
+            dwelling_pk = known[0]
+            if dwelling_pk in dwellings_done:
+                dwelling_changed = dwellings_done[dwelling_pk]
+            else:
+                target = (d[D_STAIRCASE], d[D_FLOOR], d[D_DOOR], d[D_TYPE], d[D_ADDRESS])
+                dwelling_changed = (
+                    _fk_differs(known[2], residence)
+                    or _fk_differs(known[3], building)
+                    or known[4] != d[D_COMMUNE]
+                    or known[5:10] != target
+                    or known[10] != d[D_POSTCODE]
+                )
+                if dwelling_changed:
+                    plan.dwellings_upd[dwelling_pk] = Dwelling(
+                        pk=dwelling_pk,
+                        organisation_id=org_id,
+                        reference=dref,
+                        residence=residence,
+                        building=building,
+                        commune_id=d[D_COMMUNE],
+                        staircase=d[D_STAIRCASE],
+                        floor=d[D_FLOOR],
+                        door=d[D_DOOR],
+                        type=d[D_TYPE],
+                        address=d[D_ADDRESS],
+                        postcode=d[D_POSTCODE],
+                    )
+                dwellings_done[dwelling_pk] = dwelling_changed
 
-        by_key = {(_fold(o.last_name), _fold(o.first_name), o.birth_date): o for o in existing}
-        members: list[Occupant] = []
-        for position, (key, values) in enumerate(lease.occupants):
+        known = households.get(lease.ref)
+        if known is None:
+            plan.households_new.append((dwelling_pk, lease))
+            plan.created += 1
+            continue
+
+        household_pk = known[0]
+        changed = dwelling_changed
+        if dwelling_pk is None or known[2] != dwelling_pk:
+            changed = True
+        if known[3:6] != (lease.start, lease.end, None):
+            changed = True
+
+        existing = occupants.get(household_pk, ())
+        by_key = {(_fold(o[3]), _fold(o[4]), o[5]): o for o in existing}
+        members = []
+        for position, (key, values, _) in enumerate(lease.occupants):
             o = by_key.pop(key, None)
             if o is None:
-                o = new_row(
-                    Occupant,
-                    organisation_id=org_id,
-                    household=household,
-                    position=position,
-                    **values,
-                )
-                plan.occupants_new.append(o)
+                plan.occupants_new.append((household_pk, position, values))
+                members.append((values, False))
                 changed = True
-            else:
-                o_changed = o.position != position
-                o.position = position
-                for name, value in values.items():
-                    if getattr(o, name) != value:
-                        if name == "phone":
-                            o.phone_wrong_number = False
-                        setattr(o, name, value)
-                        o_changed = True
-                if o_changed:
-                    plan.occupants_upd.append(o)
-                    changed = True
-            members.append(o)
+                continue
+            wrong = o[_O_WRONG]
+            if o[2] != position or o[3:_O_WRONG] != values:
+                if o[_O_PHONE] != values[_V_PHONE]:
+                    wrong = False  # a new number clears "wrong number"
+                plan.occupants_upd.append(
+                    Occupant(
+                        pk=o[0],
+                        organisation_id=org_id,
+                        household_id=household_pk,
+                        position=position,
+                        phone_wrong_number=wrong,
+                        **dict(zip(OCCUPANT_VALUES, values, strict=True)),
+                    )
+                )
+                changed = True
+            members.append((values, wrong))
         if by_key:
-            plan.occupants_del.extend(o.pk for o in by_key.values())
+            plan.occupants_del.extend(o[0] for o in by_key.values())
             changed = True
-        before = tuple(getattr(household, f) for f in COMPOSITION_FIELDS)
-        household_apply_composition(household, members)
-        if tuple(getattr(household, f) for f in COMPOSITION_FIELDS) != before:
+        derived = _derived(lease.ref, d, members)
+        if known[_H_DERIVED:] != derived:
             changed = True
-        if is_new:
-            plan.created += 1
-        elif changed:
-            household.version += 1
-            household.updated_at = now
+        if changed:
+            household = Household(
+                pk=household_pk,
+                organisation_id=org_id,
+                reference=lease.ref,
+                dwelling_id=dwelling_pk,
+                start_date=lease.start,
+                end_date=lease.end,
+                departed_on=None,
+                version=known[_H_VERSION] + 1,
+                updated_at=now,
+                **dict(zip(COMPOSITION_FIELDS, derived, strict=True)),
+            )
+            if dwelling_pk is None:
+                plan.households_to_new_dwelling.append((household, dref))
             plan.households_upd.append(household)
             plan.updated += 1
         else:
             plan.unchanged += 1
 
     if full:
-        for ref, household in households.items():
-            if household.pk and ref not in checked.refs_in_file and household.departed_on is None:
-                household.departed_on = today
-                household.version += 1
-                household.updated_at = now
-                plan.households_upd.append(household)
+        for ref, known in households.items():
+            if ref not in checked.refs_in_file and known[5] is None:
+                plan.households_upd.append(
+                    Household(
+                        pk=known[0],
+                        organisation_id=org_id,
+                        reference=ref,
+                        dwelling_id=known[2],
+                        start_date=known[3],
+                        end_date=known[4],
+                        departed_on=today,
+                        version=known[_H_VERSION] + 1,
+                        updated_at=now,
+                        **dict(zip(COMPOSITION_FIELDS, known[_H_DERIVED:], strict=True)),
+                    )
+                )
                 plan.departed += 1
     return plan
 
 
+DWELLING_INSERT = (
+    "id",
+    "organisation_id",
+    "reference",
+    "residence_id",
+    "building_id",
+    "staircase",
+    "floor",
+    "door",
+    "type",
+    "address",
+    "postcode",
+    "commune_id",
+)
+HOUSEHOLD_INSERT = (
+    "id",
+    "organisation_id",
+    "reference",
+    "dwelling_id",
+    "start_date",
+    "end_date",
+    "adults",
+    "children",
+    "oldest_adult_birth_date",
+    "has_disability",
+    "has_phone",
+    "search_text",
+    "departed_on",
+    "opted_out",
+    "anonymised_on",
+    "version",
+    "created_at",
+    "updated_at",
+)
+OCCUPANT_INSERT = (  # no id: nothing refers to a new occupant, the database numbers them
+    "organisation_id",
+    "household_id",
+    "position",
+    *OCCUPANT_VALUES,
+    "phone_wrong_number",
+    "opted_out",
+)
+
+
 def _write(plan: _Plan, org_id: int) -> None:
+    """Write the plan (inside the caller's transaction): small tables and updates through the
+    ORM first, then the new dwellings, households and occupants as tuples with their ids."""
+    dates = date_adapter()
     Agency.objects.bulk_create(plan.agencies, batch_size=BATCH)
     Residence.objects.bulk_create(plan.residences_new, batch_size=BATCH)
     if plan.residences_upd:
@@ -342,19 +550,101 @@ def _write(plan: _Plan, org_id: int) -> None:
             batch_size=BATCH,
         )
     Building.objects.bulk_create(plan.buildings, batch_size=BATCH)
-    insert_rows(Dwelling, plan.dwellings_new, key="reference", org_id=org_id)
+    dwelling_ids = dict(
+        zip(
+            (spec[0] for spec in plan.dwellings_new),
+            allocate_ids(Dwelling, len(plan.dwellings_new)),
+            strict=True,
+        )
+    )
+    household_ids = allocate_ids(Household, len(plan.households_new))
+    # Updates and deletions first: the writer below must have the connection to itself.
+    # (Foreign keys are checked at commit: a row may name a dwelling written just after.)
+    for household, dref in plan.households_to_new_dwelling:
+        household.dwelling_id = dwelling_ids[dref]
     if plan.dwellings_upd:
         Dwelling.objects.bulk_update(
             list(plan.dwellings_upd.values()), DWELLING_FIELDS, batch_size=BATCH
         )
-    insert_rows(Household, plan.households_new, key="reference", org_id=org_id)
     if plan.households_upd:
         Household.objects.bulk_update(plan.households_upd, HOUSEHOLD_FIELDS, batch_size=BATCH)
     for i in range(0, len(plan.occupants_del), 500):
         Occupant.objects.filter(pk__in=plan.occupants_del[i : i + 500]).delete()
-    insert_rows(Occupant, plan.occupants_new)
     if plan.occupants_upd:
         Occupant.objects.bulk_update(plan.occupants_upd, OCCUPANT_FIELDS, batch_size=BATCH)
+
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+
+    def dwelling_rows():
+        for ref, residence, building, *rest in plan.dwellings_new:
+            yield (
+                dwelling_ids[ref],
+                org_id,
+                ref,
+                residence.pk,
+                building.pk if building else None,
+                *rest,
+            )
+
+    def household_rows():
+        for household_id, (dwelling_pk, lease) in zip(
+            household_ids, plan.households_new, strict=True
+        ):
+            d = lease.dwelling
+            members = [(values, False) for _, values, _ in lease.occupants]
+            adults, children, oldest, disability, phone, search = _derived(lease.ref, d, members)
+            yield (
+                household_id,
+                org_id,
+                lease.ref,
+                dwelling_pk or dwelling_ids[d[D_REFERENCE]],
+                dates[lease.start],
+                dates[lease.end],
+                adults,
+                children,
+                dates[oldest],
+                disability,
+                phone,
+                search,
+                None,
+                False,
+                None,
+                1,
+                stamp,
+                stamp,
+            )
+
+    def occupant_rows():
+        for household_id, (_, lease) in zip(household_ids, plan.households_new, strict=True):
+            for position, (_, (last, first, birth, *rest), _) in enumerate(lease.occupants):
+                yield (
+                    org_id,
+                    household_id,
+                    position,
+                    last,
+                    first,
+                    dates[birth],
+                    *rest,
+                    False,
+                    False,
+                )
+        for household_id, position, (last, first, birth, *rest) in plan.occupants_new:
+            yield (
+                org_id,
+                household_id,
+                position,
+                last,
+                first,
+                dates[birth],
+                *rest,
+                False,
+                False,
+            )
+
+    with RowWriter() as writer:
+        writer.insert(Dwelling, DWELLING_INSERT, dwelling_rows())
+        writer.insert(Household, HOUSEHOLD_INSERT, household_rows())
+        writer.insert(Occupant, OCCUPANT_INSERT, occupant_rows())
 
 
 # --------------------------------------------------------------------------- the service
@@ -387,8 +677,14 @@ def import_stock(
             {"line": exc.line, "column": exc.column, "value": exc.value, "message": exc.message}
         )
         return _record(report, organisation, data, file_name, actor, dry_run, skip_invalid, full)
-    report.rows = len(table.rows)
-    checked = validate_rows(table, today)
+    try:
+        checked = validate_rows(table, today)
+    except p.FileError as exc:  # met while reading the rows: the same report as before it
+        report.errors.append(
+            {"line": exc.line, "column": exc.column, "value": exc.value, "message": exc.message}
+        )
+        return _record(report, organisation, data, file_name, actor, dry_run, skip_invalid, full)
+    report.rows = checked.rows
     report.errors = checked.errors
     report.warnings = checked.warnings
     report.rejected = checked.rejected
