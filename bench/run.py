@@ -537,7 +537,8 @@ def _insert_attempts(connection, *, campaign, callers: list[int], total: int) ->
             "CASE (a.id / 80) %% 4 WHEN 0 THEN 'groceries' WHEN 1 THEN 'isolation' "
             "WHEN 2 THEN 'medication' ELSE 'meal_delivery' END, "
             "CASE WHEN a.id %% 3 = 0 THEN 'resolved' ELSE 'open' END, a.caller_id, a.started_at, "
-            "NULL FROM campaigns_attempt a JOIN bench_targets t ON t.id = a.target_id "
+            # campaigns_target by its primary key (bench_targets has no index on id).
+            "NULL FROM campaigns_attempt a JOIN campaigns_target t ON t.id = a.target_id "
             # (a.id / 20): ids of follow-up attempts fall on fixed residues of 20, so `a.id % 4`
             # alone picked none of them.
             "WHERE a.campaign_id = %s AND a.outcome = 'needs_follow_up' AND (a.id / 20) %% 4 = 0",
