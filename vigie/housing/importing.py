@@ -614,32 +614,16 @@ def _write(plan: _Plan, org_id: int) -> None:
                 stamp,
             )
 
+    def occupant_row(household_id, position, values):
+        last, first, birth, *rest = values
+        return (org_id, household_id, position, last, first, dates[birth], *rest, False, False)
+
     def occupant_rows():
         for household_id, (_, lease) in zip(household_ids, plan.households_new, strict=True):
-            for position, (_, (last, first, birth, *rest), _) in enumerate(lease.occupants):
-                yield (
-                    org_id,
-                    household_id,
-                    position,
-                    last,
-                    first,
-                    dates[birth],
-                    *rest,
-                    False,
-                    False,
-                )
-        for household_id, position, (last, first, birth, *rest) in plan.occupants_new:
-            yield (
-                org_id,
-                household_id,
-                position,
-                last,
-                first,
-                dates[birth],
-                *rest,
-                False,
-                False,
-            )
+            for position, (_, values, _) in enumerate(lease.occupants):
+                yield occupant_row(household_id, position, values)
+        for household_id, position, values in plan.occupants_new:
+            yield occupant_row(household_id, position, values)
 
     with RowWriter() as writer:
         writer.insert(Dwelling, DWELLING_INSERT, dwelling_rows())
