@@ -134,7 +134,7 @@ def _fresh_campaign(pk: int, caller: Any) -> Campaign:
     q = connection.ops.quote_name
     found = list(
         Campaign.objects.raw(
-            f"SELECT c.*, EXISTS (SELECT 1 FROM {q(PausedCaller._meta.db_table)} p "
+            f"SELECT c.*, EXISTS (SELECT 1 FROM {q(PausedCaller._meta.db_table)} p "  # nosec B608 (table/column names from the models)
             "WHERE p.campaign_id = c.id AND p.user_id = %s) AS caller_paused "
             f"FROM {q(Campaign._meta.db_table)} c WHERE c.id = %s",
             [caller.pk, pk],
@@ -163,7 +163,7 @@ def _claim_sql(
     cols = ", ".join(connection.ops.quote_name(f.column) for f in Target._meta.concrete_fields)
     now = connection.ops.adapt_datetimefield_value(now)
     expires = connection.ops.adapt_datetimefield_value(expires)
-    active = f"wave_id IN (SELECT id FROM {waves} WHERE campaign_id = %s AND NOT paused)"
+    active = f"wave_id IN (SELECT id FROM {waves} WHERE campaign_id = %s AND NOT paused)"  # nosec B608 (table/column names from the models)
     free = "(preferred_caller_id IS NULL OR preferred_caller_id = %s OR preferred_until <= %s)"
     due_params = [campaign.pk, caller.pk, now]
     held = "campaign_id = %s AND claimed_by_id = %s AND status = %s AND claim_expires_at > %s"
@@ -213,17 +213,17 @@ def _claim_sql(
     parts, params = [], []
     for n, (rank, where, where_params, order) in enumerate(probes):
         parts.append(
-            f"SELECT * FROM (SELECT id, {rank} AS pick_rank, priority, due_at FROM {table} "
+            f"SELECT * FROM (SELECT id, {rank} AS pick_rank, priority, due_at FROM {table} "  # nosec B608 (table/column names from the models)
             f"WHERE {where} ORDER BY {order} LIMIT 1{lock}) p{n}"
         )
         params += where_params
     pick = (
-        "SELECT id FROM (" + " UNION ALL ".join(parts) + ") c "
+        "SELECT id FROM (" + " UNION ALL ".join(parts) + ") c "  # nosec B608 (table/column names from the models)
         "ORDER BY pick_rank, priority, due_at, id LIMIT 1"
     )
     # A renewed claim keeps its start (the attempt's start time); a new one starts now.
     sql = (
-        f"UPDATE {table} SET claimed_at = CASE WHEN {held} THEN claimed_at ELSE %s END, "
+        f"UPDATE {table} SET claimed_at = CASE WHEN {held} THEN claimed_at ELSE %s END, "  # nosec B608 (table/column names from the models)
         f"status = %s, claimed_by_id = %s, claim_expires_at = %s "
         f"WHERE id = ({pick}) RETURNING {cols}"
     )

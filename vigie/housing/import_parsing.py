@@ -116,7 +116,7 @@ ROW_COLUMNS = ["ref_bail", *DWELLING_COLUMNS, *OPTIONAL_COLUMNS] + [
     c for c in COLUMNS if c != "ref_bail" and c not in DWELLING_COLUMNS
 ]
 ROW_INDEX = {c: i for i, c in enumerate(ROW_COLUMNS)}
-assert sorted(ROW_COLUMNS) == sorted(KNOWN_COLUMNS)
+assert sorted(ROW_COLUMNS) == sorted(KNOWN_COLUMNS)  # nosec B101 (layout check at import)
 
 
 @dataclass

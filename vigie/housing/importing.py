@@ -166,7 +166,7 @@ OCCUPANT_FIELDS = [
     "email_to_check",
     "disability",
 ]
-assert [f for f in OCCUPANT_FIELDS if f in OCCUPANT_VALUES] == list(OCCUPANT_VALUES)
+assert [f for f in OCCUPANT_FIELDS if f in OCCUPANT_VALUES] == list(OCCUPANT_VALUES)  # nosec B101 (layout check at import)
 _ADULTS = frozenset(ADULT_ROLES)
 _CHILD = OccupantRole.CHILD.value
 _piece_cache: dict[str, str] = {}
@@ -252,7 +252,7 @@ _OCCUPANT_ROW = ("id", "household_id", "position", *OCCUPANT_VALUES, "phone_wron
 _O_WRONG = _OCCUPANT_ROW.index("phone_wrong_number")
 _O_PHONE = _OCCUPANT_ROW.index("phone")
 _V_PHONE = OCCUPANT_VALUES.index("phone")
-assert tuple(COMPOSITION_FIELDS) == (
+assert tuple(COMPOSITION_FIELDS) == (  # nosec B101 (layout check at import)
     "adults",
     "children",
     "oldest_adult_birth_date",
