@@ -90,11 +90,17 @@ def _check_can_take(campaign: Campaign, caller: Any) -> None:
         )
 
 
-def held_claim(*, campaign: Campaign, caller: Any, now: datetime | None = None) -> Target | None:
-    """The target this caller holds a live claim on, if any (e.g. after reloading the page)."""
+def held_claim(
+    *, campaign: Campaign, caller: Any, now: datetime | None = None, targets: Any = None
+) -> Target | None:
+    """The target this caller holds a live claim on, if any (e.g. after reloading the page).
+
+    `targets`: the queryset to read it from (the console's, with what it shows joined in).
+    """
     now = now or timezone.now()
     return (
-        Target.objects.filter(
+        (Target.objects.all() if targets is None else targets)
+        .filter(
             campaign=campaign,
             status=TargetStatus.CLAIMED,
             claimed_by=caller,

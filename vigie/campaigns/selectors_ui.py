@@ -22,6 +22,7 @@ from vigie.campaigns.choices import (
 )
 from vigie.campaigns.counters import counter_rows
 from vigie.campaigns.models import Attempt, Campaign, Target
+from vigie.campaigns.queue import held_claim
 from vigie.campaigns.selectors import CALLABLE_STATUSES, campaigns_visible
 from vigie.core.permissions import ROLE_PERMISSIONS, Perm
 from vigie.housing.models import Occupant
@@ -83,17 +84,7 @@ def console_target(user: Any, pk: int) -> Target:
 
 def console_held_target(user: Any, campaign: Campaign, now: Any = None) -> Target | None:
     """The call this caller holds in the campaign (`queue.held_claim`), ready for the console."""
-    return (
-        _console_targets(user)
-        .filter(
-            campaign=campaign,
-            status=TargetStatus.CLAIMED,
-            claimed_by=user,
-            claim_expires_at__gt=now or timezone.now(),
-        )
-        .order_by("claimed_at")
-        .first()
-    )
+    return held_claim(campaign=campaign, caller=user, now=now, targets=_console_targets(user))
 
 
 def org_callers(campaign: Campaign) -> QuerySet:
