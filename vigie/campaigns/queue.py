@@ -81,10 +81,7 @@ def _check_can_take(campaign: Campaign, caller: Any) -> None:
             f"La campagne « {campaign.name} » est {campaign.get_status_display()} : "
             "aucun appel n'est distribué."
         )
-    paused = getattr(campaign, "caller_paused", None)  # annotated by next_call
-    if paused is None:
-        paused = campaign.paused_callers.filter(pk=caller.pk).exists()
-    if paused:
+    if campaign.caller_paused:  # read with the campaign by _fresh_campaign
         raise ConflictError(
             f"Votre responsable vous a mis·e en pause sur la campagne « {campaign.name} »."
         )
