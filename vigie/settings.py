@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "vigie.core.middleware.LoginRequiredMiddleware",
+    "vigie.core.middleware.SensitiveDeniedLogMiddleware",
     "vigie.accounts.middleware.TwoFactorMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns lockouts into the lockout page.

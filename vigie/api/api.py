@@ -24,6 +24,15 @@ api = NinjaAPI(
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
+    from vigie.core.sensitivity import SENSITIVE_PERM, SensitiveDataDenied
+
+    if isinstance(exc, SensitiveDataDenied):
+        from vigie.core.models import AccessAction
+        from vigie.core.services import access_record
+
+        access_record(
+            user=request.user, action=AccessAction.DENIED, detail=SENSITIVE_PERM, path=request.path
+        )
     return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
 
 

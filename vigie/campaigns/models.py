@@ -47,8 +47,20 @@ def default_claim_minutes() -> int:
     return settings.VIGIE_CLAIM_MINUTES
 
 
+def _has_health_wave(campaign_path: str) -> models.Q:
+    """The rows of a campaign with a wave that selects on disability: its lists, counts and
+    planner say who has one (or how many, by difference), so the whole campaign — its waves,
+    targets and calls — is for roles holding household.view_sensitive (decision 0010)."""
+    return models.Q(
+        models.Exists(
+            Wave.objects.filter(campaign=models.OuterRef(campaign_path), health_data=True)
+        )
+    )
+
+
 class CampaignQuerySet(ScopedQuerySet):
-    pass
+    def sensitive_rows(self) -> models.Q:
+        return _has_health_wave("pk")
 
 
 class Campaign(models.Model):
@@ -92,6 +104,16 @@ class Campaign(models.Model):
         return self.name
 
 
+def selects_health_data(cohorts: Any, filters: Any) -> bool:
+    """A wave's cohorts or filters name disability (either way: "no" selects on it too)."""
+    return "disability" in (cohorts or []) or "disability" in (filters or {})
+
+
+class WaveQuerySet(ScopedQuerySet):
+    def sensitive_rows(self) -> models.Q:
+        return _has_health_wave("campaign")
+
+
 class Wave(models.Model):
     """A wave (vague) of a campaign: the households of some cohorts, called in priority order.
 
@@ -107,8 +129,11 @@ class Wave(models.Model):
     cohorts = models.JSONField(_("cohortes"), default=list, blank=True)
     filters = models.JSONField(_("filtres"), default=dict, blank=True)
     paused = models.BooleanField(_("en pause"), default=False)
+    # Derived from cohorts and filters on save (see selects_health_data): the scoping reads it.
+    health_data = models.BooleanField(default=False, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = WaveQuerySet.as_manager()
+    sensitive_fields = ("health_data",)
 
     class Meta:
         ordering = ["priority", "id"]
@@ -122,10 +147,17 @@ class Wave(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.health_data = self.selects_health_data
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"cohorts", "filters"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "health_data"}
+        super().save(*args, **kwargs)
+
     @property
     def selects_health_data(self) -> bool:
         """Whether the wave selects on disability: then being in it says a household's health."""
-        return "disability" in (self.cohorts or []) or "disability" in (self.filters or {})
+        return selects_health_data(self.cohorts, self.filters)
 
     def name_for(self, *, sensitive: bool) -> str:
         """The wave's name as shown next to a household to someone with or without
@@ -159,7 +191,8 @@ class ScriptQuestion(models.Model):
 
 
 class TargetQuerySet(ScopedQuerySet):
-    pass
+    def sensitive_rows(self) -> models.Q:
+        return _has_health_wave("campaign")
 
 
 class Target(models.Model):
@@ -197,6 +230,8 @@ class Target(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TargetQuerySet.as_manager()
+    # The household's cohorts at build time: "disability" among them is health data.
+    sensitive_fields = ("cohorts",)
 
     class Meta:
         verbose_name = _("ménage à appeler")
@@ -228,7 +263,8 @@ class Target(models.Model):
 
 
 class AttemptQuerySet(ScopedQuerySet):
-    pass
+    def sensitive_rows(self) -> models.Q:
+        return _has_health_wave("target__campaign")
 
 
 class Attempt(models.Model):

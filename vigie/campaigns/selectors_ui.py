@@ -44,6 +44,11 @@ def campaign_list_with_counts(user: Any) -> QuerySet[Campaign]:
     )
 
 
+def campaigns_withheld_count(user: Any) -> int:
+    """Campaigns of the user's landlords kept from them because a wave selects on disability."""
+    return Campaign.objects.withheld_count(user, Perm.CAMPAIGN_VIEW)
+
+
 def running_campaigns_for_caller(user: Any) -> QuerySet[Campaign]:
     """Running campaigns of the organisations where the user takes calls."""
     return Campaign.objects.visible_to(user, Perm.CALL_TAKE).filter(status=CampaignStatus.RUNNING)

@@ -36,12 +36,13 @@ from vigie.campaigns.models import (
     Target,
     Wave,
     default_retry_policy,
+    selects_health_data,
 )
 from vigie.campaigns.queue import next_try_at
 from vigie.campaigns.templates_catalog import TEMPLATES
 from vigie.core.errors import ConflictError, DomainError, PermissionDeniedError
 from vigie.core.models import Organisation, OrganisationKind
-from vigie.core.permissions import Perm
+from vigie.core.permissions import Perm, denied_sentence
 from vigie.core.services import audit_log
 from vigie.housing.choices import ADULT_ROLES, Cohort
 from vigie.housing.cohorts import cohort_q, household_cohorts, years_before
@@ -58,6 +59,17 @@ class CampaignInputError(DomainError):
 def _require(actor: Any, perm: str, organisation_id: int, message: str) -> None:
     if actor is not None and not actor.has_org_perm(perm, organisation_id):
         raise PermissionDeniedError(message)
+
+
+def _require_health_right(actor: Any, org_id: int, spec: WaveSpec, *, force: bool = False) -> None:
+    """A wave that selects on disability is health data: only a role that may see it sets it."""
+    if force or selects_health_data(spec.cohorts, spec.filters):
+        _require(
+            actor,
+            Perm.HOUSEHOLD_VIEW_SENSITIVE,
+            org_id,
+            str(denied_sentence(Perm.HOUSEHOLD_VIEW_SENSITIVE)),
+        )
 
 
 def _require_manage(actor: Any, campaign_or_org_id: Campaign | int) -> None:
@@ -254,6 +266,8 @@ def campaign_create(
     if not waves:
         raise CampaignInputError("Une campagne a au moins une vague.")
     specs = [_wave_spec(w, i) for i, w in enumerate(waves)]
+    for s in specs:
+        _require_health_right(actor, organisation.pk, s)
     names = [s.name for s in specs]
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate:
@@ -288,6 +302,7 @@ def campaign_create(
             priority=s.priority,
             cohorts=s.cohorts,
             filters=s.filters,
+            health_data=selects_health_data(s.cohorts, s.filters),
         )
         for s in specs
     )
@@ -341,6 +356,7 @@ def wave_add(*, actor: Any, campaign: Campaign, wave: dict[str, Any]) -> Wave:
     _require_manage(actor, campaign)
     _check_editable(campaign)
     spec = _wave_spec(wave, campaign.waves.count())
+    _require_health_right(actor, campaign.organisation_id, spec)
     if campaign.waves.filter(name=spec.name).exists():
         raise CampaignInputError(f"Une vague s'appelle déjà « {spec.name} ».")
     w = Wave.objects.create(
@@ -375,6 +391,8 @@ def wave_update(*, actor: Any, wave: Wave, changes: dict[str, Any]) -> Wave:
     }
     merged.update({k: v for k, v in changes.items() if k in merged})
     spec = _wave_spec(merged, 0)
+    if wave.selects_health_data or selects_health_data(spec.cohorts, spec.filters):
+        _require_health_right(actor, campaign.organisation_id, spec, force=True)
     if spec.name != wave.name and campaign.waves.filter(name=spec.name).exists():
         raise CampaignInputError(f"Une vague s'appelle déjà « {spec.name} ».")
     wave.name, wave.priority, wave.cohorts, wave.filters = (

@@ -67,6 +67,7 @@ def campaign_list(request):
         {
             "section": "campaigns",
             "campaigns": campaigns,
+            "withheld": selectors_ui.campaigns_withheld_count(request.user),
             "can_manage": request.user.has_org_perm(Perm.CAMPAIGN_MANAGE),
             "can_call": request.user.has_org_perm(Perm.CALL_TAKE),
         },

@@ -34,3 +34,29 @@ class FrenchByDefaultLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", code)
         return response
+
+
+class SensitiveDeniedLogMiddleware:
+    """A read refused because it would select people by health data leaves an access-log row
+    (who, which page, "accès refusé"), like a page refused for a missing permission."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from vigie.core.sensitivity import SENSITIVE_PERM, SensitiveDataDenied
+
+        if isinstance(exception, SensitiveDataDenied):
+            from vigie.core.models import AccessAction
+            from vigie.core.services import access_record
+
+            access_record(
+                user=request.user,
+                action=AccessAction.DENIED,
+                detail=SENSITIVE_PERM,
+                path=request.path,
+            )
+        return None

@@ -45,15 +45,45 @@ class ScopedQuerySet(models.QuerySet):
     declares `partner_field` (path to that organisation): the partner's workers, who hold
     `perm` in their own organisation, see the rows addressed to it and nothing else
     (docs/decisions/0007).
+
+    Health data is part of the scoping (docs/decisions/0010, `core/sensitivity.py`):
+    - a model lists in `sensitive_fields` the fields that hold or reveal health data; a
+      queryset from `visible_to` that filters, sorts, counts or reads values by one of them is
+      narrowed to the organisations where the user holds `household.view_sensitive`, or
+      refused (`SensitiveDataDenied`, a 403 sentence) where there are none;
+    - a queryset whose *rows* reveal health data (a campaign wave that selects on disability,
+      its targets) declares them in `sensitive_rows()`; `visible_to` leaves them out in the
+      organisations where the user does not hold `household.view_sensitive`.
     """
 
     org_field = "organisation"
     agency_field: str | None = None
     partner_field: str | None = None
 
-    def visible_to(self, user: User, perm: str) -> ScopedQuerySet:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # None: not read on a person's behalf (services, imports). Otherwise the organisations
+        # where the person may select by health data.
+        self._sensitive_org_ids: frozenset[int] | None = None
+        self._sensitive_narrowed = False
+
+    def _clone(self) -> ScopedQuerySet:
+        clone = super()._clone()
+        clone._sensitive_org_ids = self._sensitive_org_ids
+        clone._sensitive_narrowed = self._sensitive_narrowed
+        return clone
+
+    def sensitive_rows(self) -> models.Q | None:
+        """Rows that reveal health data by being there at all; None when there are none."""
+        return None
+
+    def _scoped(self, user: User, perm: str) -> tuple[ScopedQuerySet, models.Q | None]:
+        """The rows of the user's organisations (and agencies, and partner addresses) where
+        they hold `perm`, and the filter of the rows the health wall withholds from them."""
+        from vigie.core.sensitivity import SENSITIVE_PERM
+
         if not user.is_authenticated:
-            return self.none()
+            return self.none(), None
         scope = user.scope(perm)
         q = models.Q(**{f"{self.org_field}_id__in": scope.full_org_ids})
         if self.agency_field and scope.agency_ids:
@@ -61,8 +91,90 @@ class ScopedQuerySet(models.QuerySet):
         if self.partner_field and scope.full_org_ids:
             q |= models.Q(**{f"{self.partner_field}_id__in": scope.full_org_ids})
         if not scope.full_org_ids and not (self.agency_field and scope.agency_ids):
-            return self.none()
-        return self.filter(q)
+            return self.none(), None
+        qs = self.filter(q)
+        sensitive_ids = frozenset(user.scope(SENSITIVE_PERM).full_org_ids)
+        qs._sensitive_org_ids = sensitive_ids
+        rows = self.sensitive_rows()
+        sees_health_of_all_its_rows = (
+            set(scope.full_org_ids) <= sensitive_ids
+            and not (self.agency_field and scope.agency_ids)
+            and not self.partner_field
+        )
+        if rows is None or sees_health_of_all_its_rows:
+            return qs, None
+        return qs, rows & ~models.Q(**{f"{self.org_field}_id__in": sensitive_ids})
+
+    def visible_to(self, user: User, perm: str) -> ScopedQuerySet:
+        qs, withheld = self._scoped(user, perm)
+        if withheld is not None:
+            org_ids = qs._sensitive_org_ids
+            qs._sensitive_org_ids = None  # the wall's own filter names the sensitive rows
+            qs = qs.exclude(withheld)
+            qs._sensitive_org_ids = org_ids
+        return qs
+
+    def withheld_count(self, user: User, perm: str) -> int:
+        """How many rows the health wall keeps from `user` (to say so, never which)."""
+        qs, withheld = self._scoped(user, perm)
+        if withheld is None:
+            return 0
+        qs._sensitive_org_ids = None
+        return qs.filter(withheld).count()
+
+    # --- health data: narrow or refuse any use of a sensitive field (core/sensitivity.py) ---
+
+    @property
+    def sensitive_org_ids(self) -> frozenset[int] | None:
+        """Where this queryset may select by health data: None means anywhere (no person)."""
+        return self._sensitive_org_ids
+
+    def with_sensitive(self) -> ScopedQuerySet:
+        """The rows of the organisations where the reader may see health data (refused if none)."""
+        from vigie.core.sensitivity import SensitiveDataDenied
+
+        if self._sensitive_org_ids is None or self._sensitive_narrowed:
+            return self
+        if not self._sensitive_org_ids:
+            raise SensitiveDataDenied
+        qs = self.filter(**{f"{self.org_field}_id__in": self._sensitive_org_ids})
+        qs._sensitive_narrowed = True
+        return qs
+
+    def _guard(self, *nodes: Any) -> ScopedQuerySet:
+        if self._sensitive_org_ids is None or self._sensitive_narrowed:
+            return self
+        from vigie.core.sensitivity import names_sensitive
+
+        if names_sensitive(self.model, nodes):
+            return self.with_sensitive()
+        return self
+
+    def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> ScopedQuerySet:
+        qs = self._guard(*args, *kwargs.keys(), *kwargs.values())
+        return super(ScopedQuerySet, qs)._filter_or_exclude(negate, args, kwargs)
+
+    def order_by(self, *field_names: Any) -> ScopedQuerySet:
+        return super(ScopedQuerySet, self._guard(*field_names)).order_by(*field_names)
+
+    def annotate(self, *args: Any, **kwargs: Any) -> ScopedQuerySet:
+        qs = self._guard(*args, *kwargs.values())
+        return super(ScopedQuerySet, qs).annotate(*args, **kwargs)
+
+    def alias(self, *args: Any, **kwargs: Any) -> ScopedQuerySet:
+        qs = self._guard(*args, *kwargs.values())
+        return super(ScopedQuerySet, qs).alias(*args, **kwargs)
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        qs = self._guard(*args, *kwargs.values())
+        return super(ScopedQuerySet, qs).aggregate(*args, **kwargs)
+
+    def values(self, *fields: Any, **expressions: Any) -> ScopedQuerySet:
+        qs = self._guard(*fields, *expressions.values())
+        return super(ScopedQuerySet, qs).values(*fields, **expressions)
+
+    def values_list(self, *fields: Any, **kwargs: Any) -> ScopedQuerySet:
+        return super(ScopedQuerySet, self._guard(*fields)).values_list(*fields, **kwargs)
 
 
 class AuditEvent(models.Model):

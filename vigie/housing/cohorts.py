@@ -91,9 +91,33 @@ def cohorts_of(household: object, as_of: date) -> list[str]:
     )
 
 
-def cohort_counts(households: HouseholdQuerySet, as_of: date) -> dict[str, int]:
-    """Households in each cohort and in any of them, in one aggregate query."""
+def cohort_counts(households: HouseholdQuerySet, as_of: date) -> dict[str, int | None]:
+    """Households in each cohort and in any of them.
+
+    Read on a person's behalf (a queryset from `visible_to`), the disability count covers only
+    the organisations where that person may see health data (None where there are none), and
+    "any" counts a household for its disability only there (core/sensitivity.py).
+    """
     active = households.active_on(as_of)
-    aggregates = {c.value: Count("id", filter=cohort_q(c, as_of)) for c in Cohort}
-    aggregates["any"] = Count("id", filter=any_cohort_q(as_of))
-    return active.aggregate(**aggregates)
+    sensitive_orgs = households.sensitive_org_ids
+    if sensitive_orgs is None:  # read for the system (a command, a service): no wall
+        aggregates = {c.value: Count("id", filter=cohort_q(c, as_of)) for c in Cohort}
+        aggregates["any"] = Count("id", filter=any_cohort_q(as_of))
+        return active.aggregate(**aggregates)
+    public = [c for c in Cohort if c != Cohort.DISABILITY]
+    public_any = Q()
+    for c in public:
+        public_any |= cohort_q(c, as_of)
+    aggregates = {c.value: Count("id", filter=cohort_q(c, as_of)) for c in public}
+    aggregates["any"] = Count("id", filter=public_any)
+    counts: dict[str, int | None] = dict(active.aggregate(**aggregates))
+    counts[Cohort.DISABILITY.value] = None
+    if sensitive_orgs:
+        disability = cohort_q(Cohort.DISABILITY, as_of)
+        extra = active.with_sensitive().aggregate(
+            disability=Count("id", filter=disability),
+            only=Count("id", filter=disability & ~public_any),
+        )
+        counts[Cohort.DISABILITY.value] = extra["disability"]
+        counts["any"] = (counts["any"] or 0) + extra["only"]
+    return counts

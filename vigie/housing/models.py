@@ -191,6 +191,9 @@ class Household(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = HouseholdQuerySet.as_manager()
+    # Health data (GDPR art. 9): selecting, sorting or counting by it needs
+    # household.view_sensitive (core/sensitivity.py).
+    sensitive_fields = ("has_disability",)
 
     class Meta:
         verbose_name = _("ménage")
@@ -243,6 +246,7 @@ class Occupant(models.Model):
     opted_out = models.BooleanField(_("opposé·e aux appels"), default=False)
 
     objects = OccupantQuerySet.as_manager()
+    sensitive_fields = ("disability",)
 
     class Meta:
         ordering = ["position", "id"]

@@ -71,14 +71,15 @@ def households(request):
     rows = []
     for h in page.object_list:
         hc = cohorts_of(h, as_of)
-        if not can_sensitive:
+        # Per household: a person may see health data in one of their organisations only.
+        if not user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, h.organisation_id):
             hc = [c for c in hc if c != Cohort.DISABILITY]
         rows.append((h, [Cohort(c).label for c in hc]))
     counts = None
     if not f.q:
         base = selectors.households_visible(user)
         counts = cohort_counts(base, as_of)
-        if not can_sensitive:
+        if counts.get(Cohort.DISABILITY.value) is None:
             counts.pop(Cohort.DISABILITY.value, None)
     ctx = {
         "section": "register",

@@ -29,7 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from vigie.api.api import api
 from vigie.api.declare import PERMISSION_KEY
-from vigie.core.permissions import ANY_SIGNED_IN, Role, role_has
+from vigie.core.permissions import ANY_SIGNED_IN, Perm, Role, role_has
 from vigie.core.tests.test_permission_matrix import EXEMPT_PREFIXES
 from vigie.core.tests.world import PERSONAS, Landlord, World, bearer, build_world, persona
 
@@ -50,6 +50,15 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/comptes/connexion/"
 NO_OBJECT = object()  # this parameter has no own-organisation object (only the denied checks)
 
+
+def campaign_for(land: Landlord, user: Any) -> Any:
+    """The campaign a role reads: the one with a disability wave when it may see health data,
+    else the over-75s one — the first is withheld from it (test_health_wall.py checks that)."""
+    if user is not None and not user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, land.org.pk):
+        return land.plain_campaign
+    return land.campaign
+
+
 # (URL name, parameter) or (namespace, parameter) → the id in a landlord, given the user.
 Factory = Callable[[Landlord, Any], Any]
 PARAMS: dict[tuple[str, str], Factory] = {
@@ -59,11 +68,11 @@ PARAMS: dict[tuple[str, str], Factory] = {
     ("housing:import_run", "pk"): lambda land, u: land.import_run.pk,
     # A pending upload lives in the uploader's session files: tested in test_import_web.py.
     ("housing", "token"): lambda land, u: NO_OBJECT,
-    ("campaigns", "pk"): lambda land, u: land.campaign.pk,
+    ("campaigns", "pk"): lambda land, u: campaign_for(land, u).pk,
     ("campaigns:target_assign", "pk"): lambda land, u: land.waiting_target.pk,
     ("campaigns:record", "pk"): lambda land, u: land.waiting_target.pk,
     ("campaigns:release", "pk"): lambda land, u: land.waiting_target.pk,
-    ("campaigns", "wave_pk"): lambda land, u: land.campaign.waves.order_by("pk").first().pk,
+    ("campaigns", "wave_pk"): lambda land, u: campaign_for(land, u).waves.order_by("pk").first().pk,
     ("campaigns", "user_pk"): lambda land, u: land.users[Role.CALLER].pk,
     ("campaigns", "action"): lambda land, u: "pause",
     ("privacy", "pk"): lambda land, u: land.occupant.pk,
@@ -83,7 +92,7 @@ PARAMS: dict[tuple[str, str], Factory] = {
     ("actions:task", "pk"): lambda land, u: land.task.pk,
     ("actions:task_move", "pk"): lambda land, u: land.task.pk,
     ("api", "household_id"): lambda land, u: land.household.pk,
-    ("api", "campaign_id"): lambda land, u: land.campaign.pk,
+    ("api", "campaign_id"): lambda land, u: campaign_for(land, u).pk,
     ("api", "target_id"): lambda land, u: land.waiting_target.pk,
     ("api", "partner_id"): lambda land, u: land.partner.pk,
     ("api", "need_id"): lambda land, u: land.need.pk,

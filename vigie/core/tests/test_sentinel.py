@@ -4,8 +4,15 @@ A unique marker is planted in each sensitive field of landlord A — call notes
 (`call.notes_view`), the disability cohort's label and the health needs' labels
 (`household.view_sensitive`) — then every GET page (filled with A's ids, plus the register's
 search and cohort filter), every API operation and every export (CSV, XLSX, JSON) is read as
-each role. A marker may appear only for a role holding its permission; and it must appear
-somewhere for the roles that hold it, so the test cannot pass by reading nothing.
+each role. A marker may appear only for a role holding its permission *in landlord A*; and it
+must appear somewhere for the roles that hold it, so the test cannot pass by reading nothing.
+
+Labels are not enough: a list filtered by disability says who has one by who is *in* it. So
+the references of A's households with a disability are markers too, on every read that
+selects households by health data (SELECTIVE_GETS: the cohort filter, the lists of the
+campaign with a disability wave). And besides one persona per role, a person with two
+memberships reads everything: administrator at A (no health data) and manager at B (health
+data) — B's right must not open A's wall (docs/decisions/0010).
 """
 
 from __future__ import annotations
@@ -21,8 +28,9 @@ from django.test import Client
 from vigie.accounts.models import User
 from vigie.campaigns.choices import SENSITIVE_NEEDS, NeedKind
 from vigie.campaigns.models import Need, ScriptQuestion
-from vigie.core.permissions import Perm, Role, role_has
+from vigie.core.permissions import Perm, Role
 from vigie.core.tests.test_matrix import (
+    PARAM_RE,
     SIGNS_OUT,
     api_body,
     api_call,
@@ -42,6 +50,7 @@ from vigie.core.tests.world import (
     persona,
 )
 from vigie.housing.choices import Cohort
+from vigie.housing.models import Household
 
 pytestmark = pytest.mark.django_db
 
@@ -66,16 +75,6 @@ WALLS: dict[str, tuple[str, list[bytes]]] = {
         Perm.HOUSEHOLD_VIEW_SENSITIVE,
         [HEALTH_MARKER.encode()] + [f'"{n}"'.encode() for n in SENSITIVE_NEEDS],
     ),
-}
-
-# Pages that show the campaign's definition (its waves, their counts), not households: a wave's
-# name is the manager's configuration there, readable by anyone who sees the campaign.
-DEFINITION_PAGES = {
-    "campaigns:list",
-    "campaigns:detail",
-    "campaigns:planner",
-    "campaigns:dashboard",
-    "campaigns:wave_edit",
 }
 
 # The partner directory lists the services partners offer ("health", "medication"…): a
@@ -105,6 +104,47 @@ def shared_with_consent(world, role: str, what: str) -> bool:
 
 # Extra reads beyond the bare URL patterns: the register's search and filters.
 EXTRA_GETS = ["/registre/?cohort=disability", "/registre/?q=QXALPHA", "/registre/?status=all"]
+
+
+def selective_gets(world) -> list[str]:
+    """Reads whose result is a selection by health data: being listed there says it. The
+    crawl fills campaign URLs with the campaign each role may read (test_matrix.campaign_for);
+    these ask for the one with a disability wave whoever reads."""
+    pk = world.a.campaign.pk
+    return [
+        "/registre/?cohort=disability",
+        "/registre/?cohort=disability&status=all",
+        "/registre/?cohort=disability&ordre=has_disability",
+        f"/campagnes/{pk}/",
+        f"/campagnes/{pk}/planificateur/",
+        f"/campagnes/{pk}/tableau-de-bord/",
+        f"/campagnes/{pk}/injoignables/",
+        f"/campagnes/{pk}/sans-telephone/",
+        f"/campagnes/{pk}/rappels/",
+        f"/campagnes/{pk}/feuille/",
+        f"/campagnes/{pk}/feuille.csv",
+        f"/api/v1/campaigns/{pk}",
+        f"/api/v1/campaigns/{pk}/stats",
+    ]
+
+
+def disability_refs(world) -> list[bytes]:
+    """References of landlord A's households with a disability."""
+    return [
+        ref.encode()
+        for ref in Household.objects.filter(
+            organisation=world.a.org, has_disability=True
+        ).values_list("reference", flat=True)
+    ]
+
+
+def two_orgs_user(world) -> User:
+    """Administrator at A (no health data there), manager at B (health data there)."""
+    from vigie.accounts.services import user_create
+
+    user = user_create(username="duo", organisation=world.a.org, role=Role.ADMIN)
+    user_create(username="duo", organisation=world.b.org, role=Role.MANAGER)
+    return User.objects.get(pk=user.pk)
 
 
 @pytest.fixture
@@ -154,8 +194,12 @@ def json_values(raw: bytes) -> bytes:
     return "\n".join(out).encode()
 
 
-def reads(world, user: User) -> list[tuple[str, str, bytes]]:
-    """Everything `user` can read in landlord A: (what, URL name, body)."""
+def reads(world, user: User) -> list[tuple[str, str, bytes, bool]]:
+    """Everything `user` can read in landlord A: (what, URL name, body, about A only).
+
+    "About A only": a page or answer on one of A's objects (its URL has an id). Lists and
+    forms without one may mix the organisations of a person with several memberships.
+    """
     out = []
     client = Client()
     client.force_login(user)
@@ -165,53 +209,76 @@ def reads(world, user: User) -> list[tuple[str, str, bytes]]:
             continue
         url = fill(route, namespace, name, world.a, user)
         if url is not None:
-            urls.append((name, url))
+            specific = bool(PARAM_RE.findall(route))
+            urls.append((name, url, specific))
             if name in ("campaigns:sheet", "campaigns:sheet_csv", "campaigns:sheet_xlsx"):
                 # A manager prints any caller's sheet.
-                urls.append((name, f"{url}?caller={world.a.users[Role.CALLER].pk}"))
-    for name, url in urls + [("housing:households", url) for url in EXTRA_GETS]:
+                urls.append((name, f"{url}?caller={world.a.users[Role.CALLER].pk}", specific))
+    for name, url, specific in urls + [("housing:households", url, False) for url in EXTRA_GETS]:
         response = client.get(url)
         if response.status_code == 200:
-            out.append((f"GET {url}", name, readable(response)))
+            out.append((f"GET {url}", name, readable(response), specific))
+    for url in selective_gets(world):
+        if url.startswith("/api/"):
+            response = api_call(Client(), "get", url, None, **bearer(user))
+            body = json_values(response.content) if response.status_code == 200 else b""
+        else:
+            response = client.get(url)
+            body = readable(response) if response.status_code == 200 else b""
+        if body:
+            out.append((f"GET {url}", "selective", body, "/campagnes/" in url or "/api/" in url))
     doc = schema()
     auth = bearer(user)
     for path, method, op in api_operations():
         url = api_url(path, world.a, user)
         response = api_call(Client(), method, url, api_body(op, doc, world.a, user), **auth)
         if response.status_code < 300:
-            out.append((f"API {method.upper()} {url}", "api", json_values(response.content)))
+            specific = "{" in path
+            out.append(
+                (f"API {method.upper()} {url}", "api", json_values(response.content), specific)
+            )
     # The next call a caller is given (the household not reached, with its notes).
     response = api_call(
         Client(), "post", f"/api/v1/campaigns/{world.a.campaign.pk}/next-call", None, **auth
     )
     if response.status_code == 200:
-        out.append(("API next-call", "api", json_values(response.content)))
+        out.append(("API next-call", "api", json_values(response.content), True))
     return out
 
 
 def test_sensitive_markers_appear_only_for_roles_holding_the_permission(planted):
     world = planted
-    leaks, seen = [], {wall: False for wall in WALLS}
+    walls = dict(WALLS)
+    walls["disability membership"] = (Perm.HOUSEHOLD_VIEW_SENSITIVE, disability_refs(world))
+    assert len(walls["disability membership"][1]) == 3
+    # A's own call notes (B's carry the same marker with B's token).
+    walls["A's notes"] = (Perm.CALL_NOTES_VIEW, [f"{NOTES_MARKER} {world.a.token}".encode()])
+    about_a_only = {"disability membership", "A's notes"}
+    leaks, seen = [], {wall: False for wall in walls}
     seen["disability shared with consent"] = False
-    for role in PERSONAS:
-        user = persona(world, role)
-        for what, name, body in reads(world, user):
-            for wall, (perm, markers) in WALLS.items():
-                if wall == "disability wave" and name in DEFINITION_PAGES:
-                    continue
+    readers = [(role, persona(world, role)) for role in PERSONAS]
+    readers.append(("administrator at A and manager at B", two_orgs_user(world)))
+    for role, user in readers:
+        for what, name, body, specific in reads(world, user):
+            for wall, (perm, markers) in walls.items():
+                if wall == "disability membership" and name != "selective":
+                    continue  # a household in an unfiltered list says nothing of its health
                 if wall == "health needs" and name in SERVICE_PAGES:
                     markers = [m for m in markers if m.decode() not in SERVICE_CODES]
                 found = [m.decode() for m in markers if m in body]
                 if not found:
                     continue
-                if any(role_has(r, perm) for r in user.roles()):
+                # On a page about A, or for a marker only A has, the right must be held in A;
+                # a list may mix A and B for a person with both memberships.
+                in_a = specific or wall in about_a_only
+                if user.has_org_perm(perm, world.a.org.pk if in_a else None):
                     seen[wall] = True
                 elif wall == "disability" and shared_with_consent(world, role, what):
                     seen["disability shared with consent"] = True
                 elif (
-                    wall == "notes"
+                    wall in ("notes", "A's notes")
                     and name in SUBJECT_PAGES
-                    and any(role_has(r, Perm.SUBJECT_RIGHTS) for r in user.roles())
+                    and user.has_org_perm(Perm.SUBJECT_RIGHTS, world.a.org.pk)
                 ):
                     continue
                 else:

@@ -59,6 +59,9 @@ class Landlord:
     # Over 75, still waiting in the queue.
     waiting: Household
     campaign: Campaign
+    # Over-75s only: the campaign a role without household.view_sensitive may read (a campaign
+    # with a wave on disability is withheld from it, docs/decisions/0010).
+    plain_campaign: Campaign
     target: Target
     waiting_target: Target
     attempt: Attempt
@@ -164,6 +167,15 @@ def _landlord(slug: str, token: str) -> Landlord:
     # the crawl meets its notes and its disability cohort there.
     Target.objects.filter(campaign=campaign, household=retry).update(due_at=BUILT_AT)
     target = attempt.target
+    plain_campaign = campaign_create(
+        actor=manager,
+        organisation=org,
+        name=f"Canicule {token}",
+        as_of=AS_OF,
+        waves=[{"name": "Plus de 75 ans", "cohorts": ["over_75"], "priority": 1}],
+    )
+    campaign_build(actor=manager, campaign=plain_campaign, now=BUILT_AT)
+    campaign_start(actor=manager, campaign=plain_campaign)
     import_run = ImportRun.objects.create(
         organisation=org,
         user=users[Role.ADMIN],
@@ -183,6 +195,7 @@ def _landlord(slug: str, token: str) -> Landlord:
         retry=retry,
         waiting=waiting,
         campaign=campaign,
+        plain_campaign=plain_campaign,
         target=Target.objects.get(pk=target.pk),
         waiting_target=Target.objects.get(campaign=campaign, household=waiting),
         attempt=attempt,
