@@ -37,7 +37,8 @@ class SensitiveDataDenied(PermissionDeniedError, PermissionDenied):
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(
-            message or _("Votre rôle ne donne pas accès aux données de santé (situation de handicap).")
+            message
+            or _("Votre rôle ne donne pas accès aux données de santé (situation de handicap).")
         )
 
 
