@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigie.campaigns.choices import (
+    SENSITIVE_NEEDS,
     AttemptResult,
     CampaignStatus,
     CounterMetric,
@@ -306,7 +307,9 @@ class Attempt(models.Model):
 
 
 class NeedQuerySet(ScopedQuerySet):
-    pass
+    def sensitive_rows(self) -> models.Q:
+        # A health, medication or psychological-support need says the household's health.
+        return models.Q(kind__in=SENSITIVE_NEEDS)
 
 
 class Need(models.Model):

@@ -34,7 +34,7 @@ def running_campaign(org, manager, waves=None, **kw):
     c = campaign_create(
         actor=manager,
         organisation=org,
-        name="Confinement",
+        name=kw.pop("name", "Confinement"),
         as_of=AS_OF,
         waves=waves or WAVES_2020,
         **kw,

@@ -101,7 +101,15 @@ def test_disability_and_health_needs_hidden_without_the_sensitive_permission(
     landlord_a, marc, amina
 ):
     make_household(landlord_a, [dict(OLD, disability=True)])
-    campaign = running_campaign(landlord_a, marc)
+    # A campaign with a wave on disability is withheld from Amina altogether (decision 0010,
+    # core/tests/test_health_wall.py); in an over-75s campaign she sees the stats without health.
+    campaign = running_campaign(landlord_a, marc, waves=[{"name": "Aînés", "cohorts": ["over_75"]}])
+    assert (
+        api(amina)
+        .get(f"/api/v1/campaigns/{running_campaign(landlord_a, marc, name='Handicap').pk}/stats")
+        .status_code
+        == 404
+    )
     call = post(api(marc), f"/api/v1/campaigns/{campaign.pk}/next-call").json()
     post(
         api(marc),
