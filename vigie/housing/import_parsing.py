@@ -154,13 +154,13 @@ def normalise_header(name: str) -> str:
 # --------------------------------------------------------------------------- mapping
 
 
-def load_mapping(path_or_text: str | bytes | Path) -> dict:
+def load_mapping(path_or_text: str | bytes | Path, *, name: str = "") -> dict:
     """Parse a TOML mapping file (a path, TOML text or bytes); DomainError in French if bad.
 
     Bytes (a path's or an upload's) are read as UTF-8 (with or without BOM), UTF-16 with a BOM,
-    else Windows-1252 — what Windows editors save."""
+    else Windows-1252 — what Windows editors save. `name`: the file's name, for the messages
+    (a path's own name by default)."""
     text: str
-    name = ""
     if isinstance(path_or_text, bytes):
         text = _decode_mapping(path_or_text, name)
     elif isinstance(path_or_text, Path) or (
@@ -169,7 +169,7 @@ def load_mapping(path_or_text: str | bytes | Path) -> dict:
         and "=" not in path_or_text
         and "[" not in path_or_text
     ):
-        name = Path(path_or_text).name
+        name = name or Path(path_or_text).name
         try:
             data = Path(path_or_text).read_bytes()
         except OSError as exc:
@@ -187,7 +187,9 @@ def load_mapping(path_or_text: str | bytes | Path) -> dict:
 
 
 def _mapping_name(name: str) -> str:
-    return f"Fichier de correspondance « {name} »" if name else "Fichier de correspondance"
+    if name:
+        return _("Fichier de correspondance « %(name)s »") % {"name": name}
+    return _("Fichier de correspondance")
 
 
 def _decode_mapping(data: bytes, name: str) -> str:
@@ -228,12 +230,14 @@ def _toml_error(detail: str, name: str) -> str:
             "column": where[2],
             "detail": detail[: where.start()],
         }
-    return _(
-        "%(file)s : erreur de syntaxe TOML à la fin du fichier (%(detail)s). Une chaîne, un "
-        "crochet ou une valeur n'est pas terminé."
-    ) % {
+    if detail.endswith(" (at end of document)"):
+        return _(
+            "%(file)s : erreur de syntaxe TOML à la fin du fichier (%(detail)s). Une chaîne, un "
+            "crochet ou une valeur n'est pas terminé."
+        ) % {"file": _mapping_name(name), "detail": detail.removesuffix(" (at end of document)")}
+    return _("%(file)s : erreur de syntaxe TOML (%(detail)s).") % {
         "file": _mapping_name(name),
-        "detail": detail.replace(" (at end of document)", ""),
+        "detail": detail,
     }
 
 

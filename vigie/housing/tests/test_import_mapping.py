@@ -192,6 +192,8 @@ def test_a_toml_syntax_error_names_its_line(tmp_path):
     )
     with pytest.raises(DomainError, match="ligne 1"):
         load_mapping("[columns\n")
+    with pytest.raises(DomainError, match="TOML à la fin du fichier"):
+        load_mapping(b'[columns]\n"Nom" = "nom', name="erp.toml")
     with pytest.raises(DomainError, match="une table « en-tête = colonne » est attendue"):
         load_mapping('columns = "ref_bail"\n')
 
@@ -360,7 +362,10 @@ def test_web_import_refuses_a_file_without_the_column_the_mapping_names(client, 
     # A mapping with a TOML syntax error: the form says where.
     page = upload(erp_export(erp_rows(), ERP_HEADERS), b"[columns\n")
     assert page.status_code == 200
-    assert "erreur de syntaxe TOML ligne 1" in page.content.decode()
+    assert (
+        "Fichier de correspondance « erp.toml » : erreur de syntaxe TOML ligne 1"
+        in page.content.decode()
+    )
     # The Windows-1252 mapping and the right file: imported.
     response = upload(erp_export(erp_rows(), ERP_HEADERS), ERP_MAPPING.encode("cp1252"))
     client.post(response["Location"] + "confirmer/")
