@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import phonenumbers
+from django.utils.translation import gettext as _
 
 from vigie.core.errors import DomainError
 from vigie.core.text import fold
@@ -63,6 +64,10 @@ REQUIRED_COLUMNS = [
     "commune",
     "nom",
 ]
+# Columns the header must have. date_naissance too, though a cell of it may be empty: a file
+# without it imports no age (the "75 ans et plus" cohort empty) and merges two occupants of a
+# lease who share a name (issue #10).
+REQUIRED_HEADERS = [*REQUIRED_COLUMNS, "date_naissance"]
 DATE_COLUMNS = {"date_naissance", "date_entree", "date_sortie"}
 # Dwelling data: two rows of one lease must agree on these.
 DWELLING_COLUMNS = [
@@ -149,37 +154,98 @@ def normalise_header(name: str) -> str:
 # --------------------------------------------------------------------------- mapping
 
 
-def load_mapping(path_or_text: str | bytes | Path) -> dict:
-    """Parse a TOML mapping file (a path, TOML text or bytes); DomainError in French if bad."""
+def load_mapping(path_or_text: str | bytes | Path, *, name: str = "") -> dict:
+    """Parse a TOML mapping file (a path, TOML text or bytes); DomainError in French if bad.
+
+    Bytes (a path's or an upload's) are read as UTF-8 (with or without BOM), UTF-16 with a BOM,
+    else Windows-1252 — what Windows editors save. `name`: the file's name, for the messages
+    (a path's own name by default)."""
     text: str
     if isinstance(path_or_text, bytes):
-        try:
-            text = path_or_text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = path_or_text.decode("cp1252", errors="replace")
+        text = _decode_mapping(path_or_text, name)
     elif isinstance(path_or_text, Path) or (
         isinstance(path_or_text, str)
         and "\n" not in path_or_text
         and "=" not in path_or_text
         and "[" not in path_or_text
     ):
+        name = name or Path(path_or_text).name
         try:
-            text = Path(path_or_text).read_text(encoding="utf-8-sig")
+            data = Path(path_or_text).read_bytes()
         except OSError as exc:
             raise DomainError(
                 f"Fichier de correspondance « {path_or_text} » illisible : {exc.strerror}."
             )
+        text = _decode_mapping(data, name)
     else:
         text = path_or_text
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise DomainError(f"Fichier de correspondance invalide (TOML) : {exc}.")
+        raise DomainError(_toml_error(str(exc), name))
     return check_mapping(raw)
 
 
+def _mapping_name(name: str) -> str:
+    if name:
+        return _("Fichier de correspondance « %(name)s »") % {"name": name}
+    return _("Fichier de correspondance")
+
+
+def _decode_mapping(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    else:
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    raise DomainError(
+        _(
+            "%(file)s illisible : il n'est ni en UTF-8 ni en Windows-1252 (est-ce bien un "
+            "fichier texte ?). Enregistrez-le en UTF-8 depuis votre éditeur de texte."
+        )
+        % {"file": _mapping_name(name)}
+    )
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def _toml_error(detail: str, name: str) -> str:
+    """tomllib's reason (English, with its position) → a French sentence naming the line."""
+    where = _TOML_POSITION.search(detail)
+    if where:
+        return _(
+            "%(file)s : erreur de syntaxe TOML ligne %(line)s, colonne %(column)s "
+            "(%(detail)s). Vérifiez les guillemets, les crochets et le signe « = » de "
+            "cette ligne."
+        ) % {
+            "file": _mapping_name(name),
+            "line": where[1],
+            "column": where[2],
+            "detail": detail[: where.start()],
+        }
+    if detail.endswith(" (at end of document)"):
+        return _(
+            "%(file)s : erreur de syntaxe TOML à la fin du fichier (%(detail)s). Une chaîne, un "
+            "crochet ou une valeur n'est pas terminé."
+        ) % {"file": _mapping_name(name), "detail": detail.removesuffix(" (at end of document)")}
+    return _("%(file)s : erreur de syntaxe TOML (%(detail)s).") % {
+        "file": _mapping_name(name),
+        "detail": detail,
+    }
+
+
 def check_mapping(raw: dict) -> dict:
-    """Validate and normalise a mapping: {'columns': {header: column}, 'values': {column: {}}}."""
+    """Validate and normalise a mapping: {'columns': {header: column}, 'values': {column: {}}}.
+
+    The headers keep the spelling of the mapping file (a refusal quotes them); they are
+    compared normalised (`normalise_header`)."""
     if not isinstance(raw, dict):
         raise DomainError("Fichier de correspondance invalide : une table TOML est attendue.")
     unknown_sections = set(raw) - {"columns", "values"}
@@ -188,7 +254,17 @@ def check_mapping(raw: dict) -> dict:
             "Fichier de correspondance : section(s) inconnue(s) "
             f"{', '.join(sorted(unknown_sections))} (attendu : [columns] et [values.<colonne>])."
         )
+    for section, expected in (
+        ("columns", "« en-tête = colonne »"),
+        ("values", "[values.<colonne>]"),
+    ):
+        if not isinstance(raw.get(section) or {}, dict):
+            raise DomainError(
+                _("Fichier de correspondance, %(section)s : une table %(expected)s est attendue.")
+                % {"section": f"[{section}]", "expected": expected}
+            )
     columns: dict[str, str] = {}
+    spelled: dict[str, str] = {}  # normalised header → its spelling in the mapping
     for header, target in (raw.get("columns") or {}).items():
         canonical = normalise_header(str(target))
         if not isinstance(target, str) or canonical not in KNOWN_COLUMNS:
@@ -196,7 +272,24 @@ def check_mapping(raw: dict) -> dict:
                 f"Fichier de correspondance, [columns] « {header} » = « {target} » : "
                 f"« {target} » n'est pas une colonne du modèle ({', '.join(KNOWN_COLUMNS)})."
             )
-        columns[normalise_header(header)] = canonical
+        key = normalise_header(header)
+        other = spelled.get(key)
+        if other is not None and columns[other] != canonical:
+            raise DomainError(
+                _(
+                    "Fichier de correspondance, [columns] : « %(first)s » et « %(second)s » "
+                    "désignent le même en-tête (majuscules, accents et espaces ignorés) mais "
+                    "deux colonnes, %(first_column)s et %(second_column)s."
+                )
+                % {
+                    "first": other,
+                    "second": header,
+                    "first_column": columns[other],
+                    "second_column": canonical,
+                }
+            )
+        spelled.setdefault(key, str(header))
+        columns[str(header)] = canonical
     values: dict[str, dict[str, str]] = {}
     for column, table in (raw.get("values") or {}).items():
         canonical = normalise_header(column)
@@ -374,7 +467,8 @@ def _build_table(
     encoding: str,
     delimiter: str,
 ) -> Table:
-    col_map = (mapping or {}).get("columns", {})
+    mapped_headers: dict[str, str] = (mapping or {}).get("columns", {})
+    col_map = {normalise_header(h): c for h, c in mapped_headers.items()}
     val_map = (mapping or {}).get("values", {})
     # The header is the first non-blank row.
     for header_line, header_cells in raw_rows:  # noqa: B007 (used after the loop)
@@ -384,11 +478,13 @@ def _build_table(
         raise FileError("le fichier est vide")
     positions: list[tuple[int, str]] = []
     ignored: list[str] = []
+    found: list[str] = []
     seen: dict[str, str] = {}
     for i, cell in enumerate(header_cells):
         raw_name = "" if cell is None else str(cell).strip()
         if not raw_name:
             continue
+        found.append(raw_name)
         key = normalise_header(raw_name)
         canonical = col_map.get(key, key)
         if canonical not in KNOWN_COLUMNS:
@@ -404,14 +500,7 @@ def _build_table(
             )
         seen[canonical] = raw_name
         positions.append((i, canonical))
-    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
-    if missing:
-        raise FileError(
-            f"ligne {header_line} : colonne(s) obligatoire(s) absente(s) de l'en-tête : "
-            f"{', '.join(missing)} (colonnes attendues : {', '.join(COLUMNS)})",
-            line=header_line,
-            column=", ".join(missing),
-        )
+    _check_header(header_line, seen, found, mapped_headers, val_map)
     return Table(
         columns=[c for _, c in positions],
         rows=_body(raw_rows, positions, len(header_cells), fmt, val_map),
@@ -420,6 +509,60 @@ def _build_table(
         encoding=encoding,
         delimiter=delimiter,
     )
+
+
+def _check_header(
+    line: int,
+    seen: dict[str, str],
+    found: list[str],
+    mapped_headers: dict[str, str],
+    val_map: dict[str, dict[str, str]],
+) -> None:
+    """FileError if a required column, or a column the mapping names, is not in the header.
+
+    A mapping that names a column (in [columns] or [values.<colonne>]) promises that the file
+    has it: a renamed header must not be ignored and its column read as empty (issue #10)."""
+    expected: dict[str, list[str]] = {}  # column named by the mapping → its headers there
+    for header, column in mapped_headers.items():
+        expected.setdefault(column, []).append(header)
+    for column in val_map:
+        expected.setdefault(column, [column])
+    problems: list[str] = []
+    missing: list[str] = []
+    required = [c for c in REQUIRED_HEADERS if c not in seen and c not in expected]
+    if required:
+        missing += required
+        problems.append(
+            _(
+                "colonne(s) obligatoire(s) absente(s) de l'en-tête : %(missing)s (colonnes "
+                "attendues : %(expected)s)"
+            )
+            % {"missing": ", ".join(required), "expected": ", ".join(COLUMNS)}
+        )
+    headers: list[str] = []
+    for column in KNOWN_COLUMNS:
+        if column in expected and column not in seen:
+            missing.append(column)
+            headers += expected[column]
+            problems.append(
+                _("la correspondance attend la colonne %(header)s (%(column)s), absente du fichier")
+                % {
+                    "header": " / ".join(f"« {h} »" for h in expected[column]),
+                    "column": column,
+                }
+            )
+    if problems:
+        raise FileError(
+            _("ligne %(line)s : %(problems)s. Colonnes trouvées : %(found)s")
+            % {
+                "line": line,
+                "problems": " ; ".join(problems),
+                "found": ", ".join(f"« {h} »" for h in found),
+            },
+            line=line,
+            column=", ".join(missing),
+            value=", ".join(headers),
+        )
 
 
 def _body(
@@ -476,8 +619,12 @@ def _body(
 
 # --------------------------------------------------------------------------- value parsers
 
-_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00)?)?$")
+# A time of day after the date, as ERPs and Excel write a datetime as text
+# (`03/04/1940 00:00:00`, `1940-04-03T08:15:00.000+02:00`): checked, then ignored — the date is
+# the date, whatever the time.
+_TIME = r"(?:[T ]\s*(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?)?"
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})" + _TIME + "$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + "$")
 _date_cache: dict[str, date | None | str] = {}
 
 

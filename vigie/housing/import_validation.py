@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext
+
 from vigie.core.text import commune_match_name, fold
 from vigie.housing import import_parsing as p
 from vigie.housing.choices import OccupantRole
@@ -330,6 +332,20 @@ def validate_stream(
     warnings: list[dict] = []
     for name in ignored_columns:
         warnings.append(issue(1, "", "", f"colonne « {name} » inconnue, ignorée"))
+    absent = [c for c in p.COLUMNS if c not in columns]
+    if absent:
+        warnings.insert(
+            0,
+            issue(
+                1,
+                "",
+                "",
+                gettext(
+                    "colonne(s) du modèle absente(s) du fichier, lue(s) comme vide(s) : %(columns)s"
+                )
+                % {"columns": ", ".join(absent)},
+            ),
+        )
     check = _Checker(today)
     has_quartier = "quartier" in columns
     has_qpv = "qpv" in columns

@@ -102,7 +102,7 @@ class UploadForm(forms.Form):
         if not f:
             return None
         try:
-            return load_mapping(f.read())
+            return load_mapping(f.read(), name=Path(f.name).name)
         except DomainError as exc:
             raise forms.ValidationError(exc.message)
 

@@ -3,12 +3,13 @@
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from django.core.management.base import BaseCommand, CommandError
 
 from vigie.core.errors import DomainError
 from vigie.core.models import Organisation
-from vigie.housing.importing import import_stock, load_mapping
+from vigie.housing.importing import ImportReport, import_stock, load_mapping
 
 
 class Command(BaseCommand):
@@ -37,18 +38,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         organisation = Organisation.objects.filter(slug=options["org"]).first()
         if organisation is None:
-            raise CommandError(f"Organisation inconnue : « {options['org']} ».")
+            self._refuse(options, f"Organisation inconnue : « {options['org']} ».")
         path = Path(options["file"])
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise CommandError(f"Fichier « {path} » illisible : {exc.strerror}.")
+            self._refuse(options, f"Fichier « {path} » illisible : {exc.strerror}.")
         mapping = None
         if options["mapping"]:
             try:
                 mapping = load_mapping(Path(options["mapping"]))
             except DomainError as exc:
-                raise CommandError(exc.message)
+                self._refuse(options, exc.message)
         report = import_stock(
             organisation=organisation,
             data=data,
@@ -70,6 +71,15 @@ class Command(BaseCommand):
             refused = not report.imported
         if refused:
             sys.exit(1)
+
+    def _refuse(self, options, message: str) -> NoReturn:
+        """A refusal before the file is read (organisation, file, mapping): with --json, the
+        report of a refused import on stdout, as for any other refusal; exit code 1."""
+        if not options["json"]:
+            raise CommandError(message)
+        report = ImportReport(errors=[{"line": 0, "column": "", "value": "", "message": message}])
+        self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, default=str))
+        sys.exit(1)
 
     def _summary(self, report, dry_run):
         out = self.stdout
