@@ -463,12 +463,14 @@ def referral_move(
             "Seul le bailleur qui a fait cette orientation peut l'envoyer ou l'annuler.",
         )
     elif to in REFERRAL_PARTNER_MOVES:
-        if actor is not None and not actor.has_org_perm(
-            Perm.REFERRAL_HANDLE, referral.partner_organisation_id
-        ):
-            raise PermissionDeniedError(
-                "Seul le partenaire destinataire peut accepter, refuser ou clore cette orientation."
-            )
+        # Through the scoped queryset, so a referral not yet sent is not the partner's to answer.
+        _require_visible(
+            actor,
+            Referral,
+            referral.pk,
+            Perm.REFERRAL_HANDLE,
+            "Seul le partenaire destinataire peut accepter, refuser ou clore cette orientation.",
+        )
     else:
         raise ConflictError(f"Une orientation ne revient pas à « {ReferralStatus(to).label} ».")
     referral = Referral.objects.select_for_update().select_related("partner").get(pk=referral.pk)
