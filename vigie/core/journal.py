@@ -15,7 +15,6 @@ row's payload when shown (a missing key reads "—"). `perm` is the permission a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +55,7 @@ class _Params(dict):
 
 
 def label_of(action: str, payload: dict[str, Any] | None = None) -> str:
-    """The entry's French sentence. Only call it for a registered code (see `visible`)."""
+    """The entry's French sentence. Only for a registered code (see `may_see`)."""
     label = str(_CODES[action].label)
     if "%(" not in label:
         return label
@@ -72,13 +71,3 @@ def may_see(user: Any, action: str, organisation_id: int | None) -> bool:
     return user.has_org_perm(entry.perm, organisation_id) or user.has_org_perm(
         Perm.AUDIT_VIEW, organisation_id
     )
-
-
-def visible(user: Any, events: Iterable[Any]) -> list[Any]:
-    """The rows `user` may read, in order, each given its French `label`."""
-    out = []
-    for ev in events:
-        if may_see(user, ev.action, ev.organisation_id):
-            ev.label = label_of(ev.action, ev.payload)
-            out.append(ev)
-    return out
