@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes"
 
     def ready(self):
-        from vigie.accounts import reauth  # noqa: F401  (connects the sign-in receiver)
+        # Connects the sign-in receiver; declares the app's journal codes.
+        from vigie.accounts import journal, reauth  # noqa: F401

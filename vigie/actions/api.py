@@ -14,11 +14,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from vigie.actions import selectors, services
-from vigie.actions.choices import ReferralStatus, TaskStatus
+from vigie.actions.choices import TaskStatus
 from vigie.actions.models import Partner, Referral, Task, Ticket
 from vigie.api.declare import needs
 from vigie.campaigns.choices import SENSITIVE_NEEDS
-from vigie.campaigns.models import Need
 from vigie.core.errors import PermissionDeniedError
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm
@@ -223,13 +222,6 @@ def _task(t: Task) -> dict:
     }
 
 
-def _partner_visible_referrals(request):
-    qs = selectors.referrals_visible(request.user)
-    if not request.user.has_org_perm(Perm.REFERRAL_MANAGE):
-        qs = qs.exclude(status=ReferralStatus.PROPOSED)
-    return qs
-
-
 # --- Partners -----------------------------------------------------------------------------------
 
 
@@ -281,9 +273,7 @@ def need_list(
 
 @router.get("/needs/{need_id}", summary="Un besoin", **needs(Perm.REFERRAL_MANAGE, NeedOut))
 def need_detail(request, need_id: int):
-    need = get_object_or_404(
-        selectors.needs_visible(request.user, Perm.REFERRAL_MANAGE), pk=need_id
-    )
+    need = selectors.need_for(request.user, need_id, Perm.REFERRAL_MANAGE)
     if need.kind in SENSITIVE_NEEDS and not request.user.has_org_perm(
         Perm.HOUSEHOLD_VIEW_SENSITIVE, need.organisation_id
     ):
@@ -304,7 +294,7 @@ def referral_list(
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
-    qs = _partner_visible_referrals(request)
+    qs = selectors.referrals_visible(request.user)
     if status:
         qs = qs.filter(status=status)
     if partner_id:
@@ -318,7 +308,7 @@ def referral_list(
     **needs(Perm.REFERRAL_VIEW, ReferralDetailOut),
 )
 def referral_detail(request, referral_id: int):
-    r = get_object_or_404(_partner_visible_referrals(request), pk=referral_id)
+    r = selectors.referral_for(request.user, referral_id)
     access_record(user=request.user, action=AccessAction.VIEW, obj=r, path=request.path)
     card = selectors.referral_card(request.user, r)
     card.pop("need")
@@ -337,9 +327,7 @@ def referral_detail(request, referral_id: int):
 @router.post("/referrals", **needs(Perm.REFERRAL_MANAGE, {201: ReferralOut}))
 def referral_create(request, payload: ReferralIn):
     user = request.user
-    need = get_object_or_404(
-        selectors.needs_visible(user, Perm.REFERRAL_MANAGE), pk=payload.need_id
-    )
+    need = selectors.need_for(user, payload.need_id, Perm.REFERRAL_MANAGE)
     partner = get_object_or_404(
         Partner.objects.visible_to(user, Perm.REFERRAL_MANAGE), pk=payload.partner_id
     )
@@ -363,7 +351,7 @@ def referral_create(request, payload: ReferralIn):
     **needs(Perm.REFERRAL_VIEW, ReferralOut),
 )
 def referral_status(request, referral_id: int, payload: MoveIn):
-    r = get_object_or_404(_partner_visible_referrals(request), pk=referral_id)
+    r = selectors.referral_for(request.user, referral_id)
     services.referral_move(
         actor=request.user, referral=r, to=payload.to, version=payload.version, note=payload.note
     )
@@ -389,16 +377,14 @@ def ticket_list(
 
 @router.get("/tickets/{ticket_id}", summary="Un signalement", **needs(Perm.TICKET_VIEW, TicketOut))
 def ticket_detail(request, ticket_id: int):
-    return _ticket(get_object_or_404(selectors.tickets_visible(request.user), pk=ticket_id))
+    return _ticket(selectors.ticket_for(request.user, ticket_id))
 
 
 @router.post("/tickets", **needs(Perm.TICKET_REPORT, {201: TicketOut}))
 def ticket_create(request, payload: TicketIn):
     user = request.user
     if payload.need_id:
-        need = get_object_or_404(
-            Need.objects.visible_to(user, Perm.TICKET_REPORT), pk=payload.need_id
-        )
+        need = selectors.need_for(user, payload.need_id, Perm.TICKET_REPORT)
         t = services.ticket_from_need(
             actor=user, need=need, category=payload.category, note=payload.note
         )
@@ -425,7 +411,7 @@ def ticket_create(request, payload: TicketIn):
 )
 def ticket_status(request, ticket_id: int, payload: MoveIn):
     """`to`: acknowledged, resolved, cancelled — or `informed` (households told)."""
-    t = get_object_or_404(selectors.tickets_visible(request.user), pk=ticket_id)
+    t = selectors.ticket_for(request.user, ticket_id)
     if payload.to == "informed":
         services.ticket_mark_informed(actor=request.user, ticket=t, version=payload.version)
     else:
@@ -456,7 +442,7 @@ def task_list(
 
 @router.get("/tasks/{task_id}", summary="Une tâche", **needs(Perm.TASK_VIEW, TaskOut))
 def task_detail(request, task_id: int):
-    return _task(get_object_or_404(selectors.tasks_visible(request.user), pk=task_id))
+    return _task(selectors.task_for(request.user, task_id))
 
 
 @router.post("/tasks", **needs(Perm.TASK_MANAGE, {201: TaskOut}))
@@ -464,9 +450,7 @@ def task_create(request, payload: TaskIn):
     user = request.user
     need = None
     if payload.need_id:
-        need = get_object_or_404(
-            Need.objects.visible_to(user, Perm.TASK_MANAGE), pk=payload.need_id
-        )
+        need = selectors.need_for(user, payload.need_id, Perm.TASK_MANAGE)
     org_ids = user.scope(Perm.TASK_MANAGE).full_org_ids
     org_id = need.organisation_id if need else (payload.organisation_id or org_ids[0])
     if org_id not in org_ids:
@@ -494,7 +478,7 @@ def task_create(request, payload: TaskIn):
     **needs(Perm.TASK_MANAGE, TaskOut),
 )
 def task_status(request, task_id: int, payload: MoveIn):
-    t = get_object_or_404(selectors.tasks_visible(request.user), pk=task_id)
+    t = selectors.task_for(request.user, task_id)
     services.task_move(
         actor=request.user, task=t, to=payload.to, version=payload.version, note=payload.note
     )

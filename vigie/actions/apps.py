@@ -7,6 +7,6 @@ class ActionsConfig(AppConfig):
     verbose_name = "Suites des appels : partenaires, orientations, signalements, tâches"
 
     def ready(self) -> None:
-        # Registers the household timeline provider, the privacy exporter/eraser and the
-        # retention rule of this app.
-        from vigie.actions import privacy, selectors  # noqa: F401
+        # Registers the household timeline provider, the privacy exporter/eraser, the
+        # retention rule and the journal codes of this app.
+        from vigie.actions import journal, privacy, selectors  # noqa: F401

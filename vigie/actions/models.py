@@ -88,6 +88,18 @@ class ReferralQuerySet(ScopedQuerySet):
     # The partner's workers see the referrals addressed to their organisation.
     partner_field = "partner_organisation"
 
+    def visible_to(self, user, perm: str) -> ScopedQuerySet:
+        """The one place where the partner's rule lives (docs/decisions/0007): a referral
+        reached only through `partner_field` is visible once it has been *sent* — never while
+        proposed, nor if it was cancelled before being sent. Every page, API operation, write
+        route and service reads referrals through here, so none of them can tell a partner
+        that a referral it was never sent exists (issue #10 §2)."""
+        qs = super().visible_to(user, perm)
+        if not user.is_authenticated:
+            return qs
+        own = user.scope(perm).full_org_ids
+        return qs.filter(Q(organisation_id__in=own) | Q(sent_at__isnull=False))
+
 
 class Referral(models.Model):
     """An orientation: a household's need passed to a partner (a CCAS, an association…).

@@ -80,6 +80,15 @@ def needs_visible(user: Any, perm: str = Perm.REFERRAL_VIEW) -> QuerySet[Need]:
     return Need.objects.visible_to(user, perm)
 
 
+def need_for(user: Any, pk: int, perm: str) -> Need:
+    return get_object_or_404(
+        needs_visible(user, perm).select_related(
+            "household__dwelling__commune", "attempt__campaign"
+        ),
+        pk=pk,
+    )
+
+
 def household_needs(user: Any, household: Household) -> list[dict[str, Any]]:
     """The household's needs with what was done about each, health needs only if allowed."""
     sensitive = user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, household.organisation_id)
@@ -124,6 +133,8 @@ class ReferralFilters:
 
 
 def referrals_visible(user: Any, f: ReferralFilters | None = None) -> QuerySet[Referral]:
+    """Every referral route reads through here (or `referral_for`): a partner worker sees only
+    what was sent to it — the rule is in `ReferralQuerySet.visible_to`."""
     qs = Referral.objects.visible_to(user, Perm.REFERRAL_VIEW).select_related(
         "partner", "need", "organisation", "household__dwelling__commune"
     )

@@ -69,6 +69,22 @@ def _require_org(actor: Any, perm: str, organisation_id: int, message: str) -> N
         raise PermissionDeniedError(message)
 
 
+# The journal code of each status change: fixed strings, declared in actions/journal.py.
+_REFERRAL_CODES = {
+    ReferralStatus.SENT: "referral.sent",
+    ReferralStatus.ACCEPTED: "referral.accepted",
+    ReferralStatus.DECLINED: "referral.declined",
+    ReferralStatus.DONE: "referral.done",
+    ReferralStatus.CANCELLED: "referral.cancelled",
+}
+_TICKET_CODES = {
+    TicketStatus.ACKNOWLEDGED: "ticket.acknowledged",
+    TicketStatus.RESOLVED: "ticket.resolved",
+    TicketStatus.CANCELLED: "ticket.cancelled",
+}
+_TASK_CODES = {TaskStatus.DONE: "task.done", TaskStatus.CANCELLED: "task.cancelled"}
+
+
 def _require_visible(actor: Any, model: type[Model], pk: int, perm: str, message: str) -> None:
     """The actor may act on the row only if the scoped queryset for `perm` shows it."""
     if actor is not None and not model.objects.visible_to(actor, perm).filter(pk=pk).exists():
@@ -463,12 +479,14 @@ def referral_move(
             "Seul le bailleur qui a fait cette orientation peut l'envoyer ou l'annuler.",
         )
     elif to in REFERRAL_PARTNER_MOVES:
-        if actor is not None and not actor.has_org_perm(
-            Perm.REFERRAL_HANDLE, referral.partner_organisation_id
-        ):
-            raise PermissionDeniedError(
-                "Seul le partenaire destinataire peut accepter, refuser ou clore cette orientation."
-            )
+        # Through the scoped queryset, so a referral not yet sent is not the partner's to answer.
+        _require_visible(
+            actor,
+            Referral,
+            referral.pk,
+            Perm.REFERRAL_HANDLE,
+            "Seul le partenaire destinataire peut accepter, refuser ou clore cette orientation.",
+        )
     else:
         raise ConflictError(f"Une orientation ne revient pas à « {ReferralStatus(to).label} ».")
     referral = Referral.objects.select_for_update().select_related("partner").get(pk=referral.pk)
@@ -494,7 +512,7 @@ def referral_move(
     _step(referral, to, actor, note, now)
     audit_log(
         actor=actor,
-        action=f"referral.{to}",
+        action=_REFERRAL_CODES[to],
         obj=referral,
         payload={"from": before, "to": to, "partner": referral.partner_id},
     )
@@ -672,7 +690,7 @@ def ticket_move(
         if ticket.acknowledged_at is None:
             ticket.acknowledged_at, ticket.acknowledged_by = now, actor
     ticket.save()
-    audit_log(actor=actor, action=f"ticket.{to}", obj=ticket, payload={"from": before, "to": to})
+    audit_log(actor=actor, action=_TICKET_CODES[to], obj=ticket, payload={"from": before, "to": to})
     if to == TicketStatus.RESOLVED:
         for need_id in TicketReport.objects.filter(ticket=ticket, need__isnull=False).values_list(
             "need_id", flat=True
@@ -827,7 +845,7 @@ def task_move(
     if note:
         task.notes = (task.notes + "\n" if task.notes else "") + note
     task.save()
-    audit_log(actor=actor, action=f"task.{to}", obj=task, payload={"from": before, "to": to})
+    audit_log(actor=actor, action=_TASK_CODES[to], obj=task, payload={"from": before, "to": to})
     if to == TaskStatus.DONE and task.need_id:
         need_settle(actor=actor, need_id=task.need_id, via=task, now=now)
     return task

@@ -248,12 +248,7 @@ def household_needs(request, pk: int):
 
 
 def _need(request, pk: int, perm: str) -> Need:
-    return get_object_or_404(
-        Need.objects.visible_to(request.user, perm).select_related(
-            "household__dwelling__commune", "attempt__campaign"
-        ),
-        pk=pk,
-    )
+    return selectors.need_for(request.user, pk, perm)
 
 
 @requires(Perm.REFERRAL_MANAGE)
@@ -358,10 +353,8 @@ def referrals(request):
         partner=_int(request.GET.get("partner")),
         campaign=_int(request.GET.get("campaign")),
     )
+    # A partner never sees what the landlord has not sent: the queryset says so.
     qs = selectors.referrals_visible(user, f)
-    if partner_only:
-        # A partner never sees what the landlord has not sent yet.
-        qs = qs.exclude(status=ReferralStatus.PROPOSED)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
@@ -386,10 +379,6 @@ def referral(request, pk: int):
     r = selectors.referral_for(user, pk)
     partner_side = selectors.is_partner_side(user, r)
     landlord_side = user.has_org_perm(Perm.REFERRAL_MANAGE, r.organisation_id)
-    if partner_side and not landlord_side and r.status == ReferralStatus.PROPOSED:
-        from django.http import Http404
-
-        raise Http404
     access_record(user=user, action=AccessAction.VIEW, obj=r, path=request.path)
     allowed = REFERRAL_TRANSITIONS[r.status]
     moves = []

@@ -7,5 +7,6 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Campagnes d'appels"
 
     def ready(self) -> None:
-        # Registers the household timeline provider (calls on a household's timeline).
-        from vigie.campaigns import privacy, selectors  # noqa: F401  (registrations)
+        # Registers the household timeline provider (calls on a household's timeline) and
+        # declares the app's journal codes.
+        from vigie.campaigns import journal, privacy, selectors  # noqa: F401  (registrations)

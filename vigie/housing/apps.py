@@ -10,6 +10,8 @@ class HousingConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from vigie.housing import journal  # noqa: F401  (declares its journal codes)
+
         post_migrate.connect(_reload_communes_if_empty, sender=self)
 
 

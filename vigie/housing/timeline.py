@@ -1,19 +1,27 @@
 """The household timeline: other apps register providers that add their entries.
 
 A provider is `fn(user, household) -> list[TimelineEntry]`; it returns only what the user may see.
+
+The journal (`core.AuditEvent`) adds the entries written about the household and its occupants,
+each shown only to the roles allowed to read its code and always by its French label
+(`core/journal.py`, issue #10 §3). The data-protection officer also reads the journal of the
+records around the household — calls, needs, referrals, tickets, tasks — that an app declares
+with `register_journal_subjects(fn)`, `fn(household) -> [(object_type, ids)]`: that is the
+household's full history, which the DPO's own permissions do not reach through the providers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass
 class TimelineEntry:
     at: datetime
-    kind: str  # "call", "need", "referral", "ticket", "task", "register"
+    kind: str  # "call", "need", "referral", "ticket", "task", "register", "journal"
     title: str
     detail: str = ""
     tags: list[str] = field(default_factory=list)
@@ -21,6 +29,9 @@ class TimelineEntry:
 
 
 _PROVIDERS: list[Callable] = []
+_JOURNAL_SUBJECTS: list[Callable[[Any], Iterable[tuple[str, Iterable[Any]]]]] = []
+
+JOURNAL_LIMIT = 100
 
 
 def register_provider(fn: Callable) -> Callable:
@@ -28,9 +39,51 @@ def register_provider(fn: Callable) -> Callable:
     return fn
 
 
+def register_journal_subjects(fn: Callable) -> Callable:
+    _JOURNAL_SUBJECTS.append(fn)
+    return fn
+
+
+def journal_entries(user, household, limit: int = JOURNAL_LIMIT) -> list[TimelineEntry]:
+    """The journal rows about the household that `user` may read, newest first, in French."""
+    from django.db.models import Q
+
+    from vigie.core import journal
+    from vigie.core.models import AuditEvent
+    from vigie.core.permissions import Perm
+
+    org_id = household.organisation_id
+    readable = [code for code in journal.codes() if journal.may_see(user, code, org_id)]
+    if not readable:
+        return []
+    about = Q(object_type="housing.household", object_id=str(household.pk)) | Q(
+        object_type="housing.occupant",
+        object_id__in=[str(o.pk) for o in household.occupants.all()],
+    )
+    if user.has_org_perm(Perm.AUDIT_VIEW, org_id):
+        for subjects in _JOURNAL_SUBJECTS:
+            for object_type, ids in subjects(household):
+                about |= Q(object_type=object_type, object_id__in=[str(pk) for pk in ids])
+    rows = (
+        AuditEvent.objects.filter(about, organisation_id=org_id, action__in=readable)
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+    return [
+        TimelineEntry(
+            at=ev.at,
+            kind="journal",
+            title=journal.label_of(ev.action, ev.payload),
+            tags=[ev.actor.username] if ev.actor else [],
+        )
+        for ev in rows
+    ]
+
+
 def timeline_entries(user, household) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for provider in _PROVIDERS:
         entries.extend(provider(user, household))
+    entries.extend(journal_entries(user, household))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries

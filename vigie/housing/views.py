@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigie.core.errors import DomainError
-from vigie.core.models import AccessAction, AuditEvent
+from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm, requires
 from vigie.core.services import access_record
 from vigie.housing import selectors
@@ -113,9 +113,6 @@ def household(request, pk: int):
     hc = cohorts_of(h, today) if not h.is_departed else []
     if not can_sensitive:
         hc = [c for c in hc if c != Cohort.DISABILITY]
-    timeline = AuditEvent.objects.filter(
-        organisation_id=h.organisation_id, object_type="housing.household", object_id=str(h.pk)
-    ).select_related("actor")[:50]
     ctx = {
         "section": "register",
         "h": h,
@@ -125,14 +122,14 @@ def household(request, pk: int):
         "can_edit": request.user.has_org_perm(Perm.HOUSEHOLD_EDIT, h.organisation_id),
         "can_rights": request.user.has_org_perm(Perm.SUBJECT_RIGHTS, h.organisation_id),
         "can_audit": request.user.has_org_perm(Perm.AUDIT_VIEW, h.organisation_id),
-        "timeline": timeline,
-        "extra_timeline": _timeline_providers(request, h),
+        "timeline": _timeline(request, h),
     }
     return TemplateResponse(request, "housing/household.html", ctx)
 
 
-def _timeline_providers(request, h):
-    """Entries other apps add to the household timeline (calls, needs…), newest first."""
+def _timeline(request, h):
+    """The household's history, newest first: what other apps add (calls, needs…) and the
+    journal entries the user may read, in French (housing/timeline.py)."""
     from vigie.housing.timeline import timeline_entries
 
     return timeline_entries(request.user, h)

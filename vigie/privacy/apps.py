@@ -8,4 +8,4 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Protection des données")
 
     def ready(self) -> None:
-        from vigie.privacy import retention  # noqa: F401  (registers the core retention rules)
+        from vigie.privacy import journal, retention  # noqa: F401  (registrations)

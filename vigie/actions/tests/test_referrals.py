@@ -223,6 +223,9 @@ def test_transitions_follow_the_table(campaign, claire, pierre, ccas):
     (need,) = raise_needs(campaign, claire, ["meal_delivery"])
     r = referral_create(actor=claire, need=need, partner=ccas, send=False)
     with pytest.raises(ConflictError):
+        referral_move(actor=None, referral=r, to="accepted", version=None)
+    # The partner is not told the status of a referral it was not sent (issue #10 §2).
+    with pytest.raises(PermissionDeniedError):
         referral_move(actor=pierre, referral=r, to="accepted", version=None)
     r = referral_move(actor=claire, referral=r, to="cancelled", version=None, note="erreur")
     with pytest.raises(ConflictError):
