@@ -65,7 +65,7 @@ def _due_q(*, campaign: Campaign, caller: Any, now: datetime) -> Q:
             | Q(preferred_caller=caller)
             | Q(preferred_until__lte=now)
         )
-        & ~Q(household__departed_on__lte=timezone.localdate(now))
+        & Q(household__departed_on__isnull=True)
     )
 
 
@@ -170,7 +170,6 @@ def _claim_sql(
     waves = connection.ops.quote_name(Wave._meta.db_table)
     households = connection.ops.quote_name(Household._meta.db_table)
     lock = " FOR UPDATE SKIP LOCKED" if skip_locked else ""
-    today = connection.ops.adapt_datefield_value(timezone.localdate(now))
     cols = ", ".join(connection.ops.quote_name(f.column) for f in Target._meta.concrete_fields)
     now = connection.ops.adapt_datetimefield_value(now)
     expires = connection.ops.adapt_datetimefield_value(expires)
@@ -178,13 +177,13 @@ def _claim_sql(
     # The household has not left (one primary-key probe per candidate row).
     present = (
         f"NOT EXISTS (SELECT 1 FROM {households} h WHERE h.id = {table}.household_id "  # nosec B608 (table/column names from the models)
-        "AND h.departed_on <= %s)"
+        "AND h.departed_on IS NOT NULL)"
     )
     free = (
         "(preferred_caller_id IS NULL OR preferred_caller_id = %s OR preferred_until <= %s) "
         f"AND {present}"
     )
-    due_params = [campaign.pk, caller.pk, now, today]
+    due_params = [campaign.pk, caller.pk, now]
     held = "campaign_id = %s AND claimed_by_id = %s AND status = %s AND claim_expires_at > %s"
     held_params = [campaign.pk, caller.pk, TargetStatus.CLAIMED, now]
     # (rank, where, params, order): lower rank first.

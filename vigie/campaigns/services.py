@@ -480,7 +480,7 @@ def _wave_rows(campaign: Campaign, waves: list[Wave]) -> tuple[dict[int, list[tu
         Household.objects.filter(organisation_id=campaign.organisation_id)
         .active_on(campaign.as_of)
         # Active on the cohorts' date but gone since (a later import marked it departed).
-        .exclude(departed_on__lte=timezone.localdate())
+        .filter(departed_on__isnull=True)
     )
     per_wave: dict[int, list[tuple]] = {}
     placed: set[int] = set()
