@@ -135,7 +135,7 @@ def _departures_error(*, departed: int, active: int, limit: int, allowed: int | 
     ) % {
         "departed": departed,
         "active": active,
-        "percent": round(100 * departed / active, 1) if active else 100,
+        "percent": f"{100 * departed / active:.1f}".replace(".", ",") if active else "100",
         "limit": limit,
         "max_percent": f"{settings.VIGIE_IMPORT_MAX_DEPARTURES_PERCENT:g}",
         "max": settings.VIGIE_IMPORT_MAX_DEPARTURES,

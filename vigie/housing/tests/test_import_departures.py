@@ -98,7 +98,7 @@ def test_a_truncated_full_import_is_refused_and_changes_nothing(landlord_a, amin
     assert not report.imported and report.departures_refused
     assert report.departed == 0  # nothing was done
     message = report.errors[-1]["message"]
-    assert "marquerait partis 34 baux sur 40 actifs (85.0 %)" in message
+    assert "marquerait partis 34 baux sur 40 actifs (85,0 %)" in message
     assert "au-delà du seuil de 4" in message
     assert "--allow-departures 34" in message
     assert snapshot(landlord_a) == before
