@@ -9,6 +9,7 @@
 | VIGIE_ALLOWED_HOSTS | localhost,127.0.0.1 | comma-separated |
 | VIGIE_EMAIL_HOST / _PORT / _USER / _PASSWORD / _USE_TLS, VIGIE_FROM_EMAIL | localhost:25 | SMTP |
 | VIGIE_EMAIL_BACKEND | smtp | `console` prints e-mails instead (the demo) |
+| VIGIE_IMPORT_MAX_DEPARTURES_PERCENT / VIGIE_IMPORT_MAX_DEPARTURES | 10 / 500 | a full import departing more active leases than the smaller needs an explicit confirmation |
 """
 
 from __future__ import annotations
@@ -277,6 +278,13 @@ VIGIE_RETENTION_DAYS = {
     "action_notes": int(os.environ.get("VIGIE_RETENTION_ACTION_NOTES_DAYS", "730")),
 }
 VIGIE_CLAIM_MINUTES = int(os.environ.get("VIGIE_CLAIM_MINUTES", "15"))
+# A full import that would mark more of the landlord's active leases departed than the smaller
+# of these two (a percentage, rounded up, and a number) is refused unless the person confirms
+# the number of departures (docs/import.md): a truncated file must not empty the register.
+VIGIE_IMPORT_MAX_DEPARTURES_PERCENT = float(
+    os.environ.get("VIGIE_IMPORT_MAX_DEPARTURES_PERCENT", "10")
+)
+VIGIE_IMPORT_MAX_DEPARTURES = int(os.environ.get("VIGIE_IMPORT_MAX_DEPARTURES", "500"))
 
 # --- Background tasks (django-tasks backport + its database backend; docs/decisions/0004) ----
 # No Redis: tasks are rows in the database, run by `vigie db_worker` (deploy/vigie-worker.service).

@@ -171,6 +171,7 @@ class WaveStats(Schema):
     not_reached: int
     remaining: int
     no_phone: int
+    departed: int = 0
 
 
 class CallerStats(Schema):
@@ -190,6 +191,7 @@ class StatsOut(Schema):
     refused: int
     remaining: int
     no_phone: int
+    departed: int = 0  # households that left (marked departed by an import): out of the queue
     waves: list[WaveStats]
     callers: list[CallerStats]
     needs: dict[str, int]

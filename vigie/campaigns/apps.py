@@ -10,3 +10,8 @@ class CampaignsConfig(AppConfig):
         # Registers the household timeline provider (calls on a household's timeline) and
         # declares the app's journal codes.
         from vigie.campaigns import journal, privacy, selectors  # noqa: F401  (registrations)
+        from vigie.campaigns.departures import targets_depart
+        from vigie.housing.departures import register_departure_handler
+
+        # A household marked departed by an import leaves every call queue (finding 5).
+        register_departure_handler(targets_depart)

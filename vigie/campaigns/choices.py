@@ -31,6 +31,9 @@ class TargetStatus(models.TextChoices):
     NOT_REACHED = "not_reached", _("injoignable (visite à prévoir)")
     NO_PHONE = "no_phone", _("sans téléphone (visite ou courrier)")
     EXCLUDED = "excluded", _("exclu")
+    # The household left its dwelling (a full import marked it departed): out of every queue,
+    # back only if it returns and the campaign is rebuilt.
+    DEPARTED = "departed", _("parti")
 
 
 # Statuses still in the queue (what "remaining" counts).

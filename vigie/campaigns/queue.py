@@ -9,6 +9,10 @@ either free or its lease has expired (the caller walked away). Two engines, one 
   run one at a time; the UPDATE repeats the eligibility test in its WHERE clause and we check
   its row count, so a row taken meanwhile is never taken twice.
 
+A household marked departed (a full import, docs/import.md) is never handed out: the import
+moves its targets to "departed" in its own transaction, and the claim checks the household too,
+for a target a concurrent build wrote meanwhile.
+
 Order: callbacks promised by this caller first (an appointment is an appointment), then wave
 priority (lower first), then due time, then build order.
 """
@@ -26,6 +30,7 @@ from vigie.campaigns.choices import CampaignStatus, TargetStatus
 from vigie.campaigns.models import Campaign, PausedCaller, Target, Wave
 from vigie.core.errors import ConflictError, PermissionDeniedError
 from vigie.core.permissions import Perm
+from vigie.housing.models import Household
 
 # Half-days in local time: a retry moves to the other one.
 MORNING_START = time(9, 0)
@@ -60,6 +65,7 @@ def _due_q(*, campaign: Campaign, caller: Any, now: datetime) -> Q:
             | Q(preferred_caller=caller)
             | Q(preferred_until__lte=now)
         )
+        & Q(household__departed_on__isnull=True)
     )
 
 
@@ -162,12 +168,21 @@ def _claim_sql(
     """
     table = connection.ops.quote_name(Target._meta.db_table)
     waves = connection.ops.quote_name(Wave._meta.db_table)
+    households = connection.ops.quote_name(Household._meta.db_table)
     lock = " FOR UPDATE SKIP LOCKED" if skip_locked else ""
     cols = ", ".join(connection.ops.quote_name(f.column) for f in Target._meta.concrete_fields)
     now = connection.ops.adapt_datetimefield_value(now)
     expires = connection.ops.adapt_datetimefield_value(expires)
     active = f"wave_id IN (SELECT id FROM {waves} WHERE campaign_id = %s AND NOT paused)"  # nosec B608 (table/column names from the models)
-    free = "(preferred_caller_id IS NULL OR preferred_caller_id = %s OR preferred_until <= %s)"
+    # The household has not left (one primary-key probe per candidate row).
+    present = (
+        f"NOT EXISTS (SELECT 1 FROM {households} h WHERE h.id = {table}.household_id "  # nosec B608 (table/column names from the models)
+        "AND h.departed_on IS NOT NULL)"
+    )
+    free = (
+        "(preferred_caller_id IS NULL OR preferred_caller_id = %s OR preferred_until <= %s) "
+        f"AND {present}"
+    )
     due_params = [campaign.pk, caller.pk, now]
     held = "campaign_id = %s AND claimed_by_id = %s AND status = %s AND claim_expires_at > %s"
     held_params = [campaign.pk, caller.pk, TargetStatus.CLAIMED, now]

@@ -27,7 +27,7 @@ from vigie.core.permissions import Perm
 from vigie.housing.models import Household, Occupant
 from vigie.housing.timeline import TimelineEntry, register_provider
 
-# Targets that count as households to call by phone (no_phone and excluded are apart).
+# Targets that count as households to call by phone (no_phone, excluded, departed are apart).
 CALLABLE_STATUSES = (*OPEN_TARGET_STATUSES, TargetStatus.DONE, TargetStatus.NOT_REACHED)
 
 
@@ -80,6 +80,8 @@ def _counts(prefix: str = "") -> dict[str, Count]:
         "callbacks": c(Q(**{f"{p}status": TargetStatus.CALLBACK})),
         "no_phone": c(Q(**{f"{p}status": TargetStatus.NO_PHONE})),
         "excluded": c(Q(**{f"{p}status": TargetStatus.EXCLUDED})),
+        # Households that left their dwelling: out of every queue, apart from the figures.
+        "departed": c(Q(**{f"{p}status": TargetStatus.DEPARTED})),
     }
 
 

@@ -494,8 +494,11 @@ def _wave_rows(campaign: Campaign, waves: list[Wave]) -> tuple[dict[int, list[tu
 
     One query per wave: the cohort filters are plain indexed columns (docs/decisions/0003).
     """
-    base = Household.objects.filter(organisation_id=campaign.organisation_id).active_on(
-        campaign.as_of
+    base = (
+        Household.objects.filter(organisation_id=campaign.organisation_id)
+        .active_on(campaign.as_of)
+        # Active on the cohorts' date but gone since (a later import marked it departed).
+        .filter(departed_on__isnull=True)
     )
     per_wave: dict[int, list[tuple]] = {}
     placed: set[int] = set()
@@ -548,7 +551,9 @@ def campaign_build(
     Opted-out households are left out and counted; households without a usable phone are kept
     apart (status no_phone, for a visit or a letter). On a rebuild, households already in the
     list stay where they are and worked targets are untouched: only newcomers are added, and
-    not-yet-called households who have since opted out or left are excluded.
+    not-yet-called households who have since opted out or left are excluded. A household whose
+    target left the queues because it departed ("departed") and that is back in the register
+    and still selected returns to the queue where it was (docs/import.md).
 
     Returns {"targets", "added", "waves": [{"name", "targets", "no_phone"}], "opted_out",
     "no_phone"}; `targets` counts the households to call by phone.
@@ -595,6 +600,7 @@ def campaign_build(
             )
         added += len(fresh)
     excluded = 0
+    returned = _targets_return(campaign, per_wave, now)
     if existing:
         untouched = Target.objects.filter(
             campaign=campaign,
@@ -626,11 +632,36 @@ def campaign_build(
             "targets": counts["targets"],
             "added": added,
             "excluded": excluded,
+            "returned": returned,
             "opted_out": len(opted),
             "no_phone": counts["no_phone"],
         },
     )
     return counts
+
+
+def _targets_return(campaign: Campaign, per_wave: dict[int, list[tuple]], now: datetime) -> int:
+    """Departed targets whose household is back and selected again: to call (or without phone)."""
+    departed = dict(
+        Target.objects.filter(campaign=campaign, status=TargetStatus.DEPARTED).values_list(
+            "household_id", "pk"
+        )
+    )
+    if not departed:
+        return 0
+    by_phone: dict[bool, list[int]] = {True: [], False: []}
+    for rows in per_wave.values():
+        for row in rows:
+            if row[0] in departed:
+                by_phone[bool(row[5])].append(departed[row[0]])
+    for phone, pks in by_phone.items():
+        for start in range(0, len(pks), 500):
+            Target.objects.filter(pk__in=pks[start : start + 500]).update(
+                status=TargetStatus.PENDING if phone else TargetStatus.NO_PHONE,
+                due_at=now,
+                updated_at=now,
+            )
+    return len(by_phone[True]) + len(by_phone[False])
 
 
 def _build_counts(campaign: Campaign, waves: list[Wave]) -> dict[str, Any]:
@@ -901,6 +932,11 @@ def attempt_record(
             and target.claim_expires_at is not None
             and target.claim_expires_at > now
         )
+        if target.status == TargetStatus.DEPARTED:
+            raise ConflictError(
+                "Ce ménage a été marqué parti (il a quitté son logement) : il est sorti de la "
+                "file d'appels. Demandez l'appel suivant."
+            )
         if not from_paper or taken_by_other or target.status not in OPEN_TARGET_STATUSES:
             raise ConflictError(
                 "Ce ménage n'est pas (ou plus) attribué à vous : un·e collègue l'a peut-être pris. "

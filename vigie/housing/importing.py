@@ -17,17 +17,21 @@ Each run is recorded in ImportRun, a refused one too. Cell values never go to lo
 from __future__ import annotations
 
 import hashlib
+import math
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vigie.core.services import audit_log
 from vigie.housing import import_parsing as p
 from vigie.housing.choices import ADULT_ROLES, ImportStatus, OccupantRole
+from vigie.housing.departures import households_departing
 from vigie.housing.import_fastwrite import RowWriter, allocate_ids, date_adapter
 from vigie.housing.import_parsing import check_mapping, load_mapping
 from vigie.housing.import_validation import (
@@ -61,7 +65,7 @@ from vigie.housing.models import (
 )
 from vigie.housing.services import COMPOSITION_FIELDS
 
-__all__ = ["ImportReport", "import_stock", "load_mapping"]
+__all__ = ["ImportReport", "departure_limit", "import_stock", "load_mapping"]
 
 
 STORED_ISSUES = 1000  # errors/warnings kept on the ImportRun row (the report has them all)
@@ -82,6 +86,12 @@ class ImportReport:
     rows: int = 0
     imported: bool = False
     run_id: int | None = None
+    # Full imports: the organisation's active leases before the import, and how many of them
+    # may be marked departed without an explicit confirmation (`departure_limit`).
+    active: int = 0
+    departure_limit: int | None = None
+    # Departures over the limit, not confirmed: refused (a dry run says the real run would be).
+    departures_refused: bool = False
 
     @property
     def counts(self) -> dict[str, int]:
@@ -94,7 +104,47 @@ class ImportReport:
         }
 
     def as_json(self) -> dict:
-        return {**self.counts, "warnings": self.warnings, "errors": self.errors}
+        out: dict[str, Any] = {**self.counts}
+        if self.departures_refused:  # the figures of the refusal (absent otherwise)
+            out["active"] = self.active
+            out["departure_limit"] = self.departure_limit
+            out["departures_refused"] = self.departures_refused
+        return {**out, "warnings": self.warnings, "errors": self.errors}
+
+
+DEPARTURES_CODE = "departures"  # the "code" of the error that refuses too many departures
+
+
+def departure_limit(active: int) -> int:
+    """How many of `active` leases a full import may mark departed without a confirmation:
+    the smaller of VIGIE_IMPORT_MAX_DEPARTURES_PERCENT % (rounded up, so one departure of a
+    small stock passes) and VIGIE_IMPORT_MAX_DEPARTURES."""
+    percent = settings.VIGIE_IMPORT_MAX_DEPARTURES_PERCENT
+    share = math.ceil(active * percent / 100 - 1e-9) if active else 0
+    return max(0, min(share, settings.VIGIE_IMPORT_MAX_DEPARTURES))
+
+
+def _departures_error(*, departed: int, active: int, limit: int, allowed: int | None) -> dict:
+    sentence = gettext(
+        "Cet import complet marquerait partis %(departed)s baux sur %(active)s actifs "
+        "(%(percent)s %%), au-delà du seuil de %(limit)s (%(max_percent)s %% des baux actifs "
+        "ou %(max)s baux, le plus petit des deux) : les ménages partis sortent des cohortes et "
+        "de toutes les files d'appels. Si le fichier est bien le patrimoine complet, confirmez "
+        "le nombre de départs (en ligne de commande : --allow-departures %(departed)s) ; sinon, "
+        "vérifiez le fichier ou faites un import partiel."
+    ) % {
+        "departed": departed,
+        "active": active,
+        "percent": f"{100 * departed / active:.1f}".replace(".", ",") if active else "100",
+        "limit": limit,
+        "max_percent": f"{settings.VIGIE_IMPORT_MAX_DEPARTURES_PERCENT:g}",
+        "max": settings.VIGIE_IMPORT_MAX_DEPARTURES,
+    }
+    if allowed is not None:
+        sentence += " " + gettext(
+            "Vous en avez confirmé %(allowed)s, moins que les %(departed)s à faire."
+        ) % {"allowed": allowed, "departed": departed}
+    return {"line": 0, "column": "", "value": "", "message": sentence, "code": DEPARTURES_CODE}
 
 
 # --------------------------------------------------------------------------- plan
@@ -125,6 +175,10 @@ class _Plan:
     occupants_new: list[tuple] = field(default_factory=list)
     occupants_upd: list[Occupant] = field(default_factory=list)
     occupants_del: list[int] = field(default_factory=list)
+    # The households a full import marks departed (also in households_upd): the run that
+    # departs them is written on them (departed_by_run) once it exists.
+    departures: list[Household] = field(default_factory=list)
+    active: int = 0  # the organisation's active leases before the import
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -147,6 +201,7 @@ HOUSEHOLD_FIELDS = [
     "start_date",
     "end_date",
     "departed_on",
+    "departed_by_run",
     "version",
     "updated_at",
     *COMPOSITION_FIELDS,
@@ -281,6 +336,7 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
         row[1]: row
         for row in Household.objects.filter(organisation_id=org_id).values_list(*_HOUSEHOLD_ROW)
     }
+    plan.active = sum(1 for row in households.values() if row[5] is None)
     occupants: dict[int, list[tuple]] = {}
     if households:
         rows = (
@@ -461,6 +517,7 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
                 start_date=lease.start,
                 end_date=lease.end,
                 departed_on=None,
+                departed_by_run=None,  # back: no longer one that run's undo may restore
                 version=known[_H_VERSION] + 1,
                 updated_at=now,
                 **dict(zip(COMPOSITION_FIELDS, derived, strict=True)),
@@ -475,20 +532,20 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
     if full:
         for ref, known in households.items():
             if ref not in checked.refs_in_file and known[5] is None:
-                plan.households_upd.append(
-                    Household(
-                        pk=known[0],
-                        organisation_id=org_id,
-                        reference=ref,
-                        dwelling_id=known[2],
-                        start_date=known[3],
-                        end_date=known[4],
-                        departed_on=today,
-                        version=known[_H_VERSION] + 1,
-                        updated_at=now,
-                        **dict(zip(COMPOSITION_FIELDS, known[_H_DERIVED:], strict=True)),
-                    )
+                departing = Household(
+                    pk=known[0],
+                    organisation_id=org_id,
+                    reference=ref,
+                    dwelling_id=known[2],
+                    start_date=known[3],
+                    end_date=known[4],
+                    departed_on=today,
+                    version=known[_H_VERSION] + 1,
+                    updated_at=now,
+                    **dict(zip(COMPOSITION_FIELDS, known[_H_DERIVED:], strict=True)),
                 )
+                plan.households_upd.append(departing)
+                plan.departures.append(departing)
                 plan.departed += 1
     return plan
 
@@ -514,6 +571,7 @@ HOUSEHOLD_INSERT = (
     "dwelling_id",
     "start_date",
     "end_date",
+    "departed_by_run_id",
     "adults",
     "children",
     "oldest_adult_birth_date",
@@ -537,10 +595,12 @@ OCCUPANT_INSERT = (  # no id: nothing refers to a new occupant, the database num
 )
 
 
-def _write(plan: _Plan, org_id: int) -> None:
+def _write(plan: _Plan, org_id: int, run_id: int) -> None:
     """Write the plan (inside the caller's transaction): small tables and updates through the
     ORM first, then the new dwellings, households and occupants as tuples with their ids."""
     dates = date_adapter()
+    for household in plan.departures:
+        household.departed_by_run_id = run_id
     Agency.objects.bulk_create(plan.agencies, batch_size=BATCH)
     Residence.objects.bulk_create(plan.residences_new, batch_size=BATCH)
     if plan.residences_upd:
@@ -600,6 +660,7 @@ def _write(plan: _Plan, org_id: int) -> None:
                 dwelling_pk or dwelling_ids[d[D_REFERENCE]],
                 dates[lease.start],
                 dates[lease.end],
+                None,
                 adults,
                 children,
                 dates[oldest],
@@ -644,10 +705,13 @@ def import_stock(
     dry_run: bool = False,
     skip_invalid: bool = False,
     full: bool = True,
+    allow_departures: int | None = None,
 ) -> ImportReport:
     """Import an ERP export for `organisation`; all or nothing unless `skip_invalid`.
 
-    `full`: the file is the whole stock, so leases absent from it are marked departed.
+    `full`: the file is the whole stock, so leases absent from it are marked departed. More
+    departures than `departure_limit` of the active leases are refused unless
+    `allow_departures` is at least their number (the person confirmed it).
     Never raises for a bad file: the report carries the errors (and the run is recorded).
     """
     if mapping:
@@ -680,14 +744,43 @@ def import_stock(
     plan = _plan(organisation, checked, full=full, today=today)
     report.created, report.updated = plan.created, plan.updated
     report.unchanged, report.departed = plan.unchanged, plan.departed
+    if full:
+        report.active = plan.active
+        report.departure_limit = departure_limit(plan.active)
+        if plan.departed > report.departure_limit and (
+            allow_departures is None or allow_departures < plan.departed
+        ):
+            report.departures_refused = True
+            report.errors.append(
+                _departures_error(
+                    departed=plan.departed,
+                    active=plan.active,
+                    limit=report.departure_limit,
+                    allowed=allow_departures,
+                )
+            )
     if dry_run:
         report.imported = False
         return _record(report, organisation, data, file_name, actor, dry_run, skip_invalid, full)
+    if report.departures_refused:
+        report.created = report.updated = report.unchanged = report.departed = 0
+        return _record(report, organisation, data, file_name, actor, False, skip_invalid, full)
     try:
         with transaction.atomic():
-            _write(plan, organisation.pk)
+            # The run first: the households it departs name it (departed_by_run).
             report.imported = True
             run = _save_run(report, organisation, data, file_name, actor, False, skip_invalid, full)
+            # Then what the departures change elsewhere (the call queues), before the
+            # households are written: the same lock order as a call being recorded.
+            households_departing(
+                household_ids=[h.pk for h in plan.departures],
+                run=run,
+                actor=actor,
+                now=timezone.now(),
+            )
+            _write(plan, organisation.pk, run.pk)
+            run.finished_at = timezone.now()
+            run.save(update_fields=["finished_at"])
             audit_log(
                 actor=actor,
                 action="import.completed",

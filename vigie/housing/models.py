@@ -177,6 +177,11 @@ class Household(models.Model):
     start_date = models.DateField(_("date d'entrée"), null=True, blank=True)
     end_date = models.DateField(_("date de sortie"), null=True, blank=True)
     departed_on = models.DateField(_("parti le"), null=True, blank=True)
+    # The full import that marked it departed (cleared when it comes back): what
+    # `import_undo_departures` restores, found through this indexed column at any scale.
+    departed_by_run = models.ForeignKey(
+        "ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     opted_out = models.BooleanField(_("opposé·e aux appels"), default=False)
     # Set when the retention period after departure ran out and the occupants were erased.
     anonymised_on = models.DateField(_("anonymisé le"), null=True, blank=True)
@@ -296,6 +301,11 @@ class ImportRun(models.Model):
     # sees them), but the run is visible only to those who may import.
     errors = models.JSONField(default=list)
     warnings = models.JSONField(default=list)
+    # When and by whom the departures this run made were undone (import_undo_departures).
+    departures_undone_at = models.DateTimeField(null=True, blank=True)
+    departures_undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ScopedQuerySet.as_manager()
 

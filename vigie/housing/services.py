@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vigie.core.errors import ConflictError, DomainError
+from vigie.core.errors import ConflictError, DomainError, PermissionDeniedError
+from vigie.core.permissions import DENIED_SENTENCES, Perm
 from vigie.core.services import audit_log
 from vigie.core.text import fold
-from vigie.housing.choices import ADULT_ROLES, OccupantRole
-from vigie.housing.models import Household, Occupant
+from vigie.housing.choices import ADULT_ROLES, ImportStatus, OccupantRole
+from vigie.housing.models import Household, ImportRun, Occupant
 from vigie.housing.phones import parse_phone
 
 
@@ -128,3 +131,84 @@ def occupant_update_contact(
         payload={"fields": sorted(changes)},
     )
     return occupant
+
+
+def import_departures_undoable(run: ImportRun) -> bool:
+    """Whether the run's page offers to undo its departures (the service checks the rest)."""
+    return bool(
+        run.status == ImportStatus.IMPORTED
+        and run.full
+        and run.departures_undone_at is None
+        and (run.counts or {}).get("departed")
+    )
+
+
+@transaction.atomic
+def import_undo_departures(*, actor, run: ImportRun) -> int:
+    """Make the households a full import marked departed active again, as they were before it.
+
+    The departure changed nothing else on them (composition and cohort fields are kept), so
+    clearing it restores their cohorts exactly. Refused — nothing changed — if the run departed
+    nobody or was already undone, or if a household it departed changed since in a way the
+    undo would overwrite: re-imported (back, or departed by another run), anonymised, or its
+    dwelling let to a new lease. Their targets in call campaigns stay "parti": the households
+    return to a queue when the campaign is rebuilt. Returns the number of households restored.
+    """
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if actor is not None and not actor.has_org_perm(Perm.IMPORT_RUN, run.organisation_id):
+        raise PermissionDeniedError(DENIED_SENTENCES[Perm.IMPORT_RUN])
+    departed = int((run.counts or {}).get("departed") or 0)
+    if run.status != ImportStatus.IMPORTED or not run.full or not departed:
+        raise ConflictError(
+            _("L'import n° %(run)s n'a marqué aucun bail parti : il n'y a rien à annuler.")
+            % {"run": run.pk}
+        )
+    if run.departures_undone_at is not None:
+        raise ConflictError(
+            _("Les départs de l'import n° %(run)s ont déjà été annulés le %(date)s.")
+            % {
+                "run": run.pk,
+                "date": timezone.localtime(run.departures_undone_at).strftime("%d/%m/%Y %H:%M"),
+            }
+        )
+    households = Household.objects.filter(departed_by_run=run)
+    still = households.filter(departed_on__isnull=False, anonymised_on__isnull=True).count()
+    if still != departed:
+        raise ConflictError(
+            _(
+                "Impossible d'annuler les départs de l'import n° %(run)s : %(changed)s des "
+                "%(departed)s ménages qu'il a marqués partis ont changé depuis (réimportés par "
+                "un import ultérieur, ou anonymisés). Rien n'a été modifié."
+            )
+            % {"run": run.pk, "changed": departed - still, "departed": departed}
+        )
+    # A lease created in one of their dwellings by this import or after it: the tenant did go.
+    relet = Household.objects.filter(
+        organisation_id=run.organisation_id,
+        dwelling_id__in=households.values("dwelling_id"),
+        created_at__gte=run.started_at,
+    ).count()
+    if relet:
+        raise ConflictError(
+            _(
+                "Impossible d'annuler les départs de l'import n° %(run)s : %(relet)s des "
+                "logements de ces ménages ont un nouveau bail, créé par cet import ou après. "
+                "Rien n'a été modifié."
+            )
+            % {"run": run.pk, "relet": relet}
+        )
+    now = timezone.now()
+    restored = households.update(
+        departed_on=None, departed_by_run=None, version=F("version") + 1, updated_at=now
+    )
+    run.departures_undone_at = now
+    run.departures_undone_by = actor if getattr(actor, "pk", None) else None
+    run.save(update_fields=["departures_undone_at", "departures_undone_by"])
+    audit_log(
+        actor=actor,
+        action="import.departures_undone",
+        obj=run,
+        organisation=run.organisation_id,
+        payload={"households": restored},
+    )
+    return restored

@@ -10,4 +10,9 @@ urlpatterns = [
     path("apercu/<uuid:token>/confirmer/", views_import.import_confirm, name="import_confirm"),
     path("apercu/<uuid:token>/abandonner/", views_import.import_cancel, name="import_cancel"),
     path("<int:pk>/", views_import.import_run, name="import_run"),
+    path(
+        "<int:pk>/annuler-departs/",
+        views_import.import_undo,
+        name="import_undo_departures",
+    ),
 ]

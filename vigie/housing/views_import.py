@@ -25,8 +25,9 @@ from django.views.decorators.http import require_POST
 from vigie.core.errors import DomainError
 from vigie.core.models import Organisation
 from vigie.core.permissions import Perm, requires
-from vigie.housing.importing import import_stock, load_mapping
+from vigie.housing.importing import DEPARTURES_CODE, import_stock, load_mapping
 from vigie.housing.models import ImportRun
+from vigie.housing.services import import_departures_undoable, import_undo_departures
 
 MAX_UPLOAD = 50 * 1024 * 1024
 PREVIEW_LIMIT = 200
@@ -148,7 +149,13 @@ def import_upload(request):
                 skip_invalid=meta["skip_invalid"],
                 full=meta["full"],
             )
-            meta["report"] = {**report.as_json(), "rows": report.rows, "run_id": report.run_id}
+            meta["report"] = {
+                **report.as_json(),
+                "rows": report.rows,
+                "run_id": report.run_id,
+                "active": report.active,
+                "departures_refused": report.departures_refused,
+            }
             directory = _pending_dir()
             (directory / f"{token}.data").write_bytes(data)
             (directory / f"{token}.json").write_text(json.dumps(meta, default=str))
@@ -180,14 +187,19 @@ def _pending(request, token: uuid.UUID) -> tuple[dict, Path, Path]:
 def import_preview(request, token: uuid.UUID):
     meta, _meta_path, _data_path = _pending(request, token)
     report = meta["report"]
-    blocked = bool(report["errors"]) and (not meta["skip_invalid"] or not report["rows"])
+    # Too many departures is not an error of the file: the person may confirm them below.
+    errors = [e for e in report["errors"] if e.get("code") != DEPARTURES_CODE]
+    departures = next((e for e in report["errors"] if e.get("code") == DEPARTURES_CODE), None)
+    blocked = bool(errors) and (not meta["skip_invalid"] or not report["rows"])
     ctx = {
         "section": "imports",
         "token": token,
         "meta": meta,
         "organisation": get_object_or_404(Organisation, pk=meta["organisation_id"]),
         "report": report,
-        "errors": report["errors"][:PREVIEW_LIMIT],
+        "departures": departures,
+        "errors_total": len(errors),
+        "errors": errors[:PREVIEW_LIMIT],
         "warnings": report["warnings"][:PREVIEW_LIMIT],
         "limit": PREVIEW_LIMIT,
         "blocked": blocked,
@@ -204,6 +216,22 @@ def import_confirm(request, token: uuid.UUID):
     except OSError:
         raise Http404
     organisation = get_object_or_404(Organisation, pk=meta["organisation_id"])
+    allow_departures = None
+    if meta["report"].get("departures_refused"):
+        # The preview asked to type the number of departures: nothing happens without it.
+        typed = "".join(request.POST.get("departures", "").split())  # "2 041" too
+        expected = meta["report"]["departed"]
+        if typed != str(expected):
+            messages.error(
+                request,
+                _(
+                    "Import non lancé : pour confirmer, tapez le nombre de baux qui seront "
+                    "marqués partis (%(departed)s)."
+                )
+                % {"departed": expected},
+            )
+            return redirect("housing:import_preview", token=token)
+        allow_departures = expected
     report = import_stock(
         organisation=organisation,
         data=data,
@@ -212,6 +240,7 @@ def import_confirm(request, token: uuid.UUID):
         mapping=meta["mapping"],
         skip_invalid=meta["skip_invalid"],
         full=meta["full"],
+        allow_departures=allow_departures,
     )
     data_path.unlink(missing_ok=True)
     meta_path.unlink(missing_ok=True)
@@ -263,8 +292,35 @@ def import_run(request, pk: int):
             "errors": run.errors[:PREVIEW_LIMIT],
             "warnings": run.warnings[:PREVIEW_LIMIT],
             "limit": PREVIEW_LIMIT,
+            "undoable": import_departures_undoable(run),
         },
     )
+
+
+@require_POST
+@requires(Perm.IMPORT_RUN)
+def import_undo(request, pk: int):
+    """Undo the departures of a full import (after a confirmation on the run's page)."""
+    run = get_object_or_404(ImportRun.objects.visible_to(request.user, Perm.IMPORT_RUN), pk=pk)
+    if request.POST.get("confirm") != "1":
+        messages.error(
+            request, _("Cochez la case de confirmation pour annuler les départs de cet import.")
+        )
+        return redirect("housing:import_run", pk=run.pk)
+    try:
+        restored = import_undo_departures(actor=request.user, run=run)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Départs annulés : %(n)s ménage(s) de nouveau actif(s), avec leurs cohortes. Ils "
+                "reviennent dans une campagne d'appels quand on reconstruit sa liste."
+            )
+            % {"n": restored},
+        )
+    return redirect("housing:import_run", pk=run.pk)
 
 
 @requires(Perm.IMPORT_RUN)

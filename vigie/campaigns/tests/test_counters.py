@@ -38,6 +38,8 @@ from vigie.campaigns.tests.factories import (
 from vigie.conftest import make_user
 from vigie.core.errors import DomainError
 from vigie.core.permissions import Role
+from vigie.housing.departures import households_departing
+from vigie.housing.models import Household
 from vigie.housing.tests.factories import make_household
 from vigie.privacy.services import household_erase_occupants, occupant_erase
 
@@ -134,9 +136,11 @@ def test_counters_equal_a_recount_after_any_sequence_of_services(
     seed, landlord_a, marc, claire, sofiane, dora, street
 ):
     """A seeded day of work: calls from the queue and from paper sheets, every result, needs,
-    callbacks, released claims, exclusions of not-reached households, erasures of a person
-    and anonymisations of a departed household — the counters stay equal to a recount."""
+    callbacks, released claims, exclusions of not-reached households, erasures of a person,
+    anonymisations of a departed household and households an import marks departed — the
+    counters stay equal to a recount."""
     rng = random.Random(seed)
+    departures = random.Random(seed * 31)  # apart: the sequence above stays the same
     campaign = running_campaign(landlord_a, marc, retry_policy=_quick_retries())
     now = BUILT_AT
     callers = [claire, sofiane]
@@ -179,12 +183,25 @@ def test_counters_equal_a_recount_after_any_sequence_of_services(
                     )
         except DomainError:
             pass  # a refused action (already excluded, nothing to enter) changes nothing
+        if step % 30 == 9:  # a full import marks a household departed (issue #10)
+            target = _pick(
+                departures,
+                campaign,
+                status__in=(TargetStatus.NOT_REACHED, "pending", "claimed", "callback", "no_phone"),
+            )
+            if target is not None:
+                Household.objects.filter(pk=target.household_id).update(departed_on=now.date())
+                households_departing(
+                    household_ids=[target.household_id], run=None, actor=None, now=now
+                )
+                seen.add(f"departed {target.status}")
         if Target.objects.filter(campaign=campaign, status=TargetStatus.NOT_REACHED).exists():
             seen.add("not reached")
         if step % 20 == 19:
             assert_counters_true(campaign)
     assert Attempt.objects.filter(campaign=campaign).count() >= 30
     assert {"not reached", "excluded not_reached"} <= seen, seen
+    assert any(s.startswith("departed") for s in seen), seen
     assert CampaignCounter.objects.filter(campaign=campaign, metric="needs").exists()
     assert_counters_true(campaign)
     before = current(campaign)

@@ -66,6 +66,7 @@ PARAMS: dict[tuple[str, str], Factory] = {
     ("housing:occupant_contact", "pk"): lambda land, u: land.occupant.pk,
     ("housing:residence", "pk"): lambda land, u: land.residence.pk,
     ("housing:import_run", "pk"): lambda land, u: land.import_run.pk,
+    ("housing:import_undo_departures", "pk"): lambda land, u: land.import_run.pk,
     # A pending upload lives in the uploader's session files: tested in test_import_web.py.
     ("housing", "token"): lambda land, u: NO_OBJECT,
     ("campaigns", "pk"): lambda land, u: campaign_for(land, u).pk,

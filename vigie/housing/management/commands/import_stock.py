@@ -33,6 +33,13 @@ class Command(BaseCommand):
             action="store_true",
             help="import partiel : ne pas marquer partis les baux absents du fichier",
         )
+        parser.add_argument(
+            "--allow-departures",
+            type=int,
+            metavar="N",
+            help="import complet : accepter jusqu'à N baux marqués partis au-delà du seuil "
+            "(VIGIE_IMPORT_MAX_DEPARTURES_PERCENT / VIGIE_IMPORT_MAX_DEPARTURES)",
+        )
         parser.add_argument("--json", action="store_true", help="résultat en JSON")
 
     def handle(self, *args, **options):
@@ -58,6 +65,7 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             skip_invalid=options["skip_invalid"],
             full=not options["partial"],
+            allow_departures=options["allow_departures"],
         )
         if options["json"]:
             self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, default=str))
@@ -66,7 +74,9 @@ class Command(BaseCommand):
         if options["dry_run"]:
             # What the real run would do: refuse on any error, or on a file-level one
             # (no row read) even with --skip-invalid.
-            refused = bool(report.errors) and (not options["skip_invalid"] or not report.rows)
+            refused = report.departures_refused or (
+                bool(report.errors) and (not options["skip_invalid"] or not report.rows)
+            )
         else:
             refused = not report.imported
         if refused:

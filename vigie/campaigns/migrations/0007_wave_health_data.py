@@ -12,7 +12,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0005_target_queue_indexes"),
+        ("campaigns", "0006_target_status_departed"),
     ]
 
     operations = [

@@ -1,0 +1,33 @@
+"""`vigie import_undo_departures RUN_ID`: undo the departures a full import made."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from vigie.core.errors import DomainError
+from vigie.housing.models import ImportRun
+from vigie.housing.services import import_undo_departures
+
+
+class Command(BaseCommand):
+    help = (
+        "Annule les départs d'un import complet : les ménages qu'il a marqués partis redeviennent "
+        "actifs, avec leurs cohortes (refusé si un import ultérieur les a modifiés ; voir "
+        "docs/import.md). Code de sortie 0 si c'est fait, 1 sinon."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "run_id", type=int, help="numéro de l'import (vigie import_stock l'affiche)"
+        )
+
+    def handle(self, *args, **options):
+        run = ImportRun.objects.filter(pk=options["run_id"]).first()
+        if run is None:
+            raise CommandError(f"Import n° {options['run_id']} introuvable.")
+        try:
+            restored = import_undo_departures(actor=None, run=run)
+        except DomainError as exc:
+            raise CommandError(exc.message)
+        self.stdout.write(
+            f"Départs de l'import n° {run.pk} annulés : {restored} ménage(s) de nouveau actif(s). "
+            "Ils reviennent dans une campagne d'appels quand on reconstruit sa liste."
+        )
