@@ -26,6 +26,10 @@ for code, label in (
     ("wave.resumed", _("Vague reprise")),
     ("target.assigned", _("Appel confié à un·e chargé·e de veille")),
     ("target.excluded", _("Ménage retiré de la liste d'appel")),
+    (
+        "campaign.targets_departed",
+        _("%(targets)s ménage(s) parti(s) retiré(s) de la liste d'appel"),
+    ),
     ("attempt.recorded", _("Appel enregistré")),
 ):
     register(code, label=label, perm=Perm.CAMPAIGN_VIEW)

@@ -8,3 +8,8 @@ from vigie.core.permissions import Perm
 
 register("occupant.contact_updated", label=_("Coordonnées corrigées"), perm=Perm.HOUSEHOLD_VIEW)
 register("import.completed", label=_("Import du patrimoine terminé"), perm=Perm.IMPORT_RUN)
+register(
+    "import.departures_undone",
+    label=_("Départs d'un import annulés (%(households)s ménage(s) rétabli(s))"),
+    perm=Perm.IMPORT_RUN,
+)
