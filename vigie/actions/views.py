@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigie.actions import selectors, services
@@ -25,6 +27,7 @@ from vigie.actions.forms import MoveForm, PartnerForm, ReferralForm, TaskForm, T
 from vigie.actions.models import Partner, PartnerCommune
 from vigie.campaigns.choices import NeedKind
 from vigie.campaigns.models import Need
+from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.errors import DomainError
 from vigie.core.models import AccessAction, Organisation
 from vigie.core.permissions import Perm, requires
@@ -32,6 +35,50 @@ from vigie.core.services import access_record
 from vigie.housing.models import Commune, Household, Residence
 
 PAGE_SIZE = 50
+CANCELLED = "cancelled"  # the status code of a cancelled referral, ticket and task
+
+
+def cancel_danger(kind: str, obj) -> Danger:
+    """Cancelling a referral, a ticket or a task is final: what the user reads before it."""
+    if kind == "referral":
+        return Danger(
+            key=f"referral-cancel-{obj.pk}",
+            button=_("Annuler l'orientation…"),
+            question=_("Annuler l'orientation vers « %(partner)s » ?")
+            % {"partner": obj.partner.name},
+            consequence=_(
+                "C'est définitif : l'orientation est close, le partenaire la voit annulée et ne "
+                "la traitera plus ; le besoin du ménage reste ouvert. Pour orienter à nouveau, "
+                "il faudra créer une nouvelle orientation."
+            ),
+            confirm=_("Oui, annuler l'orientation"),
+            back_url=reverse("actions:referral", args=[obj.pk]),
+        )
+    if kind == "ticket":
+        return Danger(
+            key=f"ticket-cancel-{obj.pk}",
+            button=_("Annuler le signalement…"),
+            question=_("Annuler le signalement « %(category)s » de %(residence)s ?")
+            % {"category": obj.get_category_display(), "residence": obj.residence.name},
+            consequence=_(
+                "C'est définitif : le signalement est fermé sans être résolu, l'agence ne le "
+                "traitera plus et les besoins qui l'ont fait naître restent ouverts. Un nouveau "
+                "signalement du même problème ouvrira un nouveau dossier."
+            ),
+            confirm=_("Oui, annuler le signalement"),
+            back_url=reverse("actions:ticket", args=[obj.pk]),
+        )
+    return Danger(
+        key=f"task-cancel-{obj.pk}",
+        button=_("Annuler la tâche…"),
+        question=_("Annuler la tâche « %(title)s » ?") % {"title": obj.title},
+        consequence=_(
+            "C'est définitif : la tâche sort des listes de tâches à faire et ne pourra pas être "
+            "rouverte ; il faudrait en créer une nouvelle."
+        ),
+        confirm=_("Oui, annuler la tâche"),
+        back_url=reverse("actions:task", args=[obj.pk]),
+    )
 
 
 def _int(raw) -> int | None:
@@ -405,7 +452,8 @@ def referral(request, pk: int):
             "r": r,
             "card": selectors.referral_card(user, r),
             "steps": selectors.referral_steps(r),
-            "moves": [(s, ReferralStatus(s).label) for s in moves],
+            "moves": [(s, ReferralStatus(s).label) for s in moves if s != CANCELLED],
+            "cancel_danger": cancel_danger("referral", r) if CANCELLED in moves else None,
             "landlord_side": landlord_side,
             "partner_side": partner_side,
         },
@@ -419,6 +467,10 @@ def referral_move(request, pk: int):
     form = MoveForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
+        if d["to"] == CANCELLED:
+            page = confirmation_page(request, cancel_danger("referral", r), section="referrals")
+            if page is not None:
+                return page
         try:
             r = services.referral_move(
                 actor=request.user, referral=r, to=d["to"], version=d["version"], note=d["note"]
