@@ -267,7 +267,13 @@ def _owners(user, organisation_id: int):
 @requires(Perm.REFERRAL_MANAGE)
 def household_needs(request, pk: int):
     """The household's needs and what follows each: refer, report to the agency, or a task."""
-    h = _household(request, pk)
+    return _needs_page(request, _household(request, pk))
+
+
+def _needs_page(request, h: Household, *, need_id: int | None = None, bound=None, status=200):
+    """The needs page; `bound` ({"referral"|"ticket"|"task": form}) replaces the empty forms of
+    need `need_id` after a refused submission, so what was typed and ticked stays, with the
+    error next to the field at fault."""
     access_record(user=request.user, action=AccessAction.VIEW, obj=h, path=request.path)
     rows = selectors.household_needs(request.user, h)
     owners = list(_owners(request.user, h.organisation_id))
@@ -278,19 +284,33 @@ def household_needs(request, pk: int):
         n.household = h
         if n.status != "open":
             continue
+        mine = bound if bound and n.pk == need_id else {}
         if row["is_housing"]:
-            row["ticket_form"] = TicketFromNeedForm(prefix=f"t{n.pk}")
+            row["ticket_form"] = mine.get("ticket") or TicketFromNeedForm(prefix=f"t{n.pk}")
         else:
-            row["referral_form"] = ReferralForm(
+            row["referral_form"] = mine.get("referral") or ReferralForm(
                 prefix=f"r{n.pk}",
                 partners=selectors.partners_for_need(request.user, n, partners),
             )
             row["services"] = NEED_SERVICES.get(n.kind, ())
-        row["task_form"] = TaskForm(prefix=f"k{n.pk}", owners=owners)
+        row["task_form"] = mine.get("task") or TaskForm(prefix=f"k{n.pk}", owners=owners)
     return TemplateResponse(
         request,
         "actions/household_needs.html",
-        {"section": "referrals", "h": h, "rows": rows},
+        {"section": "referrals", "h": h, "rows": rows, "refused_need": need_id if bound else None},
+        status=status,
+    )
+
+
+def _refused(request, need: Need, kind: str, form, message: str):
+    """Back to the needs page with the form as typed: 400, the error at the field and on top."""
+    messages.error(request, message)
+    return _needs_page(
+        request,
+        _household(request, need.household_id),
+        need_id=need.pk,
+        bound={kind: form},
+        status=400,
     )
 
 
@@ -313,8 +333,13 @@ def need_refer(request, pk: int):
         partners=selectors.partners_for_need(request.user, need),
     )
     if not form.is_valid():
-        messages.error(request, "Choisissez un partenaire dans la liste.")
-        return redirect("actions:household_needs", pk=need.household_id)
+        return _refused(
+            request,
+            need,
+            "referral",
+            form,
+            _("L'orientation n'est pas faite : voyez le champ signalé."),
+        )
     d = form.cleaned_data
     partner_obj = get_object_or_404(
         Partner.objects.visible_to(request.user, Perm.REFERRAL_MANAGE), pk=d["partner"]
@@ -332,8 +357,8 @@ def need_refer(request, pk: int):
             send=d["send"],
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("actions:household_needs", pk=need.household_id)
+        form.add_error(None, exc.message)
+        return _refused(request, need, "referral", form, exc.message)
     messages.success(
         request,
         f"Orientation vers « {partner_obj.name} » {r.get_status_display()}.",
@@ -347,13 +372,18 @@ def need_ticket(request, pk: int):
     need = _need(request, pk, Perm.TICKET_REPORT)
     form = TicketFromNeedForm(request.POST, prefix=f"t{need.pk}")
     if not form.is_valid():
-        messages.error(request, "Choisissez la catégorie du problème.")
-        return redirect("actions:household_needs", pk=need.household_id)
+        return _refused(
+            request,
+            need,
+            "ticket",
+            form,
+            _("Le signalement n'est pas transmis : voyez le champ signalé."),
+        )
     try:
         t = services.ticket_from_need(actor=request.user, need=need, **form.cleaned_data)
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("actions:household_needs", pk=need.household_id)
+        form.add_error(None, exc.message)
+        return _refused(request, need, "ticket", form, exc.message)
     if t.reports_count > 1:
         messages.success(
             request,
@@ -371,8 +401,9 @@ def need_task(request, pk: int):
     owners = _owners(request.user, need.organisation_id)
     form = TaskForm(request.POST, prefix=f"k{need.pk}", owners=owners)
     if not form.is_valid():
-        messages.error(request, "La tâche a besoin d'un intitulé et d'une échéance (jj/mm/aaaa).")
-        return redirect("actions:household_needs", pk=need.household_id)
+        return _refused(
+            request, need, "task", form, _("La tâche n'est pas créée : voyez le champ signalé.")
+        )
     d = form.cleaned_data
     try:
         services.task_create(
@@ -385,7 +416,8 @@ def need_task(request, pk: int):
             need=need,
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        form.add_error(None, exc.message)
+        return _refused(request, need, "task", form, exc.message)
     else:
         messages.success(request, "Tâche créée.")
     return redirect("actions:household_needs", pk=need.household_id)
