@@ -5,7 +5,8 @@
 | DATABASE_URL | sqlite:///<VIGIE_DATA_DIR>/vigie.sqlite3 | sqlite:///path or postgres://user:pw@host/db |
 | VIGIE_DATA_DIR | ./data | where the SQLite file and uploads live |
 | VIGIE_SECRET_KEY | a development key (refused when VIGIE_DEBUG is off) | |
-| VIGIE_DEBUG | 0 | 1 for development |
+| VIGIE_DEBUG | 0 | 1 for development (and the demo): development secret key, plain cookies |
+| VIGIE_DEBUG_PAGES | 0 | 1 (with VIGIE_DEBUG) for Django's technical error pages instead of Vigie's |
 | VIGIE_ALLOWED_HOSTS | localhost,127.0.0.1 | comma-separated |
 | VIGIE_EMAIL_HOST / _PORT / _USER / _PASSWORD / _USE_TLS, VIGIE_FROM_EMAIL | localhost:25 | SMTP |
 | VIGIE_EMAIL_BACKEND | smtp | `console` prints e-mails instead (the demo) |
@@ -37,14 +38,17 @@ def env_list(name: str, default: str) -> list[str]:
     return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
 
 
-DEBUG = env_bool("VIGIE_DEBUG")
+DEVELOPMENT = env_bool("VIGIE_DEBUG")
+# Django's DEBUG shows its technical 404/500 pages (settings, tracebacks) instead of Vigie's
+# French ones: a separate switch, off in the demo, so `make demo` shows what users will see.
+DEBUG = DEVELOPMENT and env_bool("VIGIE_DEBUG_PAGES")
 DATA_DIR = Path(os.environ.get("VIGIE_DATA_DIR", Path.cwd() / "data")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 # Refused below when VIGIE_DEBUG is off: never a production secret.
 _DEV_SECRET = "vigie-development-only-secret-key-change-me-in-production-0123456789"  # nosec B105
 SECRET_KEY = os.environ.get("VIGIE_SECRET_KEY", _DEV_SECRET)
-if SECRET_KEY == _DEV_SECRET and not DEBUG and not os.environ.get("VIGIE_ALLOW_DEV_SECRET"):
+if SECRET_KEY == _DEV_SECRET and not DEVELOPMENT and not os.environ.get("VIGIE_ALLOW_DEV_SECRET"):
     raise ImproperlyConfigured(
         "VIGIE_SECRET_KEY must be set when VIGIE_DEBUG is off (see docs/deploy.md)."
     )
@@ -183,7 +187,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if not DEVELOPMENT
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -231,7 +235,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("VIGIE_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("VIGIE_SECURE_COOKIES", not DEVELOPMENT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -14,3 +14,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# Vigie's own French pages (templates/403.html, 404.html, 500.html) through Django's handlers;
+# they show in the demo too: Django's technical pages need VIGIE_DEBUG_PAGES=1 (settings.py).
+handler403 = "django.views.defaults.permission_denied"
+handler404 = "django.views.defaults.page_not_found"
+handler500 = "django.views.defaults.server_error"

@@ -59,12 +59,25 @@ class PartnerForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    partner = forms.TypedChoiceField(label=_("Partenaire"), coerce=int)
+    partner = forms.TypedChoiceField(
+        label=_("Partenaire"),
+        coerce=int,
+        error_messages={
+            "required": _("Choisissez un partenaire dans la liste."),
+            "invalid_choice": _("Choisissez un partenaire dans la liste."),
+        },
+    )
     note = forms.CharField(
         label=_("Note pour le partenaire (300 caractères au plus)"),
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
+        error_messages={
+            "max_length": _(
+                "La note pour le partenaire tient en %(limit_value)d caractères au plus "
+                "(elle en compte %(show_value)d) : raccourcissez-la."
+            )
+        },
     )
     share_cohorts = forms.BooleanField(
         label=_("Transmettre les cohortes (âge, famille…)"), required=False

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigie.actions import selectors, services
@@ -25,6 +27,7 @@ from vigie.actions.forms import MoveForm, PartnerForm, ReferralForm, TaskForm, T
 from vigie.actions.models import Partner, PartnerCommune
 from vigie.campaigns.choices import NeedKind
 from vigie.campaigns.models import Need
+from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.errors import DomainError
 from vigie.core.models import AccessAction, Organisation
 from vigie.core.permissions import Perm, requires
@@ -32,6 +35,50 @@ from vigie.core.services import access_record
 from vigie.housing.models import Commune, Household, Residence
 
 PAGE_SIZE = 50
+CANCELLED = "cancelled"  # the status code of a cancelled referral, ticket and task
+
+
+def cancel_danger(kind: str, obj) -> Danger:
+    """Cancelling a referral, a ticket or a task is final: what the user reads before it."""
+    if kind == "referral":
+        return Danger(
+            key=f"referral-cancel-{obj.pk}",
+            button=_("Annuler l'orientation…"),
+            question=_("Annuler l'orientation vers « %(partner)s » ?")
+            % {"partner": obj.partner.name},
+            consequence=_(
+                "C'est définitif : l'orientation est close, le partenaire la voit annulée et ne "
+                "la traitera plus ; le besoin du ménage reste ouvert. Pour orienter à nouveau, "
+                "il faudra créer une nouvelle orientation."
+            ),
+            confirm=_("Oui, annuler l'orientation"),
+            back_url=reverse("actions:referral", args=[obj.pk]),
+        )
+    if kind == "ticket":
+        return Danger(
+            key=f"ticket-cancel-{obj.pk}",
+            button=_("Annuler le signalement…"),
+            question=_("Annuler le signalement « %(category)s » de %(residence)s ?")
+            % {"category": obj.get_category_display(), "residence": obj.residence.name},
+            consequence=_(
+                "C'est définitif : le signalement est fermé sans être résolu, l'agence ne le "
+                "traitera plus et les besoins qui l'ont fait naître restent ouverts. Un nouveau "
+                "signalement du même problème ouvrira un nouveau dossier."
+            ),
+            confirm=_("Oui, annuler le signalement"),
+            back_url=reverse("actions:ticket", args=[obj.pk]),
+        )
+    return Danger(
+        key=f"task-cancel-{obj.pk}",
+        button=_("Annuler la tâche…"),
+        question=_("Annuler la tâche « %(title)s » ?") % {"title": obj.title},
+        consequence=_(
+            "C'est définitif : la tâche sort des listes de tâches à faire et ne pourra pas être "
+            "rouverte ; il faudrait en créer une nouvelle."
+        ),
+        confirm=_("Oui, annuler la tâche"),
+        back_url=reverse("actions:task", args=[obj.pk]),
+    )
 
 
 def _int(raw) -> int | None:
@@ -220,7 +267,13 @@ def _owners(user, organisation_id: int):
 @requires(Perm.REFERRAL_MANAGE)
 def household_needs(request, pk: int):
     """The household's needs and what follows each: refer, report to the agency, or a task."""
-    h = _household(request, pk)
+    return _needs_page(request, _household(request, pk))
+
+
+def _needs_page(request, h: Household, *, need_id: int | None = None, bound=None, status=200):
+    """The needs page; `bound` ({"referral"|"ticket"|"task": form}) replaces the empty forms of
+    need `need_id` after a refused submission, so what was typed and ticked stays, with the
+    error next to the field at fault."""
     access_record(user=request.user, action=AccessAction.VIEW, obj=h, path=request.path)
     rows = selectors.household_needs(request.user, h)
     owners = list(_owners(request.user, h.organisation_id))
@@ -231,19 +284,33 @@ def household_needs(request, pk: int):
         n.household = h
         if n.status != "open":
             continue
+        mine = bound if bound and n.pk == need_id else {}
         if row["is_housing"]:
-            row["ticket_form"] = TicketFromNeedForm(prefix=f"t{n.pk}")
+            row["ticket_form"] = mine.get("ticket") or TicketFromNeedForm(prefix=f"t{n.pk}")
         else:
-            row["referral_form"] = ReferralForm(
+            row["referral_form"] = mine.get("referral") or ReferralForm(
                 prefix=f"r{n.pk}",
                 partners=selectors.partners_for_need(request.user, n, partners),
             )
             row["services"] = NEED_SERVICES.get(n.kind, ())
-        row["task_form"] = TaskForm(prefix=f"k{n.pk}", owners=owners)
+        row["task_form"] = mine.get("task") or TaskForm(prefix=f"k{n.pk}", owners=owners)
     return TemplateResponse(
         request,
         "actions/household_needs.html",
-        {"section": "referrals", "h": h, "rows": rows},
+        {"section": "referrals", "h": h, "rows": rows, "refused_need": need_id if bound else None},
+        status=status,
+    )
+
+
+def _refused(request, need: Need, kind: str, form, message: str):
+    """Back to the needs page with the form as typed: 400, the error at the field and on top."""
+    messages.error(request, message)
+    return _needs_page(
+        request,
+        _household(request, need.household_id),
+        need_id=need.pk,
+        bound={kind: form},
+        status=400,
     )
 
 
@@ -261,8 +328,13 @@ def need_refer(request, pk: int):
         partners=selectors.partners_for_need(request.user, need),
     )
     if not form.is_valid():
-        messages.error(request, "Choisissez un partenaire dans la liste.")
-        return redirect("actions:household_needs", pk=need.household_id)
+        return _refused(
+            request,
+            need,
+            "referral",
+            form,
+            _("L'orientation n'est pas faite : voyez le champ signalé."),
+        )
     d = form.cleaned_data
     partner_obj = get_object_or_404(
         Partner.objects.visible_to(request.user, Perm.REFERRAL_MANAGE), pk=d["partner"]
@@ -280,8 +352,8 @@ def need_refer(request, pk: int):
             send=d["send"],
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("actions:household_needs", pk=need.household_id)
+        form.add_error(None, exc.message)
+        return _refused(request, need, "referral", form, exc.message)
     messages.success(
         request,
         f"Orientation vers « {partner_obj.name} » {r.get_status_display()}.",
@@ -295,13 +367,18 @@ def need_ticket(request, pk: int):
     need = _need(request, pk, Perm.TICKET_REPORT)
     form = TicketFromNeedForm(request.POST, prefix=f"t{need.pk}")
     if not form.is_valid():
-        messages.error(request, "Choisissez la catégorie du problème.")
-        return redirect("actions:household_needs", pk=need.household_id)
+        return _refused(
+            request,
+            need,
+            "ticket",
+            form,
+            _("Le signalement n'est pas transmis : voyez le champ signalé."),
+        )
     try:
         t = services.ticket_from_need(actor=request.user, need=need, **form.cleaned_data)
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("actions:household_needs", pk=need.household_id)
+        form.add_error(None, exc.message)
+        return _refused(request, need, "ticket", form, exc.message)
     if t.reports_count > 1:
         messages.success(
             request,
@@ -319,8 +396,9 @@ def need_task(request, pk: int):
     owners = _owners(request.user, need.organisation_id)
     form = TaskForm(request.POST, prefix=f"k{need.pk}", owners=owners)
     if not form.is_valid():
-        messages.error(request, "La tâche a besoin d'un intitulé et d'une échéance (jj/mm/aaaa).")
-        return redirect("actions:household_needs", pk=need.household_id)
+        return _refused(
+            request, need, "task", form, _("La tâche n'est pas créée : voyez le champ signalé.")
+        )
     d = form.cleaned_data
     try:
         services.task_create(
@@ -333,7 +411,8 @@ def need_task(request, pk: int):
             need=need,
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        form.add_error(None, exc.message)
+        return _refused(request, need, "task", form, exc.message)
     else:
         messages.success(request, "Tâche créée.")
     return redirect("actions:household_needs", pk=need.household_id)
@@ -394,7 +473,8 @@ def referral(request, pk: int):
             "r": r,
             "card": selectors.referral_card(user, r),
             "steps": selectors.referral_steps(r),
-            "moves": [(s, ReferralStatus(s).label) for s in moves],
+            "moves": [(s, ReferralStatus(s).label) for s in moves if s != CANCELLED],
+            "cancel_danger": cancel_danger("referral", r) if CANCELLED in moves else None,
             "landlord_side": landlord_side,
             "partner_side": partner_side,
         },
@@ -408,6 +488,10 @@ def referral_move(request, pk: int):
     form = MoveForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
+        if d["to"] == CANCELLED:
+            page = confirmation_page(request, cancel_danger("referral", r), section="referrals")
+            if page is not None:
+                return page
         try:
             r = services.referral_move(
                 actor=request.user, referral=r, to=d["to"], version=d["version"], note=d["note"]

@@ -20,8 +20,9 @@ from vigie.actions.choices import (
 )
 from vigie.actions.forms import MoveForm, TaskForm, TicketForm
 from vigie.actions.models import TicketReport
-from vigie.actions.views import PAGE_SIZE, _int, _owners
+from vigie.actions.views import CANCELLED, PAGE_SIZE, _int, _owners, cancel_danger
 from vigie.campaigns.models import Campaign
+from vigie.core.confirm import confirmation_page
 from vigie.core.errors import DomainError
 from vigie.core.permissions import Perm, requires
 from vigie.housing.models import Agency, Residence
@@ -75,9 +76,16 @@ def ticket(request, pk: int):
             "reports": reports,
             "today": timezone.localdate(),
             "target_days": TICKET_TARGET_DAYS[t.category],
-            "moves": [(s, TicketStatus(s).label) for s in TICKET_TRANSITIONS[t.status]]
+            "moves": [
+                (s, TicketStatus(s).label)
+                for s in sorted(TICKET_TRANSITIONS[t.status])  # acknowledge before resolve
+                if s != CANCELLED
+            ]
             if can_manage
             else [],
+            "cancel_danger": cancel_danger("ticket", t)
+            if can_manage and CANCELLED in TICKET_TRANSITIONS[t.status]
+            else None,
             "can_inform": can_manage and t.status == TicketStatus.RESOLVED and not t.informed_at,
         },
     )
@@ -90,6 +98,10 @@ def ticket_move(request, pk: int):
     form = MoveForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
+        if d["to"] == CANCELLED:
+            page = confirmation_page(request, cancel_danger("ticket", t), section="tickets")
+            if page is not None:
+                return page
         try:
             if d["to"] == "informed":
                 services.ticket_mark_informed(actor=request.user, ticket=t, version=d["version"])
@@ -184,9 +196,14 @@ def task(request, pk: int):
             "section": "tasks",
             "t": t,
             "today": timezone.localdate(),
-            "moves": [(s, TaskStatus(s).label) for s in TASK_TRANSITIONS[t.status]]
+            "moves": [
+                (s, TaskStatus(s).label) for s in TASK_TRANSITIONS[t.status] if s != CANCELLED
+            ]
             if can_manage
             else [],
+            "cancel_danger": cancel_danger("task", t)
+            if can_manage and CANCELLED in TASK_TRANSITIONS[t.status]
+            else None,
             "owners": _owners(user, t.organisation_id) if can_manage else [],
         },
     )
@@ -199,6 +216,10 @@ def task_move(request, pk: int):
     form = MoveForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
+        if d["to"] == CANCELLED:
+            page = confirmation_page(request, cancel_danger("task", t), section="tasks")
+            if page is not None:
+                return page
         try:
             if d["to"] == "reassign":
                 owner = (

@@ -531,6 +531,17 @@ def sheet_xlsx(request, pk: int):
     return response
 
 
+def _paper_typed(post: Any, target: Target) -> dict[str, Any]:
+    """What was typed on one paper row, to show it again when the save refused it."""
+    prefix = f"t{target.pk}-"
+    return {
+        "call": post.get(f"{prefix}call", ""),
+        "needs": post.getlist(f"{prefix}needs"),
+        "callback_at": post.get(f"{prefix}callback_at", ""),
+        "notes": post.get(f"{prefix}notes", ""),
+    }
+
+
 @requires(Perm.CALL_TAKE)
 def paper(request, pk: int):
     """Enter the outcomes written on a paper sheet: one row per household, one save."""
@@ -540,7 +551,7 @@ def paper(request, pk: int):
     errors: dict[int, str] = {}
     if request.method == "POST":
         questions = list(campaign.questions.all())
-        recorded = 0
+        recorded = []
         for t in targets:
             prefix = f"t{t.pk}-"
             if not request.POST.get(f"{prefix}call"):
@@ -548,11 +559,16 @@ def paper(request, pk: int):
             try:
                 data = _attempt_input(request.POST, questions, prefix=prefix)
                 services.attempt_record(actor=request.user, target=t, from_paper=True, **data)
-                recorded += 1
+                recorded.append(t.household.reference)
             except DomainError as exc:
                 errors[t.pk] = exc.message
         if recorded:
-            messages.success(request, f"{recorded} appel(s) enregistré(s) depuis la feuille.")
+            # Say which rows were saved: they leave the table, the refused ones stay as typed.
+            messages.success(
+                request,
+                f"{len(recorded)} appel(s) enregistré(s) depuis la feuille. "
+                f"Ménages enregistrés : {', '.join(recorded)}.",
+            )
         if not errors:
             url = request.path + (f"?caller={caller.pk}" if caller.pk != request.user.pk else "")
             return redirect(url)
@@ -568,8 +584,10 @@ def paper(request, pk: int):
             "section": "campaigns",
             "campaign": campaign,
             "caller": caller,
-            "rows": [(t, errors.get(t.pk, "")) for t in targets],
-            "post": request.POST if errors else {},
+            "rows": [
+                (t, errors.get(t.pk, ""), _paper_typed(request.POST, t) if errors else {})
+                for t in targets
+            ],
             "call_choices": CALL_CHOICES,
             "need_keys": [nk for nk in NEED_KEYS if sensitive or nk[0] not in SENSITIVE_NEEDS],
         },

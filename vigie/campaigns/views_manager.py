@@ -14,7 +14,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigie.campaigns import selectors, selectors_ui, services
@@ -29,6 +31,7 @@ from vigie.campaigns.forms import (
 )
 from vigie.campaigns.models import Target
 from vigie.campaigns.templates_catalog import TEMPLATES
+from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.errors import DomainError
 from vigie.core.models import AccessAction, OrganisationKind
 from vigie.core.permissions import Perm, requires
@@ -135,6 +138,39 @@ def campaign_create(request):
 # --- One campaign ---------------------------------------------------------------------------------
 
 
+def close_danger(campaign) -> Danger:
+    """Closing a campaign ends it for good: said before it is done."""
+    return Danger(
+        key=f"close-{campaign.pk}",
+        button=_("Clôturer la campagne…"),
+        question=_("Clôturer la campagne « %(name)s » ?") % {"name": campaign.name},
+        consequence=_(
+            "C'est définitif : plus aucun appel ne sera distribué, les appels en cours sont "
+            "rendus, les ménages restant à appeler ne le seront pas, et la campagne ne pourra plus "
+            "être modifiée, relancée ni reconstruite. Les appels déjà notés et leurs suites restent "
+            "consultables."
+        ),
+        confirm=_("Oui, clôturer définitivement"),
+        back_url=reverse("campaigns:detail", args=[campaign.pk]),
+    )
+
+
+def wave_remove_danger(campaign, wave) -> Danger:
+    """Deleting a wave takes its households out of the list."""
+    return Danger(
+        key=f"wave-remove-{wave.pk}",
+        button=_("Supprimer…"),
+        question=_("Supprimer la vague « %(name)s » ?") % {"name": wave.name},
+        consequence=_(
+            "La vague et ses réglages (cohortes, filtres) sont supprimés et ses ménages sortent "
+            "de la liste d'appels ; pour qu'une autre vague les reprenne, reconstruisez la liste. "
+            "Cela ne s'annule pas."
+        ),
+        confirm=_("Oui, supprimer la vague"),
+        back_url=reverse("campaigns:detail", args=[campaign.pk]),
+    )
+
+
 @requires(Perm.CAMPAIGN_VIEW)
 def campaign_detail(request, pk: int):
     campaign = selectors.campaign_detail(request.user, pk)
@@ -152,6 +188,7 @@ def campaign_detail(request, pk: int):
                     cohort_labels.get(c, c) for c in w.cohorts if sensitive or c != "disability"
                 ],
                 "stats": wave_stats.get(w.pk, {}),
+                "remove_danger": wave_remove_danger(campaign, w),
             }
         )
     return TemplateResponse(
@@ -168,6 +205,7 @@ def campaign_detail(request, pk: int):
             "can_call": _can(request, Perm.CALL_TAKE, campaign),
             "editable": campaign.status != CampaignStatus.CLOSED,
             "is_draft": campaign.status == CampaignStatus.DRAFT,
+            "close_danger": close_danger(campaign),
         },
     )
 
@@ -195,6 +233,10 @@ def campaign_action(request, pk: int, action: str):
     fn = ACTIONS.get(action)
     if fn is None:
         raise Http404
+    if action == "close":
+        page = confirmation_page(request, close_danger(campaign), section="campaigns")
+        if page is not None:
+            return page
     try:
         result = fn(actor=request.user, campaign=campaign)
     except DomainError as exc:
@@ -246,6 +288,9 @@ def wave_edit(request, pk: int, wave_pk: int | None = None):
 def wave_remove(request, pk: int, wave_pk: int):
     campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
     wave = get_object_or_404(campaign.waves, pk=wave_pk)
+    page = confirmation_page(request, wave_remove_danger(campaign, wave), section="campaigns")
+    if page is not None:
+        return page
     try:
         services.wave_remove(actor=request.user, wave=wave)
         messages.success(request, f"Vague « {wave.name} » supprimée.")

@@ -6,9 +6,11 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str = "") -> None:
         super().__init__(message)
         self.message = message
+        # The form field at fault, when there is one: a page shows the sentence next to it.
+        self.field = field
 
 
 class ConflictError(DomainError):

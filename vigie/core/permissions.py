@@ -160,7 +160,8 @@ def requires(perm: str):
                 access_record(
                     user=request.user, action=AccessAction.DENIED, detail=perm, path=request.path
                 )
-                raise PermissionDenied
+                # The 403 page (templates/403.html) shows this sentence.
+                raise PermissionDenied(denied_sentence(perm))
             return view(request, *args, **kwargs)
 
         wrapper.vigie_permission = perm

@@ -108,7 +108,8 @@ def occupant_update_contact(
         parsed = parse_phone(raw) if raw else ""
         if raw and parsed is None:
             raise DomainError(
-                _("« %(value)s » n'est pas un numéro de téléphone valide.") % {"value": raw}
+                _("« %(value)s » n'est pas un numéro de téléphone valide.") % {"value": raw},
+                field=field,
             )
         if parsed != getattr(occupant, field):
             changes[field] = True
@@ -116,6 +117,17 @@ def occupant_update_contact(
             setattr(occupant, f"{field}_to_check", False)
             if field == "phone":
                 occupant.phone_wrong_number = False
+    if email.strip():
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(email.strip())
+        except ValidationError:
+            raise DomainError(
+                _("« %(value)s » n'est pas une adresse e-mail valide.") % {"value": email.strip()},
+                field="email",
+            ) from None
     if email.strip() != occupant.email:
         occupant.email = email.strip()
         occupant.email_to_check = False

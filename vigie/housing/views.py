@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vigie.core.errors import DomainError
+from vigie.core.errors import ConflictError, DomainError
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm, requires
 from vigie.core.services import access_record
@@ -45,7 +45,15 @@ def _int(raw: str | None) -> int | None:
 def households(request):
     """The register: search by name, reference, phone or address; filter; cohort counts."""
     user = request.user
-    as_of = _parse_date(request.GET.get("as_of")) or timezone.localdate()
+    as_of_raw = request.GET.get("as_of", "").strip()[:20]
+    as_of = _parse_date(as_of_raw) or timezone.localdate()
+    as_of_error = ""
+    if as_of_raw and _parse_date(as_of_raw) is None:
+        # Never silently today: the sentence shows next to the field (and says which date is used).
+        as_of_error = _(
+            "« %(value)s » n'est pas une date valide (jj/mm/aaaa) : les cohortes sont calculées "
+            "au %(today)s, aujourd'hui."
+        ) % {"value": as_of_raw, "today": as_of.strftime("%d/%m/%Y")}
     cohort = request.GET.get("cohort", "")
     f = selectors.HouseholdFilters(
         q=request.GET.get("q", "").strip()[:100],
@@ -87,6 +95,8 @@ def households(request):
         "rows": rows,
         "filters": f,
         "as_of": as_of,
+        "as_of_value": as_of_raw if as_of_error else as_of.strftime("%d/%m/%Y"),
+        "as_of_error": as_of_error,
         "counts": counts,
         "cohorts": [c for c in Cohort if can_sensitive or c != Cohort.DISABILITY],
         "agencies": Agency.objects.filter(
@@ -154,7 +164,19 @@ def occupant_contact(request, pk: int):
         )
         messages.success(request, _("Coordonnées mises à jour."))
     except DomainError as exc:
+        # Back to the household page with what was typed, the sentence next to the field.
         messages.error(request, exc.message)
+        response = household(request, occupant.household_id)
+        response.context_data["contact_refused"] = {
+            "occupant_id": occupant.pk,
+            "phone": request.POST.get("phone", ""),
+            "phone_2": request.POST.get("phone_2", ""),
+            "email": request.POST.get("email", ""),
+            "field": exc.field,
+            "error": exc.message,
+        }
+        response.status_code = 409 if isinstance(exc, ConflictError) else 400
+        return response
     return redirect("housing:household", pk=occupant.household_id)
 
 

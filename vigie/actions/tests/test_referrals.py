@@ -211,7 +211,7 @@ def test_a_stale_save_is_refused_with_a_clear_message(campaign, claire, pierre, 
         referral_move(actor=claire, referral=r, to="cancelled", version=seen, note="doublon")
     response = client_for(claire).post(
         reverse("actions:referral_move", args=[r.pk]),
-        {"to": "cancelled", "version": seen, "note": "doublon"},
+        {"to": "cancelled", "version": seen, "note": "doublon", "confirmed": "1"},
         follow=True,
     )
     assert "modifié·e par quelqu'un d'autre" in text(response)
