@@ -77,7 +77,9 @@ def test_household_page_is_constant_in_its_history(
         _grow_history(h, campaign, partner, marc, landlord_a),
     )
     body = r.content.decode()
-    assert r.status_code == 200 and "OCCUPANT5" in body and body.count("Coordonnées corrigées") >= 20
+    assert (
+        r.status_code == 200 and "OCCUPANT5" in body and body.count("Coordonnées corrigées") >= 20
+    )
     if who == "marc":  # the administrator does not follow calls up
         assert "Suivi 23" in body and "appel 23" in body
 
