@@ -141,3 +141,208 @@ def api_tokens_revoke(
             payload={"prefix": token.prefix, "user": token.user.username},
         )
     return found
+
+
+# --- Administration in the interface (issue #9 §6): users, roles, agencies, deactivation -----
+
+
+def _require_admin_of(actor: User, organisation_id: int) -> None:
+    from vigie.core.errors import PermissionDeniedError
+    from vigie.core.permissions import Perm, denied_sentence
+
+    if not actor.has_org_perm(Perm.ORG_ADMIN, organisation_id):
+        raise PermissionDeniedError(str(denied_sentence(Perm.ORG_ADMIN)))
+
+
+def _admin_of_every_membership(actor: User, user: User) -> None:
+    """A change to the whole account (deactivation, second factor) needs its administrator in
+    every organisation where the account has a role."""
+    from django.utils.translation import gettext as _
+
+    from vigie.core.errors import PermissionDeniedError
+    from vigie.core.permissions import Perm
+
+    others = [
+        m.organisation.name
+        for m in user.memberships.select_related("organisation")
+        if not actor.has_org_perm(Perm.ORG_ADMIN, m.organisation_id)
+    ]
+    if others:
+        raise PermissionDeniedError(
+            _(
+                "Ce compte a aussi un rôle chez %(orgs)s : seul·e un·e administrateur·rice de "
+                "chacune de ses organisations peut le désactiver ou réinitialiser sa double "
+                "authentification."
+            )
+            % {"orgs": ", ".join(sorted(others))}
+        )
+
+
+@transaction.atomic
+def membership_set(
+    *,
+    actor: User,
+    user: User,
+    organisation: Organisation,
+    role: str,
+    agency_ids: list[int] | None = None,
+) -> Membership:
+    """Give `user` a role in `organisation` (or change the agencies of that role)."""
+    from django.utils.translation import gettext as _
+
+    from vigie.housing.models import Agency
+
+    _require_admin_of(actor, organisation.pk)
+    if role not in ROLES_BY_KIND[organisation.kind]:
+        raise DomainError(
+            _("Le rôle « %(role)s » n'existe pas dans une organisation de type « %(kind)s ».")
+            % {"role": Role(role).label, "kind": organisation.get_kind_display()},
+            field="role",
+        )
+    agencies = list(Agency.objects.filter(organisation=organisation, pk__in=agency_ids or []))
+    if role == Role.AGENCY_STAFF and not agencies:
+        raise DomainError(
+            _("Choisissez au moins une agence : le personnel d'agence ne voit que les siennes."),
+            field="agencies",
+        )
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role
+    )
+    if role == Role.AGENCY_STAFF:
+        membership.agencies.set(agencies, through_defaults={"organisation_id": organisation.pk})
+    audit_log(
+        actor=actor,
+        action="membership.created" if created else "membership.changed",
+        obj=user,
+        organisation=organisation,
+        payload={"role": role, "agencies": sorted(a.pk for a in agencies)},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    """Take a role away. An administrator can't take away their own last administrator role."""
+    from django.utils.translation import gettext as _
+
+    _require_admin_of(actor, membership.organisation_id)
+    if (
+        membership.user_id == actor.pk
+        and membership.role == Role.ADMIN
+        and not Membership.objects.filter(
+            user=actor, organisation_id=membership.organisation_id, role=Role.ADMIN
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise DomainError(
+            _(
+                "Vous ne pouvez pas retirer votre propre rôle d'administrateur·rice : "
+                "demandez-le à un·e autre administrateur·rice."
+            )
+        )
+    audit_log(
+        actor=actor,
+        action="membership.removed",
+        obj=membership.user,
+        organisation=membership.organisation_id,
+        payload={"role": membership.role},
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, first_name: str, last_name: str, email: str) -> User:
+    """Change a person's name and e-mail (administrator of one of their organisations)."""
+    from django.core.validators import validate_email
+    from django.utils.translation import gettext as _
+
+    from vigie.core.errors import PermissionDeniedError
+    from vigie.core.permissions import Perm, denied_sentence
+
+    if not any(
+        actor.has_org_perm(Perm.ORG_ADMIN, m.organisation_id) for m in user.memberships.all()
+    ):
+        raise PermissionDeniedError(str(denied_sentence(Perm.ORG_ADMIN)))
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise DomainError(
+                _("« %(value)s » n'est pas une adresse e-mail valide.") % {"value": email},
+                field="email",
+            ) from exc
+    user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email
+    user.save(update_fields=["first_name", "last_name", "email"])
+    audit_log(
+        actor=actor,
+        action="user.updated",
+        obj=user,
+        organisation=user.memberships.values_list("organisation_id", flat=True).first(),
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Deactivate an account (it can no longer sign in nor use its API tokens) or reactivate it."""
+    from django.utils.translation import gettext as _
+
+    if user.pk == actor.pk and not active:
+        raise DomainError(_("Vous ne pouvez pas désactiver votre propre compte."))
+    _admin_of_every_membership(actor, user)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:  # its API tokens stop too (is_active is also checked at each request)
+        ApiToken.objects.active().filter(user=user).update(revoked_at=timezone.now())
+    for org_id in user.memberships.values_list("organisation_id", flat=True):
+        audit_log(
+            actor=actor,
+            action="user.reactivated" if active else "user.deactivated",
+            obj=user,
+            organisation=org_id,
+        )
+    return user
+
+
+@transaction.atomic
+def user_reset_second_factor(*, actor: User, user: User) -> int:
+    """Remove the person's authenticator app: they enrol a new one at their next sign-in."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _admin_of_every_membership(actor, user)
+    removed, _detail = TOTPDevice.objects.filter(user=user).delete()
+    for org_id in user.memberships.values_list("organisation_id", flat=True):
+        audit_log(actor=actor, action="two_factor.reset", obj=user, organisation=org_id)
+    return removed
+
+
+def password_link_send(*, user: User, base_url: str, invitation: bool) -> None:
+    """E-mail `user` a one-time link to choose a password (an invitation or a reset), after
+    the transaction commits. The link expires with Django's PASSWORD_RESET_TIMEOUT."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+    from django.utils.translation import gettext as _
+
+    if not user.email:
+        return
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {"user": user, "link": base_url.rstrip("/") + path, "invitation": invitation}
+    subject = (
+        _("Votre accès à Vigie : choisissez votre mot de passe")
+        if invitation
+        else _("Vigie : réinitialiser votre mot de passe")
+    )
+    body = render_to_string("accounts/email/password_link.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email], fail_silently=False))

@@ -92,6 +92,13 @@ PARAMS: dict[tuple[str, str], Factory] = {
     ("actions:ticket_move", "pk"): lambda land, u: land.ticket.pk,
     ("actions:task", "pk"): lambda land, u: land.task.pk,
     ("actions:task_move", "pk"): lambda land, u: land.task.pk,
+    ("accounts", "pk"): lambda land, u: land.users[Role.CALLER].pk,
+    ("accounts:user_role_remove", "pk"): lambda land, u: (
+        land.users[Role.CALLER].memberships.get().pk
+    ),
+    # Public pages reached from an e-mail link: tested in accounts/tests/test_admin_users.py.
+    ("accounts", "uidb64"): lambda land, u: NO_OBJECT,
+    ("accounts", "token"): lambda land, u: NO_OBJECT,
     ("api", "household_id"): lambda land, u: land.household.pk,
     ("api", "campaign_id"): lambda land, u: campaign_for(land, u).pk,
     ("api", "target_id"): lambda land, u: land.waiting_target.pk,

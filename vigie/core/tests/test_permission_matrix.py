@@ -35,9 +35,15 @@ def test_every_page_declares_a_permission_or_is_public_on_purpose():
     assert not missing, f"Pages without a declared permission: {missing}"
 
 
-def test_public_pages_are_only_the_login_page():
+def test_public_pages_are_only_the_login_and_forgotten_password_pages():
     public = [r for r, v in vigie_views() if getattr(v, "login_required", True) is False]
-    assert public == ["comptes/connexion/"]
+    assert public == [
+        "comptes/connexion/",
+        "comptes/mot-de-passe-oublie/",
+        "comptes/mot-de-passe-oublie/envoye/",
+        "comptes/mot-de-passe/<uidb64>/<token>/",
+        "comptes/mot-de-passe/choisi/",
+    ]
 
 
 def test_api_schema_names_are_unique():
