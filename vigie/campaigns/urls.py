@@ -3,6 +3,7 @@
 from django.urls import path
 
 from vigie.campaigns import views_console as console
+from vigie.campaigns import views_export as export
 from vigie.campaigns import views_manager as manager
 
 app_name = "campaigns"
@@ -23,6 +24,8 @@ urlpatterns = [
     path("<int:pk>/injoignables/", manager.not_reached, name="not_reached"),
     path("<int:pk>/sans-telephone/", manager.no_phone, name="no_phone"),
     path("<int:pk>/rappels/", manager.callbacks, name="callbacks"),
+    path("<int:pk>/resultats.csv", export.results_csv, name="results_csv"),
+    path("<int:pk>/resultats.xlsx", export.results_xlsx, name="results_xlsx"),
     path("cibles/<int:pk>/attribuer/", manager.target_assign, name="target_assign"),
     # Caller: the console, callbacks, the paper fallback.
     path("<int:pk>/console/", console.console, name="console"),

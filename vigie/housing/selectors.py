@@ -14,6 +14,13 @@ from vigie.housing.models import Household, Occupant, Residence
 from vigie.housing.phones import parse_phone
 
 
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
 @dataclass
 class HouseholdFilters:
     q: str = ""
@@ -23,6 +30,26 @@ class HouseholdFilters:
     cohort: str = ""
     status: str = "active"  # active, departed, all
     as_of: date | None = None
+
+    @classmethod
+    def from_query(cls, params) -> HouseholdFilters:
+        """The register's filters as the page's query string gives them (the list, its export)."""
+        from vigie.housing.choices import Cohort
+
+        cohort = params.get("cohort", "")
+        status = params.get("status", "active")
+        return cls(
+            q=params.get("q", "").strip()[:100],
+            agency=_int(params.get("agency")),
+            residence=_int(params.get("residence")),
+            commune=params.get("commune", "")[:5],
+            cohort=cohort if cohort in Cohort.values else "",
+            status=status if status in {"active", "departed", "all"} else "active",
+        )
+
+    @property
+    def narrows(self) -> bool:
+        return bool(self.q or self.cohort or self.agency or self.residence or self.commune)
 
 
 def households_visible(user, perm: str = Perm.HOUSEHOLD_VIEW):

@@ -1,10 +1,12 @@
 from django.urls import include, path
 
-from vigie.housing import views
+from vigie.housing import views, views_export
 
 app_name = "housing"
 urlpatterns = [
     path("", views.households, name="households"),
+    path("export.csv", views_export.register_csv, name="register_csv"),
+    path("export.xlsx", views_export.register_xlsx, name="register_xlsx"),
     path("menages/<int:pk>/", views.household, name="household"),
     path("occupants/<int:pk>/coordonnees/", views.occupant_contact, name="occupant_contact"),
     path("residences/<int:pk>/", views.residence, name="residence"),

@@ -54,20 +54,10 @@ def households(request):
             "« %(value)s » n'est pas une date valide (jj/mm/aaaa) : les cohortes sont calculées "
             "au %(today)s, aujourd'hui."
         ) % {"value": as_of_raw, "today": as_of.strftime("%d/%m/%Y")}
-    cohort = request.GET.get("cohort", "")
-    f = selectors.HouseholdFilters(
-        q=request.GET.get("q", "").strip()[:100],
-        agency=_int(request.GET.get("agency")),
-        residence=_int(request.GET.get("residence")),
-        commune=request.GET.get("commune", "")[:5],
-        cohort=cohort if cohort in Cohort.values else "",
-        status=request.GET.get("status", "active")
-        if request.GET.get("status") in {"active", "departed", "all"}
-        else "active",
-    )
+    f = selectors.HouseholdFilters.from_query(request.GET)
     qs = selectors.household_search(user, f, as_of)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    if f.q or f.cohort or f.agency or f.residence or f.commune:
+    if f.narrows:
         access_record(
             user=user,
             action=AccessAction.SEARCH,
@@ -91,6 +81,7 @@ def households(request):
             counts.pop(Cohort.DISABILITY.value, None)
     ctx = {
         "section": "register",
+        "can_export": user.has_org_perm(Perm.REGISTER_EXPORT),
         "page": page,
         "rows": rows,
         "filters": f,

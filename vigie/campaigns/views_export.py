@@ -1,0 +1,78 @@
+"""A campaign's results as a file, for its manager (issue #9 §7)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from vigie.accounts.reauth import recent_auth_required
+from vigie.campaigns import selectors
+from vigie.campaigns.choices import SENSITIVE_NEEDS, NeedKind
+from vigie.core.exports import table_response
+from vigie.core.permissions import Perm, requires
+
+
+def _results(request, pk: int, fmt: str):
+    campaign, targets = selectors.campaign_results(request.user, pk)
+    sensitive = request.user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign.organisation_id)
+    header = [
+        _("référence bail"),
+        _("occupant·es"),
+        _("adresse"),
+        _("commune"),
+        _("vague"),
+        _("statut"),
+        _("appels"),
+        _("dernier appel"),
+        _("dernier résultat"),
+        _("issue"),
+        _("besoins signalés"),
+    ]
+
+    def rows():
+        for t in targets.iterator(chunk_size=2000):
+            h = t.household
+            needs = [
+                n.kind
+                for a in t.attempts.all()
+                for n in a.raised_needs.all()
+                if sensitive or n.kind not in SENSITIVE_NEEDS
+            ]
+            yield [
+                h.reference,
+                " ; ".join(
+                    " ".join(p for p in (o.last_name, o.first_name) if p) for o in h.occupants.all()
+                ),
+                h.dwelling.address,
+                h.dwelling.commune.name,
+                t.wave.name_for(sensitive=sensitive),
+                t.get_status_display(),
+                t.attempts_count,
+                t.last_attempt_at,
+                t.get_last_result_display(),
+                t.get_outcome_display(),
+                ", ".join(str(NeedKind(k).label) for k in dict.fromkeys(needs)),
+            ]
+
+    return table_response(
+        request,
+        fmt=fmt,
+        header=header,
+        rows=rows(),
+        filename=f"campagne-{campaign.pk}-resultats",
+        sheet_title=_("Résultats"),
+        object_type="campaigns.campaign",
+        obj=campaign,
+        detail="results",
+    )
+
+
+@requires(Perm.CAMPAIGN_MANAGE)
+@recent_auth_required
+def results_csv(request, pk: int):
+    return _results(request, pk, "csv")
+
+
+@requires(Perm.CAMPAIGN_MANAGE)
+@recent_auth_required
+def results_xlsx(request, pk: int):
+    return _results(request, pk, "xlsx")

@@ -1,0 +1,99 @@
+"""The register exported with the page's filters (issue #9 §7): CSV for French Excel and XLSX,
+behind the password asked again, access-logged, another landlord's households never in it, and
+disability only for roles that may see it (decision 0010)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from vigie.core.models import AccessAction, AccessLog
+from vigie.housing.tests.factories import make_household
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def register(landlord_a, landlord_b):
+    make_household(
+        landlord_a,
+        [
+            {
+                "last_name": "Durand",
+                "first_name": "Jeanne",
+                "birth_date": date(1930, 5, 1),
+                "phone": "+33561000001",
+                "disability": True,
+            }
+        ],
+        reference="A-OLD-DIS",
+    )
+    make_household(
+        landlord_a,
+        [{"last_name": '=HYPERLINK("x")', "birth_date": date(1990, 1, 1)}],
+        reference="A-YOUNG",
+    )
+    make_household(
+        landlord_b, [{"last_name": "Autre", "birth_date": date(1930, 1, 1)}], reference="B-OLD"
+    )
+
+
+def csv_text(response) -> str:
+    return response.content.decode("utf-8-sig")
+
+
+def test_csv_with_the_filters_of_the_page(client, marc, register):
+    client.force_login(marc)
+    r = client.get("/registre/export.csv?cohort=over_75")
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("text/csv")
+    text = csv_text(r)
+    assert "A-OLD-DIS" in text and "A-YOUNG" not in text and "B-OLD" not in text
+    assert "05 61 00 00 01" in text  # phones the French way
+    assert "Situation de handicap" in text  # the manager may see it
+    assert text.splitlines()[0].startswith("référence bail;adresse")
+    log = AccessLog.objects.get(user=marc, action=AccessAction.EXPORT)
+    assert "cohort=over_75" in log.detail and "A-OLD" not in log.detail
+
+
+def test_formulas_are_neutralised(client, marc, register):
+    client.force_login(marc)
+    text = csv_text(client.get("/registre/export.csv"))
+    assert "'=HYPERLINK" in text
+
+
+def test_xlsx(client, marc, register):
+    from openpyxl import load_workbook
+
+    client.force_login(marc)
+    r = client.get("/registre/export.xlsx")
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    refs = {row[0] for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert refs == {"A-OLD-DIS", "A-YOUNG"}
+
+
+def test_no_disability_for_a_role_without_health_data(client, amina, register):
+    client.force_login(amina)
+    r = client.get("/registre/export.csv")
+    assert r.status_code == 200
+    text = csv_text(r)
+    assert "A-OLD-DIS" in text and "handicap" not in text
+    assert client.get("/registre/export.csv?cohort=disability").status_code == 403
+
+
+def test_roles_without_the_export_permission(client, claire, register):
+    client.force_login(claire)
+    assert client.get("/registre/export.csv").status_code == 403
+
+
+def test_the_password_is_asked_again_after_ten_minutes(client, marc, register):
+    client.force_login(marc)
+    session = client.session
+    session["vigie_auth_at"] = int((timezone.now() - timedelta(hours=1)).timestamp())
+    session.save()
+    r = client.get("/registre/export.csv")
+    assert r.status_code == 302 and "confirmer-mot-de-passe" in r["Location"]

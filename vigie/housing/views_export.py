@@ -1,0 +1,99 @@
+"""The register as a file, with the filters of the page (issue #9 §7)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vigie.accounts.reauth import recent_auth_required
+from vigie.core.exports import table_response
+from vigie.core.permissions import Perm, requires
+from vigie.housing import selectors
+from vigie.housing.choices import Cohort
+from vigie.housing.cohorts import cohorts_of
+from vigie.housing.phones import format_phone
+
+
+def _parse_as_of(raw: str):
+    from vigie.housing.views import _parse_date
+
+    return _parse_date(raw)
+
+
+def register_rows(user, f: selectors.HouseholdFilters, as_of):
+    """One row per household of the filtered register; disability only where the reader may."""
+    qs = selectors.household_search(user, f, as_of).select_related("dwelling__building")
+    for h in qs.iterator(chunk_size=2000):
+        d = h.dwelling
+        occupants = list(h.occupants.all())
+        cohorts = cohorts_of(h, as_of) if not h.is_departed else []
+        if not user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, h.organisation_id):
+            cohorts = [c for c in cohorts if c != Cohort.DISABILITY]
+        yield [
+            h.reference,
+            d.address,
+            d.postcode,
+            d.commune.name,
+            d.residence.name,
+            d.residence.agency.name if d.residence.agency else "",
+            d.building.name if d.building else "",
+            d.staircase,
+            d.floor,
+            d.door,
+            " ; ".join(
+                " ".join(p for p in (o.last_name, o.first_name) if p)
+                + f" ({o.get_role_display()}"
+                + (f", {o.age_on(as_of)} ans" if o.age_on(as_of) is not None else "")
+                + ")"
+                for o in occupants
+            ),
+            " ; ".join(format_phone(p) for o in occupants for p in o.usable_phones),
+            ", ".join(str(Cohort(c).label) for c in cohorts),
+            h.departed_on,
+            h.opted_out or any(o.opted_out for o in occupants),
+        ]
+
+
+def _register_export(request, fmt: str):
+    f = selectors.HouseholdFilters.from_query(request.GET)
+    as_of = _parse_as_of(request.GET.get("as_of", "")) or timezone.localdate()
+    header = [
+        _("référence bail"),
+        _("adresse"),
+        _("code postal"),
+        _("commune"),
+        _("résidence"),
+        _("agence"),
+        _("bâtiment"),
+        _("escalier"),
+        _("étage"),
+        _("porte"),
+        _("occupant·es"),
+        _("téléphones"),
+        _("cohortes au %(date)s") % {"date": as_of.strftime("%d/%m/%Y")},
+        _("parti le"),
+        _("opposé·e aux appels"),
+    ]
+    detail = " ".join(f"{k}={v}" for k, v in request.GET.items() if v)
+    return table_response(
+        request,
+        fmt=fmt,
+        header=header,
+        rows=register_rows(request.user, f, as_of),
+        filename="registre",
+        sheet_title=_("Registre"),
+        object_type="housing.household",
+        detail=detail,
+    )
+
+
+@requires(Perm.REGISTER_EXPORT)
+@recent_auth_required
+def register_csv(request):
+    return _register_export(request, "csv")
+
+
+@requires(Perm.REGISTER_EXPORT)
+@recent_auth_required
+def register_xlsx(request):
+    return _register_export(request, "xlsx")
