@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vigie.actions import views, views_work
+from vigie.actions import views, views_export, views_work
 
 app_name = "actions"
 urlpatterns = [
@@ -33,4 +33,6 @@ urlpatterns = [
     path("taches/<int:pk>/statut/", views_work.task_move, name="task_move"),
     # The manager's report.
     path("bilan/", views_work.report, name="report"),
+    path("bilan/<int:pk>.csv", views_export.report_csv, name="report_csv"),
+    path("bilan/<int:pk>.xlsx", views_export.report_xlsx, name="report_xlsx"),
 ]

@@ -70,3 +70,16 @@ def test_another_landlords_manager_gets_404(called, landlord_b):
     client = Client()
     client.force_login(other)
     assert client.get(f"/campagnes/{called.pk}/resultats.csv").status_code == 404
+
+
+def test_the_follow_up_report_as_a_file(called, marc):
+    client = Client()
+    client.force_login(marc)
+    r = client.get(f"/actions/bilan/{called.pk}.csv")
+    assert r.status_code == 200
+    text = r.content.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("tableau;besoin ou partenaire")
+    assert any(line.startswith("par besoin;") for line in lines)
+    assert lines[-1].startswith("total;;2;")
+    assert "Durand" not in text and "Martin" not in text  # figures only

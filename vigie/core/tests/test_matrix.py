@@ -92,6 +92,8 @@ PARAMS: dict[tuple[str, str], Factory] = {
     ("actions:ticket_move", "pk"): lambda land, u: land.ticket.pk,
     ("actions:task", "pk"): lambda land, u: land.task.pk,
     ("actions:task_move", "pk"): lambda land, u: land.task.pk,
+    ("actions:report_csv", "pk"): lambda land, u: campaign_for(land, u).pk,
+    ("actions:report_xlsx", "pk"): lambda land, u: campaign_for(land, u).pk,
     ("accounts", "pk"): lambda land, u: land.users[Role.CALLER].pk,
     ("accounts:user_role_remove", "pk"): lambda land, u: (
         land.users[Role.CALLER].memberships.get().pk
