@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 
@@ -12,6 +13,9 @@ from vigie.core.text import fold
 from vigie.housing.cohorts import cohort_q
 from vigie.housing.models import Household, Occupant, Residence
 from vigie.housing.phones import parse_phone
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
 
 
 @dataclass
@@ -25,11 +29,11 @@ class HouseholdFilters:
     as_of: date | None = None
 
 
-def households_visible(user, perm: str = Perm.HOUSEHOLD_VIEW):
+def households_visible(user: User, perm: str = Perm.HOUSEHOLD_VIEW):
     return Household.objects.visible_to(user, perm)
 
 
-def household_search(user, f: HouseholdFilters, as_of: date):
+def household_search(user: User, f: HouseholdFilters, as_of: date):
     qs = households_visible(user)
     if f.status == "active" or f.cohort:
         qs = qs.active_on(as_of)
@@ -60,7 +64,7 @@ def household_search(user, f: HouseholdFilters, as_of: date):
     )
 
 
-def household_detail(user, pk: int) -> Household:
+def household_detail(user: User, pk: int) -> Household:
     from django.shortcuts import get_object_or_404
 
     qs = (
@@ -73,11 +77,11 @@ def household_detail(user, pk: int) -> Household:
     return get_object_or_404(qs, pk=pk)
 
 
-def residences_visible(user):
+def residences_visible(user: User):
     return Residence.objects.visible_to(user, Perm.HOUSEHOLD_VIEW)
 
 
-def residence_households(user, residence: Residence, as_of: date):
+def residence_households(user: User, residence: Residence, as_of: date):
     return (
         households_visible(user)
         .filter(dwelling__residence=residence)
