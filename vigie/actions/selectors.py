@@ -34,6 +34,7 @@ from vigie.housing.timeline import TimelineEntry, register_provider
 
 if TYPE_CHECKING:
     from vigie.accounts.models import User
+    from vigie.campaigns.models import Campaign
 
 # --- Partners -------------------------------------------------------------------------------------
 
@@ -346,7 +347,7 @@ def _days(delta: timedelta) -> float:
     return round(delta.total_seconds() / 86400, 1)
 
 
-def campaign_actions_report(user: User, campaign: Any) -> dict[str, Any]:
+def campaign_actions_report(user: User, campaign: Campaign) -> dict[str, Any]:
     """Per campaign: needs raised vs resolved, by kind and by partner, median time to resolve."""
     needs = list(
         Need.objects.visible_to(user, Perm.CAMPAIGN_MANAGE)

@@ -16,6 +16,7 @@ from vigie.housing.phones import parse_phone
 
 if TYPE_CHECKING:
     from vigie.accounts.models import User
+    from vigie.housing.models import HouseholdQuerySet, ResidenceQuerySet
 
 
 @dataclass
@@ -29,11 +30,11 @@ class HouseholdFilters:
     as_of: date | None = None
 
 
-def households_visible(user: User, perm: str = Perm.HOUSEHOLD_VIEW):
+def households_visible(user: User, perm: str = Perm.HOUSEHOLD_VIEW) -> HouseholdQuerySet:
     return Household.objects.visible_to(user, perm)
 
 
-def household_search(user: User, f: HouseholdFilters, as_of: date):
+def household_search(user: User, f: HouseholdFilters, as_of: date) -> HouseholdQuerySet:
     qs = households_visible(user)
     if f.status == "active" or f.cohort:
         qs = qs.active_on(as_of)
@@ -77,11 +78,11 @@ def household_detail(user: User, pk: int) -> Household:
     return get_object_or_404(qs, pk=pk)
 
 
-def residences_visible(user: User):
+def residences_visible(user: User) -> ResidenceQuerySet:
     return Residence.objects.visible_to(user, Perm.HOUSEHOLD_VIEW)
 
 
-def residence_households(user: User, residence: Residence, as_of: date):
+def residence_households(user: User, residence: Residence, as_of: date) -> HouseholdQuerySet:
     return (
         households_visible(user)
         .filter(dwelling__residence=residence)
