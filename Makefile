@@ -14,7 +14,7 @@ export VIGIE_DATA_DIR ?= $(CURDIR)/data
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[test,bench]'
+	$(PIP) install -q -e '.[test,bench,lint]'
 	touch $@
 
 venv: $(VENV)/.installed
@@ -63,9 +63,11 @@ bench: venv pg-start
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	VIGIE_DEBUG=1 $(PY) bench/run.py $(BENCH_ARGS)
 
+# mypy's scope and strictness: [tool.mypy] in pyproject.toml (docs/architecture.md, "Types").
 lint: venv
 	$(VENV)/bin/ruff check vigie bench
 	$(VENV)/bin/ruff format --check vigie bench
+	VIGIE_DEBUG=1 $(VENV)/bin/mypy
 
 # Refresh the English catalogue from the French source strings, then compile it. Translate the new
 # (empty or fuzzy) entries of vigie/locale/en/LC_MESSAGES/django.po, run it again, and commit both
@@ -93,7 +95,7 @@ serve-gunicorn: venv pg-start
 # --- Security checks (issue #5 §8): bandit, pip-audit, schemathesis against the API (.ci/security).
 .PHONY: security
 $(VENV)/.security-installed: $(VENV)/.installed pyproject.toml
-	$(PIP) install -q -e '.[test,bench,security]'
+	$(PIP) install -q -e '.[test,bench,lint,security]'
 	touch $@
 
 security: venv $(VENV)/.security-installed

@@ -14,7 +14,7 @@ from vigie.core.permissions import Role
 from vigie.core.services import audit_log
 
 # Which roles make sense in which kind of organisation.
-ROLES_BY_KIND = {
+ROLES_BY_KIND: dict[str, set[Role]] = {
     OrganisationKind.LANDLORD: {
         Role.ADMIN,
         Role.MANAGER,

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
+from vigie.accounts.http import AuthenticatedRequest
 from vigie.actions import selectors, services
 from vigie.actions.choices import TaskStatus
 from vigie.actions.models import Partner, Referral, Task, Ticket
@@ -243,7 +244,7 @@ def partner_list(
 @router.get(
     "/partners/{partner_id}", summary="Un partenaire", **needs(Perm.PARTNER_VIEW, PartnerOut)
 )
-def partner_detail(request, partner_id: int):
+def partner_detail(request: AuthenticatedRequest, partner_id: int):
     return _partner(get_object_or_404(selectors.partners_visible(request.user), pk=partner_id))
 
 
@@ -272,7 +273,7 @@ def need_list(
 
 
 @router.get("/needs/{need_id}", summary="Un besoin", **needs(Perm.REFERRAL_MANAGE, NeedOut))
-def need_detail(request, need_id: int):
+def need_detail(request: AuthenticatedRequest, need_id: int):
     need = selectors.need_for(request.user, need_id, Perm.REFERRAL_MANAGE)
     if need.kind in SENSITIVE_NEEDS and not request.user.has_org_perm(
         Perm.HOUSEHOLD_VIEW_SENSITIVE, need.organisation_id
@@ -307,7 +308,7 @@ def referral_list(
     summary="Une orientation",
     **needs(Perm.REFERRAL_VIEW, ReferralDetailOut),
 )
-def referral_detail(request, referral_id: int):
+def referral_detail(request: AuthenticatedRequest, referral_id: int):
     r = selectors.referral_for(request.user, referral_id)
     access_record(user=request.user, action=AccessAction.VIEW, obj=r, path=request.path)
     card = selectors.referral_card(request.user, r)
@@ -325,7 +326,7 @@ def referral_detail(request, referral_id: int):
 
 
 @router.post("/referrals", **needs(Perm.REFERRAL_MANAGE, {201: ReferralOut}))
-def referral_create(request, payload: ReferralIn):
+def referral_create(request: AuthenticatedRequest, payload: ReferralIn):
     user = request.user
     need = selectors.need_for(user, payload.need_id, Perm.REFERRAL_MANAGE)
     partner = get_object_or_404(
@@ -350,7 +351,7 @@ def referral_create(request, payload: ReferralIn):
     summary="Changer le statut d'une orientation",
     **needs(Perm.REFERRAL_VIEW, ReferralOut),
 )
-def referral_status(request, referral_id: int, payload: MoveIn):
+def referral_status(request: AuthenticatedRequest, referral_id: int, payload: MoveIn):
     r = selectors.referral_for(request.user, referral_id)
     services.referral_move(
         actor=request.user, referral=r, to=payload.to, version=payload.version, note=payload.note
@@ -376,12 +377,12 @@ def ticket_list(
 
 
 @router.get("/tickets/{ticket_id}", summary="Un signalement", **needs(Perm.TICKET_VIEW, TicketOut))
-def ticket_detail(request, ticket_id: int):
+def ticket_detail(request: AuthenticatedRequest, ticket_id: int):
     return _ticket(selectors.ticket_for(request.user, ticket_id))
 
 
 @router.post("/tickets", **needs(Perm.TICKET_REPORT, {201: TicketOut}))
-def ticket_create(request, payload: TicketIn):
+def ticket_create(request: AuthenticatedRequest, payload: TicketIn):
     user = request.user
     if payload.need_id:
         need = selectors.need_for(user, payload.need_id, Perm.TICKET_REPORT)
@@ -409,7 +410,7 @@ def ticket_create(request, payload: TicketIn):
     summary="Changer le statut d'un signalement",
     **needs(Perm.TICKET_MANAGE, TicketOut),
 )
-def ticket_status(request, ticket_id: int, payload: MoveIn):
+def ticket_status(request: AuthenticatedRequest, ticket_id: int, payload: MoveIn):
     """`to`: acknowledged, resolved, cancelled — or `informed` (households told)."""
     t = selectors.ticket_for(request.user, ticket_id)
     if payload.to == "informed":
@@ -441,12 +442,12 @@ def task_list(
 
 
 @router.get("/tasks/{task_id}", summary="Une tâche", **needs(Perm.TASK_VIEW, TaskOut))
-def task_detail(request, task_id: int):
+def task_detail(request: AuthenticatedRequest, task_id: int):
     return _task(selectors.task_for(request.user, task_id))
 
 
 @router.post("/tasks", **needs(Perm.TASK_MANAGE, {201: TaskOut}))
-def task_create(request, payload: TaskIn):
+def task_create(request: AuthenticatedRequest, payload: TaskIn):
     user = request.user
     need = None
     if payload.need_id:
@@ -477,7 +478,7 @@ def task_create(request, payload: TaskIn):
     summary="Changer le statut d'une tâche",
     **needs(Perm.TASK_MANAGE, TaskOut),
 )
-def task_status(request, task_id: int, payload: MoveIn):
+def task_status(request: AuthenticatedRequest, task_id: int, payload: MoveIn):
     t = selectors.task_for(request.user, task_id)
     services.task_move(
         actor=request.user, task=t, to=payload.to, version=payload.version, note=payload.note

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -32,10 +32,14 @@ from vigie.housing.cohorts import cohorts_of
 from vigie.housing.models import Household
 from vigie.housing.timeline import TimelineEntry, register_provider
 
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
+    from vigie.campaigns.models import Campaign
+
 # --- Partners -------------------------------------------------------------------------------------
 
 
-def partners_visible(user: Any) -> QuerySet[Partner]:
+def partners_visible(user: User) -> QuerySet[Partner]:
     return (
         Partner.objects.visible_to(user, Perm.PARTNER_VIEW)
         .select_related("partner_organisation")
@@ -43,7 +47,7 @@ def partners_visible(user: Any) -> QuerySet[Partner]:
     )
 
 
-def active_partners(user: Any, organisation_id: int) -> list[Partner]:
+def active_partners(user: User, organisation_id: int) -> list[Partner]:
     """The landlord's active partners with their coverage, to rank for one or many needs."""
     return list(
         Partner.objects.visible_to(user, Perm.REFERRAL_MANAGE)
@@ -53,7 +57,7 @@ def active_partners(user: Any, organisation_id: int) -> list[Partner]:
 
 
 def partners_for_need(
-    user: Any, need: Need, partners: list[Partner] | None = None
+    user: User, need: Need, partners: list[Partner] | None = None
 ) -> list[tuple[Partner, bool]]:
     """Active partners of the need's landlord, those offering the service in the household's
     commune first (`True`), then the others offering it, then the rest.
@@ -76,11 +80,11 @@ def partners_for_need(
 # --- Needs ----------------------------------------------------------------------------------------
 
 
-def needs_visible(user: Any, perm: str = Perm.REFERRAL_VIEW) -> QuerySet[Need]:
+def needs_visible(user: User, perm: str = Perm.REFERRAL_VIEW) -> QuerySet[Need]:
     return Need.objects.visible_to(user, perm)
 
 
-def need_for(user: Any, pk: int, perm: str) -> Need:
+def need_for(user: User, pk: int, perm: str) -> Need:
     return get_object_or_404(
         needs_visible(user, perm).select_related(
             "household__dwelling__commune", "attempt__campaign"
@@ -89,7 +93,7 @@ def need_for(user: Any, pk: int, perm: str) -> Need:
     )
 
 
-def household_needs(user: Any, household: Household) -> list[dict[str, Any]]:
+def household_needs(user: User, household: Household) -> list[dict[str, Any]]:
     """The household's needs with what was done about each, health needs only if allowed."""
     sensitive = user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, household.organisation_id)
     needs = list(
@@ -104,10 +108,10 @@ def household_needs(user: Any, household: Household) -> list[dict[str, Any]]:
     referrals: dict[int, list[Referral]] = defaultdict(list)
     for r in Referral.objects.filter(need_id__in=ids).select_related("partner"):
         referrals[r.need_id].append(r)
-    tickets: dict[int, list[Ticket]] = defaultdict(list)
+    tickets: dict[int | None, list[Ticket]] = defaultdict(list)
     for rep in TicketReport.objects.filter(need_id__in=ids).select_related("ticket"):
         tickets[rep.need_id].append(rep.ticket)
-    tasks: dict[int, list[Task]] = defaultdict(list)
+    tasks: dict[int | None, list[Task]] = defaultdict(list)
     for t in Task.objects.filter(need_id__in=ids).select_related("owner"):
         tasks[t.need_id].append(t)
     return [
@@ -132,7 +136,7 @@ class ReferralFilters:
     campaign: int | None = None
 
 
-def referrals_visible(user: Any, f: ReferralFilters | None = None) -> QuerySet[Referral]:
+def referrals_visible(user: User, f: ReferralFilters | None = None) -> QuerySet[Referral]:
     """Every referral route reads through here (or `referral_for`): a partner worker sees only
     what was sent to it — the rule is in `ReferralQuerySet.visible_to`."""
     qs = Referral.objects.visible_to(user, Perm.REFERRAL_VIEW).select_related(
@@ -150,15 +154,15 @@ def referrals_visible(user: Any, f: ReferralFilters | None = None) -> QuerySet[R
     return qs
 
 
-def referral_for(user: Any, pk: int) -> Referral:
+def referral_for(user: User, pk: int) -> Referral:
     return get_object_or_404(referrals_visible(user), pk=pk)
 
 
-def is_partner_side(user: Any, referral: Referral) -> bool:
+def is_partner_side(user: User, referral: Referral) -> bool:
     return user.has_org_perm(Perm.REFERRAL_HANDLE, referral.partner_organisation_id)
 
 
-def referral_card(user: Any, referral: Referral) -> dict[str, Any]:
+def referral_card(user: User, referral: Referral) -> dict[str, Any]:
     """What the viewer may read of a referral. The partner gets only name, address, phone, the
     need and the note — cohorts, disability and extra notes only when shared with consent."""
     h = referral.household
@@ -224,13 +228,13 @@ class TicketFilters:
     overdue: bool = False
 
 
-def tickets_visible(user: Any, perm: str = Perm.TICKET_VIEW) -> QuerySet[Ticket]:
+def tickets_visible(user: User, perm: str = Perm.TICKET_VIEW) -> QuerySet[Ticket]:
     return Ticket.objects.visible_to(user, perm).select_related(
         "residence__commune", "agency", "organisation"
     )
 
 
-def ticket_search(user: Any, f: TicketFilters) -> QuerySet[Ticket]:
+def ticket_search(user: User, f: TicketFilters) -> QuerySet[Ticket]:
     qs = tickets_visible(user)
     if f.status == "open":
         qs = qs.filter(status__in=OPEN_TICKET_STATUSES)
@@ -245,20 +249,20 @@ def ticket_search(user: Any, f: TicketFilters) -> QuerySet[Ticket]:
     return qs.order_by("due_on", "id")
 
 
-def ticket_for(user: Any, pk: int) -> Ticket:
+def ticket_for(user: User, pk: int) -> Ticket:
     return get_object_or_404(tickets_visible(user), pk=pk)
 
 
 # --- Tasks ----------------------------------------------------------------------------------------
 
 
-def tasks_visible(user: Any) -> QuerySet[Task]:
+def tasks_visible(user: User) -> QuerySet[Task]:
     return Task.objects.visible_to(user, Perm.TASK_VIEW).select_related(
         "owner", "household", "referral__partner", "ticket__residence", "need"
     )
 
 
-def my_tasks(user: Any, *, include_unassigned: bool = True) -> QuerySet[Task]:
+def my_tasks(user: User, *, include_unassigned: bool = True) -> QuerySet[Task]:
     qs = tasks_visible(user).filter(status=TaskStatus.OPEN)
     if include_unassigned:
         from django.db.models import Q
@@ -267,7 +271,7 @@ def my_tasks(user: Any, *, include_unassigned: bool = True) -> QuerySet[Task]:
     return qs.filter(owner=user)
 
 
-def task_for(user: Any, pk: int) -> Task:
+def task_for(user: User, pk: int) -> Task:
     return get_object_or_404(tasks_visible(user), pk=pk)
 
 
@@ -275,7 +279,7 @@ def task_for(user: Any, pk: int) -> Task:
 
 
 @register_provider
-def actions_timeline(user: Any, household: Household) -> list[TimelineEntry]:
+def actions_timeline(user: User, household: Household) -> list[TimelineEntry]:
     """Referrals, tickets and tasks on the household's page, each only for who may see it."""
     entries: list[TimelineEntry] = []
     sensitive = user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, household.organisation_id)
@@ -343,7 +347,7 @@ def _days(delta: timedelta) -> float:
     return round(delta.total_seconds() / 86400, 1)
 
 
-def campaign_actions_report(user: Any, campaign: Any) -> dict[str, Any]:
+def campaign_actions_report(user: User, campaign: Campaign) -> dict[str, Any]:
     """Per campaign: needs raised vs resolved, by kind and by partner, median time to resolve."""
     needs = list(
         Need.objects.visible_to(user, Perm.CAMPAIGN_MANAGE)
@@ -399,7 +403,7 @@ def campaign_actions_report(user: Any, campaign: Any) -> dict[str, Any]:
     return {
         "raised": len(needs),
         "resolved": sum(1 for n in needs if n["status"] == NeedStatus.RESOLVED),
-        "median": _days(median(durations)) if durations else None,
+        "median": _days(median(durations)) if durations else None,  # type: ignore[type-var]  # timedelta: + and / suffice
         "by_kind": kinds,
         "by_partner": by_partner,
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import DataError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -23,7 +23,7 @@ api = NinjaAPI(
 
 
 @api.exception_handler(DomainError)
-def domain_error(request, exc: DomainError):
+def domain_error(request: HttpRequest, exc: DomainError):
     from vigie.core.sensitivity import SENSITIVE_PERM, SensitiveDataDenied
 
     if isinstance(exc, SensitiveDataDenied):
@@ -37,19 +37,19 @@ def domain_error(request, exc: DomainError):
 
 
 @api.exception_handler(Http404)
-def not_found(request, exc):
+def not_found(request: HttpRequest, exc):
     return api.create_response(request, {"detail": "Objet introuvable."}, status=404)
 
 
 @api.exception_handler(AuthenticationError)
-def unauthenticated(request, exc):
+def unauthenticated(request: HttpRequest, exc):
     return api.create_response(
         request, {"detail": "Authentification requise (jeton Bearer ou session)."}, status=401
     )
 
 
 @api.exception_handler(ValidationError)
-def invalid(request, exc: ValidationError):
+def invalid(request: HttpRequest, exc: ValidationError):
     parts = []
     for err in exc.errors:
         loc = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "payload"))
@@ -63,7 +63,7 @@ def invalid(request, exc: ValidationError):
 
 @api.exception_handler(OverflowError)
 @api.exception_handler(DataError)
-def out_of_range(request, exc):
+def out_of_range(request: HttpRequest, exc):
     """A number too large for the database (an id or offset past 2^63) is the caller's error."""
     return api.create_response(
         request,
@@ -75,7 +75,7 @@ def out_of_range(request, exc):
 
 
 @api.exception_handler(HttpError)
-def http_error(request, exc: HttpError):
+def http_error(request: HttpRequest, exc: HttpError):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 

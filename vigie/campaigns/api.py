@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from vigie.accounts.http import AuthenticatedRequest
 from vigie.api.declare import Detail, needs
 from vigie.campaigns import queue, selectors, services
 from vigie.campaigns.choices import SENSITIVE_NEEDS
@@ -200,13 +201,13 @@ class StatsOut(Schema):
 # --- Helpers --------------------------------------------------------------------------------------
 
 
-def _campaign(request, campaign_id: int) -> Campaign:
+def _campaign(request: AuthenticatedRequest, campaign_id: int) -> Campaign:
     if not request.user.has_org_perm(Perm.CAMPAIGN_VIEW):
         raise PermissionDeniedError("Vous n'avez pas accès aux campagnes d'appels.")
     return selectors.campaign_detail(request.user, campaign_id)
 
 
-def _sensitive(request, organisation_id: int) -> bool:
+def _sensitive(request: AuthenticatedRequest, organisation_id: int) -> bool:
     return request.user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, organisation_id)
 
 
@@ -228,7 +229,7 @@ def _campaign_out(c: Campaign) -> dict[str, Any]:
     }
 
 
-def _target_out(request, target: Target) -> dict[str, Any]:
+def _target_out(request: AuthenticatedRequest, target: Target) -> dict[str, Any]:
     h = target.household
     org_id = target.organisation_id
     sensitive = _sensitive(request, org_id)
@@ -290,7 +291,7 @@ def _target_out(request, target: Target) -> dict[str, Any]:
 @router.get(
     "/campaigns", summary="Campagnes visibles", **needs(Perm.CAMPAIGN_VIEW, list[CampaignOut])
 )
-def list_campaigns(request):
+def list_campaigns(request: AuthenticatedRequest):
     if not request.user.has_org_perm(Perm.CAMPAIGN_VIEW):
         raise PermissionDeniedError("Vous n'avez pas accès aux campagnes d'appels.")
     qs = selectors.campaign_list(request.user).prefetch_related("waves", "questions")
@@ -302,7 +303,7 @@ def list_campaigns(request):
     summary="Créer une campagne",
     **needs(Perm.CAMPAIGN_MANAGE, {201: CampaignOut}),
 )
-def create_campaign(request, payload: CampaignIn):
+def create_campaign(request: AuthenticatedRequest, payload: CampaignIn):
     scope = request.user.scope(Perm.CAMPAIGN_MANAGE)
     if not scope.full_org_ids:
         raise PermissionDeniedError("Seul·e un·e responsable de campagne peut créer une campagne.")
@@ -321,7 +322,7 @@ def create_campaign(request, payload: CampaignIn):
             + ", ".join(o.slug for o in orgs)
             + ")."
         )
-    waves = [w.dict() for w in payload.waves]
+    waves: list[Any] = [w.dict() for w in payload.waves]
     questions = [q.dict() for q in payload.questions] if payload.questions is not None else None
     if payload.template:
         spec = TEMPLATES.get(payload.template)
@@ -348,7 +349,7 @@ def create_campaign(request, payload: CampaignIn):
 @router.get(
     "/campaigns/{campaign_id}", summary="Une campagne", **needs(Perm.CAMPAIGN_VIEW, CampaignOut)
 )
-def get_campaign(request, campaign_id: int):
+def get_campaign(request: AuthenticatedRequest, campaign_id: int):
     return _campaign_out(_campaign(request, campaign_id))
 
 
@@ -357,7 +358,7 @@ def get_campaign(request, campaign_id: int):
     summary="Construire la liste",
     **needs(Perm.CAMPAIGN_MANAGE, BuildOut),
 )
-def build_campaign(request, campaign_id: int):
+def build_campaign(request: AuthenticatedRequest, campaign_id: int):
     return services.campaign_build(actor=request.user, campaign=_campaign(request, campaign_id))
 
 
@@ -400,7 +401,7 @@ router.post(
     summary="Prendre l'appel suivant",
     **needs(Perm.CALL_TAKE, {200: NextCallOut, 204: None}),
 )
-def next_call(request, campaign_id: int):
+def next_call(request: AuthenticatedRequest, campaign_id: int):
     campaign = _campaign(request, campaign_id)
     target = queue.next_call(campaign=campaign, caller=request.user)
     if target is None:
@@ -415,7 +416,7 @@ def next_call(request, campaign_id: int):
 @router.post(
     "/targets/{target_id}/release", summary="Rendre un appel", **needs(Perm.CALL_TAKE, Detail)
 )
-def release_target(request, target_id: int):
+def release_target(request: AuthenticatedRequest, target_id: int):
     if not request.user.has_org_perm(Perm.CALL_TAKE):
         raise PermissionDeniedError("Seul·e un·e chargé·e de veille peut rendre un appel.")
     target = selectors.target_for_user(request.user, target_id)
@@ -428,7 +429,7 @@ def release_target(request, target_id: int):
     summary="Noter un appel",
     **needs(Perm.CALL_TAKE, {201: AttemptOut}),
 )
-def record_attempt(request, target_id: int, payload: AttemptIn):
+def record_attempt(request: AuthenticatedRequest, target_id: int, payload: AttemptIn):
     if not request.user.has_org_perm(Perm.CAMPAIGN_VIEW):
         raise PermissionDeniedError("Vous n'avez pas accès aux campagnes d'appels.")
     target = get_object_or_404(
@@ -465,7 +466,7 @@ def record_attempt(request, target_id: int, payload: AttemptIn):
 @router.get(
     "/campaigns/{campaign_id}/stats", summary="Avancement", **needs(Perm.CAMPAIGN_VIEW, StatsOut)
 )
-def campaign_stats(request, campaign_id: int):
+def campaign_stats(request: AuthenticatedRequest, campaign_id: int):
     campaign = _campaign(request, campaign_id)
     return selectors.campaign_stats(
         campaign, sensitive=_sensitive(request, campaign.organisation_id)
@@ -477,7 +478,7 @@ def campaign_stats(request, campaign_id: int):
     summary="Modèles de campagne",
     **needs(Perm.CAMPAIGN_VIEW, dict[str, Any]),
 )
-def campaign_templates(request):
+def campaign_templates(request: AuthenticatedRequest):
     if not request.user.has_org_perm(Perm.CAMPAIGN_VIEW):
         raise HttpError(403, "Vous n'avez pas accès aux campagnes d'appels.")
     return {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -27,19 +27,22 @@ from vigie.core.permissions import Perm
 from vigie.housing.models import Household, Occupant
 from vigie.housing.timeline import TimelineEntry, register_provider
 
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
+
 # Targets that count as households to call by phone (no_phone, excluded, departed are apart).
 CALLABLE_STATUSES = (*OPEN_TARGET_STATUSES, TargetStatus.DONE, TargetStatus.NOT_REACHED)
 
 
-def campaigns_visible(user: Any) -> QuerySet[Campaign]:
+def campaigns_visible(user: User) -> QuerySet[Campaign]:
     return Campaign.objects.visible_to(user, Perm.CAMPAIGN_VIEW)
 
 
-def campaign_list(user: Any) -> QuerySet[Campaign]:
+def campaign_list(user: User) -> QuerySet[Campaign]:
     return campaigns_visible(user).select_related("organisation", "created_by")
 
 
-def campaign_detail(user: Any, pk: int) -> Campaign:
+def campaign_detail(user: User, pk: int) -> Campaign:
     """A campaign the user may see, with waves and script; 404 otherwise."""
     qs = (
         campaigns_visible(user)
@@ -49,7 +52,7 @@ def campaign_detail(user: Any, pk: int) -> Campaign:
     return get_object_or_404(qs, pk=pk)
 
 
-def target_for_user(user: Any, pk: int) -> Target:
+def target_for_user(user: User, pk: int) -> Target:
     """A target of a campaign the user may see (404 otherwise), ready for the console."""
     qs = Target.objects.visible_to(user, Perm.CAMPAIGN_VIEW).select_related(
         "campaign", "wave", "household__dwelling__residence__agency", "household__dwelling__commune"
@@ -174,7 +177,7 @@ def no_phone_list(campaign: Campaign) -> QuerySet[Target]:
 
 
 def caller_sheet(
-    campaign: Campaign, caller: Any, *, n: int = 30, now: datetime | None = None
+    campaign: Campaign, caller: User, *, n: int = 30, now: datetime | None = None
 ) -> list[Target]:
     """The next `n` households this caller would get, in queue order, for a printed sheet.
 
@@ -259,7 +262,7 @@ def wave_plan(
 
 
 @register_provider
-def call_timeline(user: Any, household: Household) -> list[TimelineEntry]:
+def call_timeline(user: User, household: Household) -> list[TimelineEntry]:
     """The household's calls on its timeline; notes only with call.notes_view."""
     if not user.has_org_perm(Perm.CAMPAIGN_VIEW, household.organisation_id):
         return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -67,8 +67,8 @@ class ScopedQuerySet(models.QuerySet):
         self._sensitive_org_ids: frozenset[int] | None = None
         self._sensitive_narrowed = False
 
-    def _clone(self) -> ScopedQuerySet:
-        clone = super()._clone()
+    def _clone(self) -> Self:
+        clone = super()._clone()  # type: ignore[misc]  # Django's private API, not in the stubs
         clone._sensitive_org_ids = self._sensitive_org_ids
         clone._sensitive_narrowed = self._sensitive_narrowed
         return clone
@@ -77,7 +77,7 @@ class ScopedQuerySet(models.QuerySet):
         """Rows that reveal health data by being there at all; None when there are none."""
         return None
 
-    def _scoped(self, user: User, perm: str) -> tuple[ScopedQuerySet, models.Q | None]:
+    def _scoped(self, user: User, perm: str) -> tuple[Self, models.Q | None]:
         """The rows of the user's organisations (and agencies, and partner addresses) where
         they hold `perm`, and the filter of the rows the health wall withholds from them."""
         from vigie.core.sensitivity import SENSITIVE_PERM
@@ -105,7 +105,7 @@ class ScopedQuerySet(models.QuerySet):
             return qs, None
         return qs, rows & ~models.Q(**{f"{self.org_field}_id__in": sensitive_ids})
 
-    def visible_to(self, user: User, perm: str) -> ScopedQuerySet:
+    def visible_to(self, user: User, perm: str) -> Self:
         qs, withheld = self._scoped(user, perm)
         if withheld is not None:
             org_ids = qs._sensitive_org_ids
@@ -129,7 +129,7 @@ class ScopedQuerySet(models.QuerySet):
         """Where this queryset may select by health data: None means anywhere (no person)."""
         return self._sensitive_org_ids
 
-    def with_sensitive(self) -> ScopedQuerySet:
+    def with_sensitive(self) -> Self:
         """The rows of the organisations where the reader may see health data (refused if none)."""
         from vigie.core.sensitivity import SensitiveDataDenied
 
@@ -141,7 +141,7 @@ class ScopedQuerySet(models.QuerySet):
         qs._sensitive_narrowed = True
         return qs
 
-    def _guard(self, *nodes: Any) -> ScopedQuerySet:
+    def _guard(self, *nodes: Any) -> Self:
         if self._sensitive_org_ids is None or self._sensitive_narrowed:
             return self
         from vigie.core.sensitivity import names_sensitive
@@ -150,18 +150,18 @@ class ScopedQuerySet(models.QuerySet):
             return self.with_sensitive()
         return self
 
-    def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> ScopedQuerySet:
+    def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> Self:
         qs = self._guard(*args, *kwargs.keys(), *kwargs.values())
-        return super(ScopedQuerySet, qs)._filter_or_exclude(negate, args, kwargs)
+        return super(ScopedQuerySet, qs)._filter_or_exclude(negate, args, kwargs)  # type: ignore[misc]
 
-    def order_by(self, *field_names: Any) -> ScopedQuerySet:
+    def order_by(self, *field_names: Any) -> Self:
         return super(ScopedQuerySet, self._guard(*field_names)).order_by(*field_names)
 
-    def annotate(self, *args: Any, **kwargs: Any) -> ScopedQuerySet:
+    def annotate(self, *args: Any, **kwargs: Any) -> Self:
         qs = self._guard(*args, *kwargs.values())
         return super(ScopedQuerySet, qs).annotate(*args, **kwargs)
 
-    def alias(self, *args: Any, **kwargs: Any) -> ScopedQuerySet:
+    def alias(self, *args: Any, **kwargs: Any) -> Self:
         qs = self._guard(*args, *kwargs.values())
         return super(ScopedQuerySet, qs).alias(*args, **kwargs)
 
@@ -169,11 +169,11 @@ class ScopedQuerySet(models.QuerySet):
         qs = self._guard(*args, *kwargs.values())
         return super(ScopedQuerySet, qs).aggregate(*args, **kwargs)
 
-    def values(self, *fields: Any, **expressions: Any) -> ScopedQuerySet:
+    def values(self, *fields: Any, **expressions: Any) -> models.QuerySet[Any, Any]:
         qs = self._guard(*fields, *expressions.values())
         return super(ScopedQuerySet, qs).values(*fields, **expressions)
 
-    def values_list(self, *fields: Any, **kwargs: Any) -> ScopedQuerySet:
+    def values_list(self, *fields: Any, **kwargs: Any) -> models.QuerySet[Any, Any]:
         return super(ScopedQuerySet, self._guard(*fields)).values_list(*fields, **kwargs)
 
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
 
 from vigie.core.models import AccessAction, AccessLog, AuditEvent, Organisation
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from vigie.accounts.models import User
+
 
 def audit_log(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
     organisation: Organisation | int | None = None,
@@ -22,7 +27,7 @@ def audit_log(
     if org_id is None and obj is not None:
         org_id = getattr(obj, "organisation_id", None)
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=cast("User", actor) if getattr(actor, "pk", None) else None,  # anonymous: none
         organisation_id=org_id,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
@@ -33,7 +38,7 @@ def audit_log(
 
 def access_record(
     *,
-    user: Any,
+    user: User | AnonymousUser | None,
     action: str | AccessAction,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -42,7 +47,7 @@ def access_record(
 ) -> None:
     """Record a read of personal data (a view, a search, an export) or a denied access."""
     AccessLog.objects.create(
-        user=user if getattr(user, "pk", None) else None,
+        user=cast("User", user) if getattr(user, "pk", None) else None,  # anonymous: none
         organisation_id=getattr(obj, "organisation_id", None) if obj is not None else None,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else object_type,

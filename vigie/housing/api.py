@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from vigie.accounts.http import AuthenticatedRequest
 from vigie.api.declare import needs
 from vigie.core.errors import PermissionDeniedError
 from vigie.core.models import AccessAction
@@ -79,7 +80,7 @@ def household_out(h: Household, *, sensitive: bool, as_of: date | None = None) -
 @router.get(
     "/households/{household_id}", summary="Un ménage", **needs(Perm.HOUSEHOLD_VIEW, HouseholdOut)
 )
-def get_household(request, household_id: int):
+def get_household(request: AuthenticatedRequest, household_id: int):
     if not request.user.has_org_perm(Perm.HOUSEHOLD_VIEW):
         raise PermissionDeniedError(_("Vous n'avez pas accès au registre."))
     h = get_object_or_404(
@@ -98,7 +99,7 @@ def get_household(request, household_id: int):
     summary="Nombre de ménages par cohorte",
     **needs(Perm.HOUSEHOLD_VIEW, CohortCounts),
 )
-def get_cohorts(request, as_of: date | None = None):
+def get_cohorts(request: AuthenticatedRequest, as_of: date | None = None):
     if not request.user.has_org_perm(Perm.HOUSEHOLD_VIEW):
         raise PermissionDeniedError(_("Vous n'avez pas accès au registre."))
     counts = cohort_counts(

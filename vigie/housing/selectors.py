@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 
@@ -12,6 +13,10 @@ from vigie.core.text import fold
 from vigie.housing.cohorts import cohort_q
 from vigie.housing.models import Household, Occupant, Residence
 from vigie.housing.phones import parse_phone
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
+    from vigie.housing.models import HouseholdQuerySet, ResidenceQuerySet
 
 
 def _int(raw: str | None) -> int | None:
@@ -52,11 +57,11 @@ class HouseholdFilters:
         return bool(self.q or self.cohort or self.agency or self.residence or self.commune)
 
 
-def households_visible(user, perm: str = Perm.HOUSEHOLD_VIEW):
+def households_visible(user: User, perm: str = Perm.HOUSEHOLD_VIEW) -> HouseholdQuerySet:
     return Household.objects.visible_to(user, perm)
 
 
-def household_search(user, f: HouseholdFilters, as_of: date):
+def household_search(user: User, f: HouseholdFilters, as_of: date) -> HouseholdQuerySet:
     qs = households_visible(user)
     if f.status == "active" or f.cohort:
         qs = qs.active_on(as_of)
@@ -87,7 +92,7 @@ def household_search(user, f: HouseholdFilters, as_of: date):
     )
 
 
-def household_detail(user, pk: int) -> Household:
+def household_detail(user: User, pk: int) -> Household:
     from django.shortcuts import get_object_or_404
 
     qs = (
@@ -100,11 +105,11 @@ def household_detail(user, pk: int) -> Household:
     return get_object_or_404(qs, pk=pk)
 
 
-def residences_visible(user):
+def residences_visible(user: User) -> ResidenceQuerySet:
     return Residence.objects.visible_to(user, Perm.HOUSEHOLD_VIEW)
 
 
-def residence_households(user, residence: Residence, as_of: date):
+def residence_households(user: User, residence: Residence, as_of: date) -> HouseholdQuerySet:
     return (
         households_visible(user)
         .filter(dwelling__residence=residence)

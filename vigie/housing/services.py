@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -18,6 +19,9 @@ from vigie.core.text import fold
 from vigie.housing.choices import ADULT_ROLES, ImportStatus, OccupantRole
 from vigie.housing.models import Household, ImportRun, Occupant
 from vigie.housing.phones import parse_phone
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ def household_refresh_composition(household: Household) -> None:
 
 @transaction.atomic
 def occupant_update_contact(
-    *, actor, occupant: Occupant, version: int, phone: str, phone_2: str, email: str
+    *, actor: User | None, occupant: Occupant, version: int, phone: str, phone_2: str, email: str
 ) -> Occupant:
     """Rectify an occupant's contact details; refuses a stale form (no lost updates)."""
     household = Household.objects.select_for_update().get(pk=occupant.household_id)
@@ -156,7 +160,7 @@ def import_departures_undoable(run: ImportRun) -> bool:
 
 
 @transaction.atomic
-def import_undo_departures(*, actor, run: ImportRun) -> int:
+def import_undo_departures(*, actor: User | None, run: ImportRun) -> int:
     """Make the households a full import marked departed active again, as they were before it.
 
     The departure changed nothing else on them (composition and cohort fields are kept), so

@@ -12,10 +12,13 @@ household's full history, which the DPO's own permissions do not reach through t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass
@@ -24,7 +27,7 @@ class TimelineEntry:
     kind: str  # "call", "need", "referral", "ticket", "task", "register", "journal"
     title: str
     detail: str = ""
-    tags: list[str] = field(default_factory=list)
+    tags: Sequence[StrOrPromise] = field(default_factory=list)  # choice labels are lazy
     url: str = ""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,9 @@ from vigie.housing.models import Household, Occupant
 from vigie.housing.services import household_refresh_composition
 from vigie.privacy.models import RequestKind, RequestOutcome, SubjectRequest
 from vigie.privacy.subject import ERASERS, EXPORTERS
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
 
 ANONYMISED = "Anonymisé"
 
@@ -84,7 +88,7 @@ def _run_erasers(household: Household) -> dict[str, int]:
 
 
 @transaction.atomic
-def occupant_erase(*, actor, occupant: Occupant) -> SubjectRequest:
+def occupant_erase(*, actor: User | None, occupant: Occupant) -> SubjectRequest:
     """Erase one person (art. 17): anonymise the occupant, everywhere it is named.
 
     The household's call notes and needs' details are wiped too when no identifiable adult is
@@ -116,7 +120,7 @@ def occupant_erase(*, actor, occupant: Occupant) -> SubjectRequest:
 
 
 @transaction.atomic
-def household_erase_occupants(*, household: Household, actor, reason: str) -> None:
+def household_erase_occupants(*, household: Household, actor: User | None, reason: str) -> None:
     """Erase every occupant of a household (retention after departure)."""
     for occupant in household.occupants.all():
         _anonymise(occupant)
@@ -133,7 +137,7 @@ def household_erase_occupants(*, household: Household, actor, reason: str) -> No
 
 
 @transaction.atomic
-def occupant_object(*, actor, occupant: Occupant) -> SubjectRequest:
+def occupant_object(*, actor: User | None, occupant: Occupant) -> SubjectRequest:
     """Objection to outreach (art. 21): the household leaves every future call list."""
     occupant.opted_out = True
     occupant.save(update_fields=["opted_out"])
@@ -155,7 +159,7 @@ def occupant_object(*, actor, occupant: Occupant) -> SubjectRequest:
 @transaction.atomic
 def occupant_rectify(
     *,
-    actor,
+    actor: User | None,
     occupant: Occupant,
     version: int,
     last_name: str,
@@ -194,7 +198,7 @@ def occupant_rectify(
 
 @transaction.atomic
 def subject_request_refuse(
-    *, actor, occupant: Occupant, kind: str, legal_reason: str
+    *, actor: User | None, occupant: Occupant, kind: str, legal_reason: str
 ) -> SubjectRequest:
     if kind not in RequestKind.values:
         raise DomainError(_("Type de demande inconnu « %(kind)s ».") % {"kind": kind})
@@ -224,7 +228,7 @@ def subject_request_refuse(
 
 
 @transaction.atomic
-def subject_access_record(*, actor, occupant: Occupant) -> SubjectRequest:
+def subject_access_record(*, actor: User | None, occupant: Occupant) -> SubjectRequest:
     req = SubjectRequest.objects.create(
         organisation_id=occupant.organisation_id,
         occupant=occupant,
