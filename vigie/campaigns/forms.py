@@ -198,6 +198,7 @@ class PlannerForm(forms.Form):
         max_value=120,
         initial=6,
         decimal_places=1,
+        localize=True,  # "1,5" shown and typed the French way
     )
     hours_per_day = forms.DecimalField(
         label=_("Heures d'appel par jour et par personne"),
@@ -205,6 +206,7 @@ class PlannerForm(forms.Form):
         max_value=24,
         initial=6,
         decimal_places=1,
+        localize=True,  # "1,5" shown and typed the French way
     )
     attempts = forms.DecimalField(
         label=_("Appels par ménage (relances comprises)"),
@@ -212,5 +214,6 @@ class PlannerForm(forms.Form):
         max_value=5,
         initial=1.3,
         decimal_places=1,
+        localize=True,
     )
     start = _date_field(_("Premier jour d'appels"), required=False)

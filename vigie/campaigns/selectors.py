@@ -308,3 +308,31 @@ def campaign_results(user: Any, pk: int) -> tuple[Campaign, QuerySet[Target]]:
         .order_by("wave__priority", "household__reference")
     )
     return campaign, targets
+
+
+def wave_filter_names(waves: list[Wave]) -> dict[str, dict[Any, str]]:
+    """Names of the agencies, residences and communes the waves' filters name by id."""
+    from vigie.housing.models import Agency, Commune, Residence
+
+    wanted: dict[str, set[Any]] = {"agency_ids": set(), "residence_ids": set(), "communes": set()}
+    for w in waves:
+        for key, ids in wanted.items():
+            ids.update((w.filters or {}).get(key) or [])
+    org_ids = {w.organisation_id for w in waves}
+    return {
+        "agency_ids": dict(
+            Agency.objects.filter(
+                pk__in=wanted["agency_ids"], organisation_id__in=org_ids
+            ).values_list("pk", "name")
+        ),
+        "residence_ids": dict(
+            Residence.objects.filter(
+                pk__in=wanted["residence_ids"], organisation_id__in=org_ids
+            ).values_list("pk", "name")
+        ),
+        "communes": dict(
+            Commune.objects.filter(insee_code__in=wanted["communes"]).values_list(
+                "insee_code", "name"
+            )
+        ),
+    }

@@ -31,6 +31,7 @@ from vigie.campaigns.forms import (
 )
 from vigie.campaigns.models import Target
 from vigie.campaigns.templates_catalog import TEMPLATES
+from vigie.campaigns.wave_labels import filter_labels
 from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.errors import DomainError
 from vigie.core.models import AccessAction, OrganisationKind
@@ -180,10 +181,12 @@ def campaign_detail(request, pk: int):
     cohort_labels = dict(Cohort.choices)
     waves = []
     wave_stats = {w["id"]: w for w in stats["waves"]}
+    names = selectors.wave_filter_names(list(campaign.waves.all()))
     for w in campaign.waves.all():
         waves.append(
             {
                 "wave": w,
+                "filters": filter_labels(w.filters, sensitive=sensitive, names=names),
                 "cohorts": [
                     cohort_labels.get(c, c) for c in w.cohorts if sensitive or c != "disability"
                 ],

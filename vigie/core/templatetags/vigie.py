@@ -40,3 +40,19 @@ def query_replace(context, **kwargs):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, key) if hasattr(mapping, "get") else ""
+
+
+_VOWELS = tuple("AEIOUYÂÀÉÈÊËÎÏÔÛÙÜŸŒ")
+
+
+@register.filter
+def de(name: str) -> str:
+    """French "de" before a place name: "de Toulouse", "d'Albi", "du Havre", "des Ulis"."""
+    name = (name or "").strip()
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    if name.startswith("Les "):
+        return "des " + name[4:]
+    if name[:1].upper() in _VOWELS or name.upper().startswith(_VOWELS):
+        return "d'" + name
+    return "de " + name
