@@ -99,13 +99,24 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, partners=(), prefix=None, **kw):
         super().__init__(*args, prefix=prefix, **kw)
-        self.fields["partner"].choices = [
-            (p.pk, f"{p.name}{' — suggéré' if suggested else ''}") for p, suggested in partners
+        partners = list(partners)
+        suggested = [p for p, is_suggested in partners if is_suggested]
+        # A partner serving the household's commune is chosen for you; otherwise nobody is,
+        # rather than the first of the list (another town's CCAS).
+        self.fields["partner"].choices = [("", _("— choisir un partenaire —"))] + [
+            (p.pk, _("%(name)s — suggéré") % {"name": p.name} if is_suggested else p.name)
+            for p, is_suggested in partners
         ]
+        if suggested and not self.is_bound:
+            self.initial.setdefault("partner", suggested[0].pk)
 
 
 class TicketFromNeedForm(forms.Form):
-    category = forms.ChoiceField(label=_("Catégorie"), choices=TicketCategory.choices)
+    category = forms.ChoiceField(
+        label=_("Catégorie"),
+        choices=[("", _("— choisir une catégorie —")), *TicketCategory.choices],
+        error_messages={"required": _("Choisissez la catégorie du problème.")},
+    )
     note = forms.CharField(
         label=_("Précision (sans donnée de santé)"),
         max_length=500,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vigie.actions import selectors, services
+from vigie.actions import selectors, services, suggestions
 from vigie.actions.choices import (
     NEED_SERVICES,
     REFERRAL_LANDLORD_MOVES,
@@ -286,11 +286,16 @@ def _needs_page(request, h: Household, *, need_id: int | None = None, bound=None
             continue
         mine = bound if bound and n.pk == need_id else {}
         if row["is_housing"]:
-            row["ticket_form"] = mine.get("ticket") or TicketFromNeedForm(prefix=f"t{n.pk}")
+            note = suggestions.call_notes(request.user, n, limit=500)
+            row["ticket_form"] = mine.get("ticket") or TicketFromNeedForm(
+                prefix=f"t{n.pk}",
+                initial={"note": note, "category": suggestions.ticket_category_from(note)},
+            )
         else:
             row["referral_form"] = mine.get("referral") or ReferralForm(
                 prefix=f"r{n.pk}",
                 partners=selectors.partners_for_need(request.user, n, partners),
+                initial={"note": suggestions.call_notes(request.user, n, limit=300)},
             )
             row["services"] = NEED_SERVICES.get(n.kind, ())
         row["task_form"] = mine.get("task") or TaskForm(prefix=f"k{n.pk}", owners=owners)
