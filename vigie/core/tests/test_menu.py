@@ -57,3 +57,15 @@ def test_a_declared_entry_shows_for_its_permission_only(claire, dora):
 def test_declaring_an_entry_twice_differently_is_refused():
     with pytest.raises(ValueError):
         menu.register("register", label="Autre", url_name="core:home", perm=Perm.HOUSEHOLD_VIEW)
+
+
+def test_core_home_and_menu_import_no_app():
+    """The home page and the menu read registries: core names no app above it (issue #11 §4)."""
+    import re
+    from pathlib import Path
+
+    core = Path(menu.__file__).parent
+    for name in ("views.py", "home.py", "menu.py", "context_processors.py", "registry.py"):
+        source = (core / name).read_text()
+        found = re.findall(r"vigie\.(housing|campaigns|actions|privacy)\b", source)
+        assert not found, f"core/{name} imports {found}"
