@@ -299,6 +299,12 @@ VIGIE_IMPORT_MAX_DEPARTURES = int(os.environ.get("VIGIE_IMPORT_MAX_DEPARTURES", 
 import sys as _sys  # noqa: E402
 
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+# More modules, by dotted path (comma-separated); a module declares its own URLs, menu,
+# permissions… (docs/architecture.md, "How to add a module"). Under pytest the example module
+# that lives with the tests is installed too (vigie/tests_example).
+INSTALLED_APPS += [app for app in os.environ.get("VIGIE_EXTRA_APPS", "").split(",") if app]
+if "pytest" in _sys.modules:
+    INSTALLED_APPS += ["vigie.tests_example"]
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",

@@ -1,15 +1,18 @@
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
 from vigie.api.api import api
 
+# Every installed app declaring `url_prefix` on its AppConfig has its `urls` module mounted
+# there, in INSTALLED_APPS order: a new module is mounted by installing it, not by editing this
+# file (docs/architecture.md, "How to add a module").
 urlpatterns = [
-    path("", include("vigie.core.urls")),
-    path("comptes/", include("vigie.accounts.urls")),
-    path("registre/", include("vigie.housing.urls")),
-    path("campagnes/", include("vigie.campaigns.urls")),
-    path("actions/", include("vigie.actions.urls")),
-    path("confidentialite/", include("vigie.privacy.urls")),
+    path(config.url_prefix, include(f"{config.name}.urls"))
+    for config in apps.get_app_configs()
+    if getattr(config, "url_prefix", None) is not None
+]
+urlpatterns += [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

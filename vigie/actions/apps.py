@@ -5,8 +5,12 @@ class ActionsConfig(AppConfig):
     name = "vigie.actions"
     label = "actions"
     verbose_name = "Suites des appels : partenaires, orientations, signalements, tâches"
+    url_prefix = "actions/"  # vigie/urls.py mounts `vigie.actions.urls` there
+    api_router = "vigie.actions.api.router"  # vigie/api/api.py mounts it under /api/v1
 
     def ready(self) -> None:
-        # Registers the household timeline provider, the privacy exporter/eraser, the
-        # retention rule and the journal codes of this app.
-        from vigie.actions import journal, privacy, selectors  # noqa: F401
+        # Declares the app's permissions (first: the others name them), then registers the
+        # household timeline provider, the privacy exporter/eraser, the retention rule, the
+        # journal codes, the menu entries and where partner workers and agency staff land.
+        from vigie.actions import permissions  # noqa: F401, I001
+        from vigie.actions import home, journal, menu, privacy, selectors  # noqa: F401

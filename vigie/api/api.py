@@ -80,13 +80,15 @@ def http_error(request: HttpRequest, exc: HttpError):
 
 
 def _mount() -> None:
-    from vigie.actions.api import router as actions_router
-    from vigie.campaigns.api import router as campaigns_router
-    from vigie.housing.api import router as housing_router
+    """Mount the router of every installed app declaring `api_router` (a dotted path) on its
+    AppConfig, in INSTALLED_APPS order: a new module's API needs no line here."""
+    from django.apps import apps
+    from django.utils.module_loading import import_string
 
-    api.add_router("/v1", housing_router)
-    api.add_router("/v1", campaigns_router)
-    api.add_router("/v1", actions_router)
+    for config in apps.get_app_configs():
+        router = getattr(config, "api_router", None)
+        if router:
+            api.add_router("/v1", import_string(router))
 
 
 _mount()

@@ -5,11 +5,14 @@ class CampaignsConfig(AppConfig):
     name = "vigie.campaigns"
     label = "campaigns"
     verbose_name = "Campagnes d'appels"
+    url_prefix = "campagnes/"  # vigie/urls.py mounts `vigie.campaigns.urls` there
+    api_router = "vigie.campaigns.api.router"  # vigie/api/api.py mounts it under /api/v1
 
     def ready(self) -> None:
-        # Registers the household timeline provider (calls on a household's timeline) and
-        # declares the app's journal codes.
-        from vigie.campaigns import journal, privacy, selectors  # noqa: F401  (registrations)
+        # Registers the household timeline provider (calls on a household's timeline), the
+        # privacy exporters/eraser and retention rule, and declares the app's journal codes,
+        # menu entry and where a caller lands.
+        from vigie.campaigns import home, journal, menu, privacy, selectors  # noqa: F401
         from vigie.campaigns.departures import targets_depart
         from vigie.housing.departures import register_departure_handler
 

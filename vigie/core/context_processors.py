@@ -1,27 +1,15 @@
-from vigie.core.permissions import Perm
+from vigie.core import menu
 
 
 def vigie(request):
-    """What the base template needs to draw the menu for this user."""
+    """What the base template needs to draw the menu for this user (`core/menu.py`)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-
-    def can(perm: str) -> bool:
-        return user.has_org_perm(perm)
-
+    entries = menu.entries_for(user)
     return {
-        "nav": {
-            "register": can(Perm.HOUSEHOLD_VIEW),
-            "imports": can(Perm.IMPORT_RUN),
-            "campaigns": can(Perm.CAMPAIGN_VIEW),
-            "calls": can(Perm.CALL_TAKE),
-            "audit": can(Perm.AUDIT_VIEW),
-            "partners": can(Perm.PARTNER_VIEW),
-            "referrals": can(Perm.REFERRAL_VIEW),
-            "tickets": can(Perm.TICKET_VIEW),
-            "tasks": can(Perm.TASK_VIEW),
-            "actions_report": can(Perm.CAMPAIGN_MANAGE),
-        },
+        "menu": entries,
+        # `nav.<key>`: whether the user has that entry, for pages linking to another module.
+        "nav": {e["key"]: True for e in entries},
         "user_orgs": user.organisations(),
     }

@@ -7,6 +7,9 @@ permissions, and a permission is only ever checked *for an organisation*: holdin
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +60,8 @@ class Perm:
 
 # What a user is told when their role lacks a permission (API 403 `detail`): a sentence naming
 # who may do it, in French.
-DENIED_SENTENCES: dict[str, str] = {
+# Apps add theirs with `declare` (below); values may be lazy gettext strings.
+DENIED_SENTENCES: dict[str, Any] = {
     Perm.HOUSEHOLD_VIEW: "Vous n'avez pas accès au registre.",
     Perm.HOUSEHOLD_VIEW_SENSITIVE: "Votre rôle ne donne pas accès aux données de santé.",
     Perm.HOUSEHOLD_EDIT: "Votre rôle ne permet pas de modifier le registre.",
@@ -74,31 +78,23 @@ DENIED_SENTENCES: dict[str, str] = {
 
 
 def denied_sentence(perm: str) -> str:
-    return DENIED_SENTENCES.get(perm, "Votre rôle ne donne pas accès à cette opération.")
+    """The declared French sentence for a missing permission (a generic one if undeclared)."""
+    sentence = DENIED_SENTENCES.get(perm)
+    return (
+        str(sentence)
+        if sentence is not None
+        else "Votre rôle ne donne pas accès à cette opération."
+    )
 
 
 _LANDLORD_READ = {Perm.HOUSEHOLD_VIEW, Perm.CAMPAIGN_VIEW}
-_ACTIONS_STAFF = {
-    Perm.PARTNER_VIEW,
-    Perm.REFERRAL_VIEW,
-    Perm.REFERRAL_MANAGE,
-    Perm.TICKET_VIEW,
-    Perm.TICKET_REPORT,
-    Perm.TASK_VIEW,
-    Perm.TASK_MANAGE,
-}
 
+# The permissions core and the register's apps grant; other apps add theirs with `declare`
+# (the actions app's are in vigie/actions/permissions.py).
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
         _LANDLORD_READ
-        | {
-            Perm.IMPORT_RUN,
-            Perm.ORG_ADMIN,
-            Perm.HOUSEHOLD_EDIT,
-            Perm.REGISTER_EXPORT,
-            Perm.PARTNER_VIEW,
-            Perm.PARTNER_MANAGE,
-        }
+        | {Perm.IMPORT_RUN, Perm.ORG_ADMIN, Perm.HOUSEHOLD_EDIT, Perm.REGISTER_EXPORT}
     ),
     Role.MANAGER: frozenset(
         _LANDLORD_READ
@@ -110,26 +106,50 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CAMPAIGN_MANAGE,
             Perm.CALL_TAKE,
             Perm.CALL_NOTES_VIEW,
-            Perm.PARTNER_MANAGE,
-            Perm.TICKET_MANAGE,
         }
-        | _ACTIONS_STAFF
     ),
     Role.CALLER: frozenset(
         _LANDLORD_READ
         | {Perm.HOUSEHOLD_VIEW_SENSITIVE, Perm.HOUSEHOLD_EDIT, Perm.CALL_TAKE, Perm.CALL_NOTES_VIEW}
-        | _ACTIONS_STAFF
     ),
-    # Agency staff see the households and the building tickets of their own agencies, never
-    # health data, never referrals.
-    Role.AGENCY_STAFF: frozenset({Perm.HOUSEHOLD_VIEW, Perm.TICKET_VIEW, Perm.TICKET_MANAGE}),
-    # Partner workers see only the referrals sent to their own organisation.
-    Role.PARTNER_WORKER: frozenset({Perm.REFERRAL_VIEW, Perm.REFERRAL_HANDLE}),
+    # Agency staff see the households of their own agencies, never health data.
+    Role.AGENCY_STAFF: frozenset({Perm.HOUSEHOLD_VIEW}),
+    Role.PARTNER_WORKER: frozenset(),
     Role.MEDIATOR: frozenset(),
     Role.DPO: frozenset(
         {Perm.HOUSEHOLD_VIEW, Perm.HOUSEHOLD_VIEW_SENSITIVE, Perm.AUDIT_VIEW, Perm.SUBJECT_RIGHTS}
     ),
 }
+
+
+def declare(code: str, *, denied: Any, roles: Iterable[str]) -> str:
+    """Declare a permission from the app that owns it (issue #11 §3); returns `code`.
+
+    `denied` is the French sentence (lazy gettext) a user lacking it reads on the 403 page and
+    in the API's `detail`, naming who may do it; `roles` are the roles that grant it. Called
+    from a module the app imports in its `AppConfig.ready()`, e.g. vigie/actions/permissions.py:
+
+        TICKET_VIEW = declare("ticket.view", denied=_("…"), roles={Role.MANAGER, Role.CALLER})
+
+    Declaring the same permission again adds roles (harmless when they are the same); a
+    different sentence for a declared permission is a programming error.
+    """
+    known = DENIED_SENTENCES.get(code)
+    if known is not None and str(known) != str(denied):
+        raise ValueError(f"Permission {code!r} is already declared with another sentence.")
+    DENIED_SENTENCES[code] = denied
+    for role in roles:
+        ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS.get(role, frozenset()) | {code}
+    return code
+
+
+def declared_permissions() -> dict[str, frozenset[str]]:
+    """Permission → the roles granting it (the permission matrix of docs/permissions)."""
+    grants: dict[str, set[str]] = {code: set() for code in DENIED_SENTENCES}
+    for role, perms in ROLE_PERMISSIONS.items():
+        for perm in perms:
+            grants.setdefault(perm, set()).add(role)
+    return {perm: frozenset(roles) for perm, roles in grants.items()}
 
 
 def role_has(role: str, perm: str) -> bool:

@@ -6,11 +6,14 @@ class HousingConfig(AppConfig):
     name = "vigie.housing"
     label = "housing"
     verbose_name = _("Patrimoine et ménages")
+    url_prefix = "registre/"  # vigie/urls.py mounts `vigie.housing.urls` there
+    api_router = "vigie.housing.api.router"  # vigie/api/api.py mounts it under /api/v1
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from vigie.housing import journal  # noqa: F401  (declares its journal codes)
+        # Declares its journal codes, menu entries and who lands on the register.
+        from vigie.housing import home, journal, menu  # noqa: F401
 
         post_migrate.connect(_reload_communes_if_empty, sender=self)
 

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+from vigie.core.registry import Registry
+
 
 @dataclass
 class TimelineEntry:
@@ -31,19 +33,29 @@ class TimelineEntry:
     url: str = ""
 
 
-_PROVIDERS: list[Callable] = []
-_JOURNAL_SUBJECTS: list[Callable[[Any], Iterable[tuple[str, Iterable[Any]]]]] = []
+# Keyed by the function's dotted name, so importing a module twice registers it once.
+PROVIDERS: Registry[Callable[[Any, Any], list[TimelineEntry]]] = Registry("timeline provider")
+JOURNAL_SUBJECTS: Registry[Callable[[Any], Iterable[tuple[str, Iterable[Any]]]]] = Registry(
+    "timeline journal subjects"
+)
 
 JOURNAL_LIMIT = 100
 
 
+def _name(fn: Callable) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
 def register_provider(fn: Callable) -> Callable:
-    _PROVIDERS.append(fn)
+    """`@register_provider` on `fn(user, household) -> list[TimelineEntry]`, in the app's module."""
+    PROVIDERS.remove(_name(fn))
+    PROVIDERS.add(_name(fn), fn)
     return fn
 
 
 def register_journal_subjects(fn: Callable) -> Callable:
-    _JOURNAL_SUBJECTS.append(fn)
+    JOURNAL_SUBJECTS.remove(_name(fn))
+    JOURNAL_SUBJECTS.add(_name(fn), fn)
     return fn
 
 
@@ -64,7 +76,7 @@ def journal_entries(user, household, limit: int = JOURNAL_LIMIT) -> list[Timelin
         object_id__in=[str(o.pk) for o in household.occupants.all()],
     )
     if user.has_org_perm(Perm.AUDIT_VIEW, org_id):
-        for subjects in _JOURNAL_SUBJECTS:
+        for subjects in JOURNAL_SUBJECTS.values():
             for object_type, ids in subjects(household):
                 about |= Q(object_type=object_type, object_id__in=[str(pk) for pk in ids])
     rows = (
@@ -85,7 +97,7 @@ def journal_entries(user, household, limit: int = JOURNAL_LIMIT) -> list[Timelin
 
 def timeline_entries(user, household) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
-    for provider in _PROVIDERS:
+    for provider in PROVIDERS.values():
         entries.extend(provider(user, household))
     entries.extend(journal_entries(user, household))
     entries.sort(key=lambda e: e.at, reverse=True)

@@ -6,6 +6,7 @@ class PrivacyConfig(AppConfig):
     name = "vigie.privacy"
     label = "privacy"
     verbose_name = _("Protection des données")
+    url_prefix = "confidentialite/"  # vigie/urls.py mounts `vigie.privacy.urls` there
 
     def ready(self) -> None:
-        from vigie.privacy import journal, retention  # noqa: F401  (registrations)
+        from vigie.privacy import journal, menu, retention  # noqa: F401  (registrations)

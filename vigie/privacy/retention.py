@@ -1,29 +1,50 @@
 """Retention rules, one per kind of record; `vigie purge` runs them all (daily, as a task).
 
-Each app registers its rules with `@rule(name)`. A rule receives the cut-off date computed from
-`settings.VIGIE_RETENTION_DAYS[name]` and whether to only count, and returns how many records
-it removed (or would remove).
+Each app registers its rules in its own `privacy.py` with `@rule(name, label, days=…)`. A rule
+receives the cut-off date — `settings.VIGIE_RETENTION_DAYS[name]` days ago when the deployment
+sets it, else the rule's own `days` — and whether to only count, and returns how many records
+it removed (or would remove). `RULES` is a registry (`core/registry.py`): this module runs
+every entry and names none but its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-RULES: dict[str, tuple[str, Callable[[datetime, bool], int]]] = {}
+from vigie.core.registry import Registry
 
 
-def rule(name: str, label: str):
-    def decorator(fn):
-        RULES[name] = (label, fn)
-        return fn
+@dataclass(frozen=True)
+class RetentionRule:
+    name: str
+    label: Any
+    fn: Callable[[datetime, bool], int]
+    days: int | None
 
-    return decorator
+    def period_days(self) -> int:
+        configured = settings.VIGIE_RETENTION_DAYS.get(self.name)
+        if configured is None and self.days is None:
+            raise ImproperlyConfigured(
+                f"Retention rule {self.name!r}: no VIGIE_RETENTION_DAYS entry and no default days."
+            )
+        return int(configured if configured is not None else self.days)  # type: ignore[arg-type]
+
+
+RULES: Registry[RetentionRule] = Registry("retention rule")
+
+
+def rule(name: str, label: Any, *, days: int | None = None) -> Callable:
+    """Register `fn(cutoff, dry_run) -> int`; `days` is the period when settings name none."""
+    return RULES.decorator(name, lambda fn: RetentionRule(name=name, label=label, fn=fn, days=days))
 
 
 def purge(*, dry_run: bool = False, now: datetime | None = None) -> dict[str, int]:
@@ -33,9 +54,8 @@ def purge(*, dry_run: bool = False, now: datetime | None = None) -> dict[str, in
     now = now or timezone.now()
     report = {}
     with transaction.atomic():
-        for name, (_label, fn) in RULES.items():
-            days = settings.VIGIE_RETENTION_DAYS[name]
-            report[name] = fn(now - timedelta(days=days), dry_run)
+        for name, entry in RULES.items():
+            report[name] = entry.fn(now - timedelta(days=entry.period_days()), dry_run)
         if not dry_run:
             audit_log(actor=None, action="retention.purged", payload=report)
     return report

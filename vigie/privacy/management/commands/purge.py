@@ -22,4 +22,4 @@ class Command(BaseCommand):
             ("Simulation — " if dry_run else "") + "Durées de conservation appliquées :"
         )
         for name, n in report.items():
-            self.stdout.write(f"  {RULES[name][0]:<60} {n:>7} {verb}")
+            self.stdout.write(f"  {str(RULES[name].label):<60} {n:>7} {verb}")
