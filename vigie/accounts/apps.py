@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Connects the sign-in receiver; declares the app's journal codes.
-        from vigie.accounts import journal, reauth  # noqa: F401
+        from vigie.accounts import journal, menu, reauth  # noqa: F401

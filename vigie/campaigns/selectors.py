@@ -269,7 +269,15 @@ def call_timeline(user: User, household: Household) -> list[TimelineEntry]:
     notes = user.has_org_perm(Perm.CALL_NOTES_VIEW, household.organisation_id)
     sensitive = user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, household.organisation_id)
     entries = []
-    for a in household_attempts(household):
+    # Through the scoping: the calls of a campaign with a disability wave are withheld from a
+    # role without health data (decision 0010) — "called in it" would say the household's health.
+    attempts = (
+        Attempt.objects.visible_to(user, Perm.CAMPAIGN_VIEW)
+        .filter(target__household=household)
+        .select_related("caller", "campaign")
+        .order_by("-started_at", "-id")
+    )
+    for a in attempts:
         needs = [n for n in a.needs if sensitive or n not in SENSITIVE_NEEDS]
         title = f"Appel ({a.campaign.name}) : {AttemptResult(a.result).label}"
         if a.outcome:

@@ -253,7 +253,13 @@ def test_sensitive_markers_appear_only_for_roles_holding_the_permission(planted)
     assert len(walls["disability membership"][1]) == 3
     # A's own call notes (B's carry the same marker with B's token).
     walls["A's notes"] = (Perm.CALL_NOTES_VIEW, [f"{NOTES_MARKER} {world.a.token}".encode()])
-    about_a_only = {"disability membership", "A's notes"}
+    # The campaign with a disability wave: its name anywhere (a call on a household's history,
+    # a list) says the household was selected for its health (the QA finding of issue #10).
+    walls["health campaign"] = (
+        Perm.HOUSEHOLD_VIEW_SENSITIVE,
+        [world.a.campaign.name.encode()],
+    )
+    about_a_only = {"disability membership", "A's notes", "health campaign"}
     leaks, seen = [], {wall: False for wall in walls}
     seen["disability shared with consent"] = False
     readers = [(role, persona(world, role)) for role in PERSONAS]
