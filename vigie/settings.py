@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "vigie.core.middleware.LoginRequiredMiddleware",
     "vigie.core.middleware.SensitiveDeniedLogMiddleware",
+    "vigie.core.middleware.MethodNotAllowedPageMiddleware",
     "vigie.accounts.middleware.TwoFactorMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns lockouts into the lockout page.

@@ -60,3 +60,28 @@ class SensitiveDeniedLogMiddleware:
                 path=request.path,
             )
         return None
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page address that only takes a form (POST), opened directly or reloaded, answers
+    Vigie's French page with the menu instead of an empty "405" the browser shows in English.
+    The API keeps its JSON answers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not request.path_info.startswith("/api/")
+            and not response.content
+        ):
+            from django.template.response import TemplateResponse
+
+            page = TemplateResponse(request, "405.html", status=405)
+            page.render()
+            if "Allow" in response:
+                page["Allow"] = response["Allow"]
+            return page
+        return response

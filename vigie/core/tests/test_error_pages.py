@@ -90,3 +90,19 @@ def test_the_demo_shows_vigies_pages_not_djangos(pages, debug, tmp_path):
         check=True,
     ).stdout.split()
     assert out == [str(debug), "True"]
+
+
+def test_a_form_address_opened_directly_is_a_french_page_not_an_empty_405(claire):
+    """Found by QA: GET on a POST-only address (a reload after a refused form) showed the
+    browser's English "HTTP ERROR 405"."""
+    r = client_for(claire).get("/actions/orientations/1/statut/")
+    assert r.status_code == 405 and r["Allow"] == "POST"
+    page = text(r)
+    assert "Cette adresse enregistre un formulaire" in page and "Rien n'a été modifié" in page
+    assert 'aria-label="Menu principal"' in page
+
+
+def test_the_api_keeps_its_own_405(claire):
+    r = client_for(claire).get("/api/v1/campaigns/1/next-call")
+    assert r.status_code == 405
+    assert "Cette adresse enregistre" not in r.content.decode()
