@@ -28,6 +28,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from vigie.core.bulk import bulk_update_fast
 from vigie.core.services import audit_log
 from vigie.housing import import_parsing as p
 from vigie.housing.choices import ADULT_ROLES, ImportStatus, OccupantRole
@@ -623,15 +624,14 @@ def _write(plan: _Plan, org_id: int, run_id: int) -> None:
     for household, dref in plan.households_to_new_dwelling:
         household.dwelling_id = dwelling_ids[dref]
     if plan.dwellings_upd:
-        Dwelling.objects.bulk_update(
-            list(plan.dwellings_upd.values()), DWELLING_FIELDS, batch_size=BATCH
-        )
+        bulk_update_fast(list(plan.dwellings_upd.values()), DWELLING_FIELDS)
     if plan.households_upd:
-        Household.objects.bulk_update(plan.households_upd, HOUSEHOLD_FIELDS, batch_size=BATCH)
+        # Not Django's bulk_update: 12,000 departures took 200 s in it (core/bulk.py).
+        bulk_update_fast(plan.households_upd, HOUSEHOLD_FIELDS)
     for i in range(0, len(plan.occupants_del), 500):
         Occupant.objects.filter(pk__in=plan.occupants_del[i : i + 500]).delete()
     if plan.occupants_upd:
-        Occupant.objects.bulk_update(plan.occupants_upd, OCCUPANT_FIELDS, batch_size=BATCH)
+        bulk_update_fast(plan.occupants_upd, OCCUPANT_FIELDS)
 
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
 
