@@ -15,6 +15,47 @@ from vigie.core.permissions import Role
 
 PASSWORD = "Vigie-Test-2026!"
 
+# Under tests only: a fast hasher first, so that each persona's password does not cost a million
+# PBKDF2 iterations (~0.3 s apiece). Production keeps Django's strong default, which
+# accounts/tests/test_password_hashers.py checks on the real settings.
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    if settings.PASSWORD_HASHERS[0] != FAST_HASHER:
+        # override_settings (not a plain assignment) resets Django's cache of hashers.
+        override_settings(PASSWORD_HASHERS=[FAST_HASHER, *settings.PASSWORD_HASHERS]).enable()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_keeps_reference_data():
+    """A transactional test ends with a flush that empties every table; the communes (36,912
+    rows, read-only reference data) would then be reloaded by housing's post_migrate handler,
+    ~5 s each time. No test writes them, so the flush leaves their two tables alone."""
+    from django.core.management.commands import flush
+
+    from vigie.housing.models import Commune, PostcodeCommune
+
+    keep = {Commune._meta.db_table, PostcodeCommune._meta.db_table}
+
+    def sql_flush(style, connection, reset_sequences=True, allow_cascade=False):
+        tables = connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        )
+        return connection.ops.sql_flush(
+            style,
+            [t for t in tables if t not in keep],
+            reset_sequences=reset_sequences,
+            allow_cascade=allow_cascade,
+        )
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(flush, "sql_flush", sql_flush)
+        yield
+
 
 @pytest.fixture
 def landlord_a(db):
