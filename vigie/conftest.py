@@ -7,6 +7,8 @@ Landlord B), Pierre (partner worker at the CCAS), Maya (mediator).
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from vigie.accounts.services import user_create
@@ -28,6 +30,22 @@ def pytest_configure(config):
     if settings.PASSWORD_HASHERS[0] != FAST_HASHER:
         # override_settings (not a plain assignment) resets Django's cache of hashers.
         override_settings(PASSWORD_HASHERS=[FAST_HASHER, *settings.PASSWORD_HASHERS]).enable()
+
+
+# The longest test files (a minute for the replay alone): under pytest-xdist (`make test`) they
+# are handed out first, so that no worker is left running one of them alone at the end.
+LONG_FILES = (
+    "vigie/campaigns/tests/test_replay.py",
+    "vigie/core/tests/test_sentinel.py",
+    "vigie/core/tests/test_matrix.py",
+    "vigie/housing/tests/test_acceptance.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        rank = {name: i for i, name in enumerate(LONG_FILES)}
+        items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
 
 
 @pytest.fixture(scope="session", autouse=True)
