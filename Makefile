@@ -8,6 +8,10 @@ PGBIN := /usr/lib/postgresql/15/bin
 PGDATA ?= /tmp/vigie-pg
 PGPORT ?= 54329
 export VIGIE_DATA_DIR ?= $(CURDIR)/data
+# pytest-xdist workers for test and test-postgres (one per core; TEST_WORKERS=0 runs in one
+# process). A test file stays on one worker, so a module's shared fixtures are built once.
+TEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: demo test test-postgres bench lint venv system-deps pg-start pg-stop serve-postgres clean messages
 
@@ -36,7 +40,7 @@ demo: venv
 	VIGIE_DEBUG=1 VIGIE_REQUIRE_2FA=0 VIGIE_EMAIL_BACKEND=console VIGIE_TASKS_BACKEND=immediate $(VIGIE) runserver 127.0.0.1:8000
 
 test: venv system-deps
-	VIGIE_DEBUG=1 $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+	VIGIE_DEBUG=1 $(PYTEST) $(PYTEST_ARGS)
 
 pg-start: system-deps
 	@if [ ! -d $(PGDATA) ]; then \
@@ -51,7 +55,7 @@ pg-stop:
 	-su postgres -c "$(PGBIN)/pg_ctl -D $(PGDATA) stop -m fast" >/dev/null 2>&1
 
 test-postgres: venv pg-start
-	DATABASE_URL=postgres://postgres@127.0.0.1:$(PGPORT)/vigie VIGIE_DEBUG=1 $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+	DATABASE_URL=postgres://postgres@127.0.0.1:$(PGPORT)/vigie VIGIE_DEBUG=1 $(PYTEST) $(PYTEST_ARGS)
 
 serve-postgres: venv pg-start
 	-su postgres -c "psql -h /tmp -p $(PGPORT) -c 'CREATE DATABASE vigie'" >/dev/null 2>&1

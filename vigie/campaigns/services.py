@@ -508,6 +508,9 @@ def _wave_rows(campaign: Campaign, waves: list[Wave]) -> tuple[dict[int, list[tu
             base.filter(wave_q(wave, campaign.as_of))
             .annotate(_opted_out=ExpressionWrapper(opted_out_q(), output_field=BooleanField()))
             .values_list(*_ROW_FIELDS)
+            # Register order: targets' ids (the queue's last tie-break) then follow the
+            # households' on every engine, not the order PostgreSQL's heap happens to return.
+            .order_by("pk")
         )
         kept = []
         for row in rows:

@@ -16,10 +16,14 @@ a user of one landlord must never contain the other's token, whatever the page.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from vigie.accounts.models import ApiToken, User
@@ -269,6 +273,35 @@ def build_world() -> World:
         ),
         mediator=user_create(username="mediator", organisation=mediation, role=Role.MEDIATOR),
     )
+
+
+@contextmanager
+def built_once(django_db_blocker, build: Callable[[], World] = build_world) -> Iterator[World]:
+    """The world, built once for a module (or session) in a transaction rolled back at the end.
+
+    Use it in a module-scoped fixture, and hand each test `copy.deepcopy` of it next to the
+    `db` fixture: pytest-django then wraps the test in a savepoint inside this transaction and
+    rolls it back after the test, so each test starts from the world as built, whatever the
+    previous one wrote (Django's `TestCase.setUpTestData` does the same).
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        # As TestCase's own atomics: services' durable blocks may run inside it.
+        outer._from_testcase = True
+        outer.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            world = build()
+        yield world
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def fresh(world: World) -> World:
+    """A copy of the shared world's objects for one test (its rows are rolled back anyway)."""
+    return copy.deepcopy(world)
 
 
 # Who signs in: landlord A's five roles, the partner worker and the mediator. Landlord B's users
