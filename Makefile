@@ -66,6 +66,7 @@ bench: venv pg-start
 lint: venv
 	$(VENV)/bin/ruff check vigie bench
 	$(VENV)/bin/ruff format --check vigie bench
+	$(VENV)/bin/lint-imports --no-cache  # dependencies run one way (docs/decisions/0012)
 
 # Refresh the English catalogue from the French source strings, then compile it. Translate the new
 # (empty or fuzzy) entries of vigie/locale/en/LC_MESSAGES/django.po, run it again, and commit both

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from vigie.accounts.models import ApiToken, Membership, User
+from vigie.accounts.models import ApiToken, Membership, MembershipAgency, User
 from vigie.core.errors import DomainError
 from vigie.core.models import Organisation, OrganisationKind
 from vigie.core.permissions import Role
@@ -81,8 +81,9 @@ def user_create(
         user=user, organisation=organisation, role=role
     )
     if role == Role.AGENCY_STAFF:
-        from vigie.housing.models import Agency
-
+        # The agency model is the target of the membership's own relation: accounts names it by
+        # its label ("housing.Agency") and never imports the register's code (docs/decisions/0012).
+        Agency = MembershipAgency._meta.get_field("agency").related_model
         names = agency_names or []
         agencies = list(Agency.objects.filter(organisation=organisation, name__in=names))
         missing = set(names) - {a.name for a in agencies}

@@ -23,9 +23,9 @@ from vigie.campaigns.templates_catalog import TEMPLATES
 from vigie.core.errors import PermissionDeniedError
 from vigie.core.models import AccessAction, Organisation
 from vigie.core.permissions import Perm
+from vigie.core.phones import format_phone
 from vigie.core.services import access_record
 from vigie.housing.api import OccupantOut  # one schema name, one shape
-from vigie.housing.phones import format_phone
 
 router = Router(tags=["campagnes"])
 

@@ -8,10 +8,10 @@ from datetime import date
 from django.db.models import Prefetch
 
 from vigie.core.permissions import Perm
+from vigie.core.phones import parse_phone
 from vigie.core.text import fold
 from vigie.housing.cohorts import cohort_q
 from vigie.housing.models import Household, Occupant, Residence
-from vigie.housing.phones import parse_phone
 
 
 @dataclass

@@ -8,4 +8,8 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Protection des données")
 
     def ready(self) -> None:
+        from vigie.core import daily
         from vigie.privacy import journal, retention  # noqa: F401  (registrations)
+        from vigie.privacy.tasks import purge_task
+
+        daily.register(purge_task)  # retention periods (docs/privacy.md)

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 
 from vigie.accounts.models import Membership
 from vigie.accounts.reauth import recent_auth_required
+from vigie.core.dates import parse_date
 from vigie.core.errors import DomainError
 from vigie.core.models import AccessAction, AccessLog
 from vigie.core.permissions import Perm, requires
 from vigie.core.services import access_record
 from vigie.housing.models import Household, Occupant
-from vigie.housing.views import _parse_date
 from vigie.privacy import services
 from vigie.privacy.models import RequestKind, SubjectRequest
 
@@ -53,9 +53,9 @@ def access_log(request):
         qs = qs.filter(user__username=username)
     if (action := request.GET.get("action", "")) in AccessAction.values:
         qs = qs.filter(action=action)
-    if start := _parse_date(request.GET.get("du")):
+    if start := parse_date(request.GET.get("du")):
         qs = qs.filter(at__date__gte=start)
-    if end := _parse_date(request.GET.get("au")):
+    if end := parse_date(request.GET.get("au")):
         qs = qs.filter(at__date__lte=end)
     page = Paginator(qs.select_related("user"), 50).get_page(request.GET.get("page"))
     refs = dict(
@@ -158,7 +158,7 @@ def person_action(request, pk: int, action: str):
             )
         elif action == "rectifier":
             raw = request.POST.get("birth_date", "").strip()
-            birth = _parse_date(raw)
+            birth = parse_date(raw)
             if raw and birth is None:
                 raise DomainError(
                     _("« %(value)s » n'est pas une date valide (jj/mm/aaaa).") % {"value": raw}
