@@ -21,6 +21,7 @@ from vigie.campaigns.choices import SENSITIVE_NEEDS
 from vigie.core.errors import PermissionDeniedError
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm
+from vigie.core.selectors import organisation_ids_where
 from vigie.core.services import access_record
 
 router = Router(tags=["suites des appels"])
@@ -451,7 +452,7 @@ def task_create(request, payload: TaskIn):
     need = None
     if payload.need_id:
         need = selectors.need_for(user, payload.need_id, Perm.TASK_MANAGE)
-    org_ids = user.scope(Perm.TASK_MANAGE).full_org_ids
+    org_ids = organisation_ids_where(user, Perm.TASK_MANAGE)
     org_id = need.organisation_id if need else (payload.organisation_id or org_ids[0])
     if org_id not in org_ids:
         raise PermissionDeniedError("Vous ne pouvez pas créer de tâche pour cette organisation.")

@@ -23,13 +23,22 @@ from vigie.actions.choices import (
     TicketCategory,
     TicketStatus,
 )
-from vigie.actions.models import Partner, Referral, ReferralStep, Task, Ticket, TicketReport
+from vigie.actions.models import (
+    Partner,
+    PartnerCommune,
+    Referral,
+    ReferralStep,
+    Task,
+    Ticket,
+    TicketReport,
+)
 from vigie.campaigns.choices import SENSITIVE_NEEDS, NeedKind, NeedStatus
 from vigie.campaigns.models import Need
 from vigie.core.permissions import Perm
+from vigie.core.selectors import organisation_ids_where
 from vigie.housing.choices import ADULT_ROLES, Cohort
 from vigie.housing.cohorts import cohorts_of
-from vigie.housing.models import Household
+from vigie.housing.models import Commune, Household, Residence
 from vigie.housing.timeline import TimelineEntry, register_provider
 
 # --- Partners -------------------------------------------------------------------------------------
@@ -40,6 +49,22 @@ def partners_visible(user: Any) -> QuerySet[Partner]:
         Partner.objects.visible_to(user, Perm.PARTNER_VIEW)
         .select_related("partner_organisation")
         .prefetch_related("communes")
+    )
+
+
+def communes_without_ccas(user: Any, limit: int = 50) -> list[Commune]:
+    """Communes of the residences where `user` manages partners that no CCAS or CIAS of the
+    directory covers yet (the directory's reminder); empty for a reader of the directory."""
+    if not organisation_ids_where(user, Perm.PARTNER_MANAGE):
+        return []
+    covered = PartnerCommune.objects.visible_to(user, Perm.PARTNER_MANAGE).filter(
+        partner__kind__in=["ccas", "cias"]
+    )
+    residences = Residence.objects.visible_to(user, Perm.PARTNER_MANAGE)
+    return list(
+        Commune.objects.filter(insee_code__in=residences.values("commune_id"))
+        .exclude(insee_code__in=covered.values("commune_id"))
+        .order_by("name")[:limit]
     )
 
 

@@ -18,7 +18,7 @@ from vigie.core.services import access_record
 from vigie.housing import selectors
 from vigie.housing.choices import Cohort
 from vigie.housing.cohorts import cohort_counts, cohorts_of
-from vigie.housing.models import Agency, Commune, Occupant
+from vigie.housing.models import Commune, Occupant
 from vigie.housing.services import occupant_update_contact
 
 
@@ -87,10 +87,7 @@ def households(request):
         "as_of_error": as_of_error,
         "counts": counts,
         "cohorts": [c for c in Cohort if can_sensitive or c != Cohort.DISABILITY],
-        "agencies": Agency.objects.filter(
-            organisation_id__in=user.scope(Perm.HOUSEHOLD_VIEW).full_org_ids
-        )
-        | Agency.objects.filter(pk__in=user.scope(Perm.HOUSEHOLD_VIEW).agency_ids),
+        "agencies": selectors.agencies_visible(user, Perm.HOUSEHOLD_VIEW),
         "residences": selectors.residences_visible(user).only("id", "name"),
         "communes": Commune.objects.filter(
             insee_code__in=selectors.residences_visible(user).values("commune_id")
