@@ -458,9 +458,8 @@ def task_create(request, payload: TaskIn):
         raise PermissionDeniedError("Vous ne pouvez pas créer de tâche pour cette organisation.")
     owner = None
     if payload.owner_id:
-        from vigie.accounts.models import User
-
-        owner = get_object_or_404(User, pk=payload.owner_id, memberships__organisation_id=org_id)
+        # The same people the page offers: members of the organisation whose role sees tasks.
+        owner = get_object_or_404(selectors.task_owners(org_id), pk=payload.owner_id)
     t = services.task_create(
         actor=user,
         organisation_id=org_id,

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from vigie.accounts.models import User
 from vigie.actions.choices import (
     NEED_SERVICES,
     OPEN_REFERRAL_STATUSES,
@@ -34,7 +35,7 @@ from vigie.actions.models import (
 )
 from vigie.campaigns.choices import SENSITIVE_NEEDS, NeedKind, NeedStatus
 from vigie.campaigns.models import Need
-from vigie.core.permissions import Perm
+from vigie.core.permissions import ROLE_PERMISSIONS, Perm
 from vigie.core.selectors import organisation_ids_where
 from vigie.housing.choices import ADULT_ROLES, Cohort
 from vigie.housing.cohorts import cohorts_of
@@ -65,6 +66,21 @@ def communes_without_ccas(user: Any, limit: int = 50) -> list[Commune]:
         Commune.objects.filter(insee_code__in=residences.values("commune_id"))
         .exclude(insee_code__in=covered.values("commune_id"))
         .order_by("name")[:limit]
+    )
+
+
+def task_owners(organisation_id: int) -> QuerySet[User]:
+    """Who may be given a follow-up task in an organisation: its active members whose role sees
+    tasks. The task form's choices and the API's `owner_id` both read this list."""
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.TASK_VIEW in perms]
+    return (
+        User.objects.filter(
+            memberships__organisation_id=organisation_id,
+            memberships__role__in=roles,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
     )
 
 

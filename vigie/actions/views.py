@@ -236,22 +236,6 @@ def _household(request, pk: int) -> Household:
     )
 
 
-def _owners(user, organisation_id: int):
-    from vigie.accounts.models import User
-    from vigie.core.permissions import ROLE_PERMISSIONS
-
-    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.TASK_VIEW in perms]
-    return (
-        User.objects.filter(
-            memberships__organisation_id=organisation_id,
-            memberships__role__in=roles,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("username")
-    )
-
-
 @requires(Perm.REFERRAL_MANAGE)
 def household_needs(request, pk: int):
     """The household's needs and what follows each: refer, report to the agency, or a task."""
@@ -264,7 +248,7 @@ def _needs_page(request, h: Household, *, need_id: int | None = None, bound=None
     error next to the field at fault."""
     access_record(user=request.user, action=AccessAction.VIEW, obj=h, path=request.path)
     rows = selectors.household_needs(request.user, h)
-    owners = list(_owners(request.user, h.organisation_id))
+    owners = list(selectors.task_owners(h.organisation_id))
     # Read once for every need on the page, not once per need (issue #6 §4).
     partners = selectors.active_partners(request.user, h.organisation_id)
     for row in rows:
@@ -381,7 +365,7 @@ def need_ticket(request, pk: int):
 @require_POST
 def need_task(request, pk: int):
     need = _need(request, pk, Perm.TASK_MANAGE)
-    owners = _owners(request.user, need.organisation_id)
+    owners = selectors.task_owners(need.organisation_id)
     form = TaskForm(request.POST, prefix=f"k{need.pk}", owners=owners)
     if not form.is_valid():
         return _refused(

@@ -20,7 +20,7 @@ from vigie.actions.choices import (
 )
 from vigie.actions.forms import MoveForm, TaskForm, TicketForm
 from vigie.actions.models import TicketReport
-from vigie.actions.views import CANCELLED, PAGE_SIZE, _int, _owners, cancel_danger
+from vigie.actions.views import CANCELLED, PAGE_SIZE, _int, cancel_danger
 from vigie.campaigns.models import Campaign
 from vigie.core.confirm import confirmation_page
 from vigie.core.errors import DomainError
@@ -160,7 +160,7 @@ def my_tasks(request):
 def task_new(request):
     org_ids = organisation_ids_where(request.user, Perm.TASK_MANAGE)
     org_id = org_ids[0]
-    owners = _owners(request.user, org_id)
+    owners = selectors.task_owners(org_id)
     form = TaskForm(request.POST or None, owners=owners, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -200,7 +200,7 @@ def task(request, pk: int):
             "cancel_danger": cancel_danger("task", t)
             if can_manage and CANCELLED in TASK_TRANSITIONS[t.status]
             else None,
-            "owners": _owners(user, t.organisation_id) if can_manage else [],
+            "owners": selectors.task_owners(t.organisation_id) if can_manage else [],
         },
     )
 
@@ -219,7 +219,7 @@ def task_move(request, pk: int):
         try:
             if d["to"] == "reassign":
                 owner = (
-                    _owners(request.user, t.organisation_id)
+                    selectors.task_owners(t.organisation_id)
                     .filter(pk=_int(request.POST.get("owner")))
                     .first()
                 )

@@ -117,3 +117,21 @@ def test_openapi_lists_the_actions_operations(claire):
         "/api/v1/tasks",
     ):
         assert path in spec["paths"]
+
+
+def test_a_task_goes_only_to_someone_the_task_form_offers(marc, claire, paul, bruno):
+    """The API's `owner_id` follows the page's list (actions.selectors.task_owners): agency
+    staff (Paul) never see tasks, so neither can be given one; another landlord's caller (Bruno)
+    is not a member. Before, any member of the organisation was accepted by the API."""
+    c = api(marc)
+    body = {"title": "Rappeler", "due_on": "2030-01-10"}
+    for person in (paul, bruno):
+        refused = c.post(
+            "/api/v1/tasks", {**body, "owner_id": person.pk}, content_type="application/json"
+        )
+        assert refused.status_code == 404, refused.json()
+    given = c.post(
+        "/api/v1/tasks", {**body, "owner_id": claire.pk}, content_type="application/json"
+    )
+    assert given.status_code == 201
+    assert given.json()["owner"] == "claire"

@@ -93,6 +93,16 @@ def _layer_order() -> list[str]:
     return [a.split(".")[1] for a in reversed(apps)]
 
 
+def test_every_app_has_its_place_in_the_layers():
+    """A new app (mediation, food aid…) is placed in the contract before its first import:
+    an app missing from the list would be free to import anything."""
+    options = tomllib.loads(PYPROJECT.read_text())["tool"]["importlinter"]["contracts"][0]
+    listed = {m for layer in options["layers"] for m in re.split(r"[|:]", layer)}
+    listed = {m.strip().split(".")[1] for m in listed}
+    apps = {p.parent.name for p in PACKAGE.glob("*/apps.py")}
+    assert apps - listed == set()
+
+
 def _app_sources(*, with_tests: bool = False):
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE)
