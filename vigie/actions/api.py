@@ -458,8 +458,11 @@ def task_create(request, payload: TaskIn):
         raise PermissionDeniedError("Vous ne pouvez pas créer de tâche pour cette organisation.")
     owner = None
     if payload.owner_id:
-        # The same people the page offers: members of the organisation whose role sees tasks.
-        owner = get_object_or_404(selectors.task_owners(org_id), pk=payload.owner_id)
+        from vigie.accounts.models import User
+
+        # Someone outside the organisation is a 404; a member whose role never sees tasks is
+        # refused by `task_create` with its sentence (422), as the page's choices leave them out.
+        owner = get_object_or_404(User, pk=payload.owner_id, memberships__organisation_id=org_id)
     t = services.task_create(
         actor=user,
         organisation_id=org_id,
