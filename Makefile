@@ -72,6 +72,7 @@ lint: venv
 	$(VENV)/bin/ruff check vigie bench
 	$(VENV)/bin/ruff format --check vigie bench
 	VIGIE_DEBUG=1 $(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache  # dependencies run one way (docs/decisions/0012)
 
 # Refresh the English catalogue from the French source strings, then compile it. Translate the new
 # (empty or fuzzy) entries of vigie/locale/en/LC_MESSAGES/django.po, run it again, and commit both

@@ -57,7 +57,7 @@ ALLOWED_HOSTS = env_list("VIGIE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("VIGIE_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "vigie.core.admin_site.VigieAdminConfig",  # superusers only (see the module)
+    "vigie.accounts.admin_site.VigieAdminConfig",  # superusers only (see the module)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -43,8 +43,9 @@ class RoleForm(forms.Form):
     )
 
     def __init__(self, *args, organisations, **kwargs):
-        from vigie.housing.models import Agency
+        from vigie.accounts.models import Membership
 
+        Agency = Membership._meta.get_field("agencies").related_model  # accounts is below housing
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["agencies"].queryset = (

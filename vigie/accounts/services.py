@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from vigie.accounts.models import ApiToken, Membership, User
+from vigie.accounts.models import ApiToken, Membership, MembershipAgency, User
 from vigie.core.errors import DomainError
 from vigie.core.models import Organisation, OrganisationKind
 from vigie.core.permissions import Role
@@ -81,10 +81,11 @@ def user_create(
         user=user, organisation=organisation, role=role
     )
     if role == Role.AGENCY_STAFF:
-        from vigie.housing.models import Agency
-
+        # The agency model is the target of the membership's own relation: accounts names it by
+        # its label ("housing.Agency") and never imports the register's code (docs/decisions/0012).
+        Agency = MembershipAgency._meta.get_field("agency").related_model
         names = agency_names or []
-        agencies = list(Agency.objects.filter(organisation=organisation, name__in=names))
+        agencies = list(Agency._default_manager.filter(organisation=organisation, name__in=names))
         missing = set(names) - {a.name for a in agencies}
         if missing:
             raise DomainError(
@@ -190,7 +191,8 @@ def membership_set(
     """Give `user` a role in `organisation` (or change the agencies of that role)."""
     from django.utils.translation import gettext as _
 
-    from vigie.housing.models import Agency
+    # The agency model through the membership's own relation: accounts sits below housing.
+    Agency = Membership._meta.get_field("agencies").related_model
 
     _require_admin_of(actor, organisation.pk)
     if role not in ROLES_BY_KIND[organisation.kind]:
@@ -199,7 +201,7 @@ def membership_set(
             % {"role": Role(role).label, "kind": organisation.get_kind_display()},
             field="role",
         )
-    agencies = list(Agency.objects.filter(organisation=organisation, pk__in=agency_ids or []))
+    agencies = list(Agency._default_manager.filter(organisation=organisation, pk__in=agency_ids or []))
     if role == Role.AGENCY_STAFF and not agencies:
         raise DomainError(
             _("Choisissez au moins une agence : le personnel d'agence ne voit que les siennes."),

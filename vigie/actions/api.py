@@ -22,6 +22,7 @@ from vigie.campaigns.choices import SENSITIVE_NEEDS
 from vigie.core.errors import PermissionDeniedError
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm
+from vigie.core.selectors import organisation_ids_where
 from vigie.core.services import access_record
 
 router = Router(tags=["suites des appels"])
@@ -452,7 +453,7 @@ def task_create(request: AuthenticatedRequest, payload: TaskIn):
     need = None
     if payload.need_id:
         need = selectors.need_for(user, payload.need_id, Perm.TASK_MANAGE)
-    org_ids = user.scope(Perm.TASK_MANAGE).full_org_ids
+    org_ids = organisation_ids_where(user, Perm.TASK_MANAGE)
     org_id = need.organisation_id if need else (payload.organisation_id or org_ids[0])
     if org_id not in org_ids:
         raise PermissionDeniedError("Vous ne pouvez pas créer de tâche pour cette organisation.")
@@ -460,6 +461,8 @@ def task_create(request: AuthenticatedRequest, payload: TaskIn):
     if payload.owner_id:
         from vigie.accounts.models import User
 
+        # Someone outside the organisation is a 404; a member whose role never sees tasks is
+        # refused by `task_create` with its sentence (422), as the page's choices leave them out.
         owner = get_object_or_404(User, pk=payload.owner_id, memberships__organisation_id=org_id)
     t = services.task_create(
         actor=user,

@@ -14,3 +14,7 @@ class ActionsConfig(AppConfig):
         # journal codes, the menu entries and where partner workers and agency staff land.
         from vigie.actions import permissions  # noqa: F401, I001
         from vigie.actions import home, journal, menu, privacy, selectors  # noqa: F401
+        from vigie.actions.tasks import actions_daily
+        from vigie.core import daily
+
+        daily.register(actions_daily)  # overdue tickets' follow-up tasks, the agencies' digest

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from vigie.accounts.models import User
 from vigie.actions.choices import (
     NEED_SERVICES,
     OPEN_REFERRAL_STATUSES,
@@ -23,13 +24,22 @@ from vigie.actions.choices import (
     TicketCategory,
     TicketStatus,
 )
-from vigie.actions.models import Partner, Referral, ReferralStep, Task, Ticket, TicketReport
+from vigie.actions.models import (
+    Partner,
+    PartnerCommune,
+    Referral,
+    ReferralStep,
+    Task,
+    Ticket,
+    TicketReport,
+)
 from vigie.campaigns.choices import SENSITIVE_NEEDS, NeedKind, NeedStatus
 from vigie.campaigns.models import Need
-from vigie.core.permissions import Perm
+from vigie.core.permissions import ROLE_PERMISSIONS, Perm
+from vigie.core.selectors import organisation_ids_where
 from vigie.housing.choices import ADULT_ROLES, Cohort
 from vigie.housing.cohorts import cohorts_of
-from vigie.housing.models import Household
+from vigie.housing.models import Commune, Household, Residence
 from vigie.housing.timeline import TimelineEntry, register_provider
 
 if TYPE_CHECKING:
@@ -44,6 +54,37 @@ def partners_visible(user: User) -> QuerySet[Partner]:
         Partner.objects.visible_to(user, Perm.PARTNER_VIEW)
         .select_related("partner_organisation")
         .prefetch_related("communes")
+    )
+
+
+def communes_without_ccas(user: Any, limit: int = 50) -> list[Commune]:
+    """Communes of the residences where `user` manages partners that no CCAS or CIAS of the
+    directory covers yet (the directory's reminder); empty for a reader of the directory."""
+    if not organisation_ids_where(user, Perm.PARTNER_MANAGE):
+        return []
+    covered = PartnerCommune.objects.visible_to(user, Perm.PARTNER_MANAGE).filter(
+        partner__kind__in=["ccas", "cias"]
+    )
+    residences = Residence.objects.visible_to(user, Perm.PARTNER_MANAGE)
+    return list(
+        Commune.objects.filter(insee_code__in=residences.values("commune_id"))
+        .exclude(insee_code__in=covered.values("commune_id"))
+        .order_by("name")[:limit]
+    )
+
+
+def task_owners(organisation_id: int) -> QuerySet[User]:
+    """Who may be given a follow-up task in an organisation: its active members whose role sees
+    tasks. The task form's choices and the API's `owner_id` both read this list."""
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.TASK_VIEW in perms]
+    return (
+        User.objects.filter(
+            memberships__organisation_id=organisation_id,
+            memberships__role__in=roles,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
     )
 
 

@@ -24,15 +24,16 @@ from vigie.actions.choices import (
     ReferralStatus,
 )
 from vigie.actions.forms import MoveForm, PartnerForm, ReferralForm, TaskForm, TicketFromNeedForm
-from vigie.actions.models import Partner, PartnerCommune
+from vigie.actions.models import Partner
 from vigie.campaigns.choices import NeedKind
 from vigie.campaigns.models import Need
 from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.errors import DomainError
 from vigie.core.models import AccessAction, Organisation
 from vigie.core.permissions import Perm, requires
+from vigie.core.selectors import organisation_ids_where
 from vigie.core.services import access_record
-from vigie.housing.models import Commune, Household, Residence
+from vigie.housing.models import Commune, Household
 
 PAGE_SIZE = 50
 CANCELLED = "cancelled"  # the status code of a cancelled referral, ticket and task
@@ -100,21 +101,8 @@ def partners(request):
     if service:
         qs = [p for p in qs if p.offers(service)]
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    org_ids = user.scope(Perm.PARTNER_MANAGE).full_org_ids
-    missing_ccas = []
-    if org_ids:
-        covered = PartnerCommune.objects.filter(
-            organisation_id__in=org_ids, partner__kind__in=["ccas", "cias"]
-        ).values("commune_id")
-        missing_ccas = list(
-            Commune.objects.filter(
-                insee_code__in=Residence.objects.filter(organisation_id__in=org_ids).values(
-                    "commune_id"
-                )
-            )
-            .exclude(insee_code__in=covered)
-            .order_by("name")[:50]
-        )
+    can_manage = bool(organisation_ids_where(user, Perm.PARTNER_MANAGE))
+    missing_ccas = selectors.communes_without_ccas(user) if can_manage else []
     return TemplateResponse(
         request,
         "actions/partners.html",
@@ -124,7 +112,7 @@ def partners(request):
             "services": dict(SERVICE_CHOICES),
             "service_choices": SERVICE_CHOICES,
             "service": service,
-            "can_manage": bool(org_ids),
+            "can_manage": can_manage,
             "missing_ccas": missing_ccas,
         },
     )
@@ -146,7 +134,7 @@ def partner(request, pk: int):
 
 
 def _manage_org(request) -> Organisation:
-    org_ids = request.user.scope(Perm.PARTNER_MANAGE).full_org_ids
+    org_ids = organisation_ids_where(request.user, Perm.PARTNER_MANAGE)
     wanted = _int(request.POST.get("organisation") or request.GET.get("organisation"))
     org_id = wanted if wanted in org_ids else org_ids[0]
     return Organisation.objects.get(pk=org_id)
@@ -248,22 +236,6 @@ def _household(request, pk: int) -> Household:
     )
 
 
-def _owners(user, organisation_id: int):
-    from vigie.accounts.models import User
-    from vigie.core.permissions import ROLE_PERMISSIONS
-
-    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.TASK_VIEW in perms]
-    return (
-        User.objects.filter(
-            memberships__organisation_id=organisation_id,
-            memberships__role__in=roles,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("username")
-    )
-
-
 @requires(Perm.REFERRAL_MANAGE)
 def household_needs(request, pk: int):
     """The household's needs and what follows each: refer, report to the agency, or a task."""
@@ -276,7 +248,7 @@ def _needs_page(request, h: Household, *, need_id: int | None = None, bound=None
     error next to the field at fault."""
     access_record(user=request.user, action=AccessAction.VIEW, obj=h, path=request.path)
     rows = selectors.household_needs(request.user, h)
-    owners = list(_owners(request.user, h.organisation_id))
+    owners = list(selectors.task_owners(h.organisation_id))
     # Read once for every need on the page, not once per need (issue #6 §4).
     partners = selectors.active_partners(request.user, h.organisation_id)
     for row in rows:
@@ -398,7 +370,7 @@ def need_ticket(request, pk: int):
 @require_POST
 def need_task(request, pk: int):
     need = _need(request, pk, Perm.TASK_MANAGE)
-    owners = _owners(request.user, need.organisation_id)
+    owners = selectors.task_owners(need.organisation_id)
     form = TaskForm(request.POST, prefix=f"k{need.pk}", owners=owners)
     if not form.is_valid():
         return _refused(

@@ -20,12 +20,13 @@ from vigie.actions.choices import (
 )
 from vigie.actions.forms import MoveForm, TaskForm, TicketForm
 from vigie.actions.models import TicketReport
-from vigie.actions.views import CANCELLED, PAGE_SIZE, _int, _owners, cancel_danger
+from vigie.actions.views import CANCELLED, PAGE_SIZE, _int, cancel_danger
 from vigie.campaigns.models import Campaign
 from vigie.core.confirm import confirmation_page
 from vigie.core.errors import DomainError
 from vigie.core.permissions import Perm, requires
-from vigie.housing.models import Agency, Residence
+from vigie.core.selectors import organisation_ids_where
+from vigie.housing.selectors import agencies_visible, residences_visible
 
 # --- Tickets --------------------------------------------------------------------------------------
 
@@ -41,10 +42,7 @@ def tickets(request):
         overdue=request.GET.get("overdue") == "1",
     )
     page = Paginator(selectors.ticket_search(user, f), PAGE_SIZE).get_page(request.GET.get("page"))
-    scope = user.scope(Perm.TICKET_VIEW)
-    agencies = Agency.objects.filter(
-        organisation_id__in=scope.full_org_ids
-    ) | Agency.objects.filter(pk__in=scope.agency_ids)
+    agencies = agencies_visible(user, Perm.TICKET_VIEW)
     return TemplateResponse(
         request,
         "actions/tickets.html",
@@ -119,9 +117,7 @@ def ticket_move(request, pk: int):
 @requires(Perm.TICKET_REPORT)
 def ticket_new(request):
     """A manager (or caller) reports a building problem without a call."""
-    residences = Residence.objects.filter(
-        organisation_id__in=request.user.scope(Perm.TICKET_REPORT).full_org_ids
-    ).order_by("name")
+    residences = residences_visible(request.user, Perm.TICKET_REPORT).order_by("name")
     form = TicketForm(request.POST or None, residences=residences)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -162,9 +158,9 @@ def my_tasks(request):
 
 @requires(Perm.TASK_MANAGE)
 def task_new(request):
-    org_ids = request.user.scope(Perm.TASK_MANAGE).full_org_ids
+    org_ids = organisation_ids_where(request.user, Perm.TASK_MANAGE)
     org_id = org_ids[0]
-    owners = _owners(request.user, org_id)
+    owners = selectors.task_owners(org_id)
     form = TaskForm(request.POST or None, owners=owners, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -204,7 +200,7 @@ def task(request, pk: int):
             "cancel_danger": cancel_danger("task", t)
             if can_manage and CANCELLED in TASK_TRANSITIONS[t.status]
             else None,
-            "owners": _owners(user, t.organisation_id) if can_manage else [],
+            "owners": selectors.task_owners(t.organisation_id) if can_manage else [],
         },
     )
 
@@ -223,7 +219,7 @@ def task_move(request, pk: int):
         try:
             if d["to"] == "reassign":
                 owner = (
-                    _owners(request.user, t.organisation_id)
+                    selectors.task_owners(t.organisation_id)
                     .filter(pk=_int(request.POST.get("owner")))
                     .first()
                 )

@@ -22,11 +22,12 @@ from vigie.campaigns.choices import SENSITIVE_NEEDS
 from vigie.campaigns.models import Campaign, Target
 from vigie.campaigns.templates_catalog import TEMPLATES
 from vigie.core.errors import PermissionDeniedError
-from vigie.core.models import AccessAction, Organisation
+from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm
+from vigie.core.phones import format_phone
+from vigie.core.selectors import organisations_where
 from vigie.core.services import access_record
 from vigie.housing.api import OccupantOut  # one schema name, one shape
-from vigie.housing.phones import format_phone
 
 router = Router(tags=["campagnes"])
 
@@ -304,10 +305,9 @@ def list_campaigns(request: AuthenticatedRequest):
     **needs(Perm.CAMPAIGN_MANAGE, {201: CampaignOut}),
 )
 def create_campaign(request: AuthenticatedRequest, payload: CampaignIn):
-    scope = request.user.scope(Perm.CAMPAIGN_MANAGE)
-    if not scope.full_org_ids:
+    orgs = list(organisations_where(request.user, Perm.CAMPAIGN_MANAGE))
+    if not orgs:
         raise PermissionDeniedError("Seul·e un·e responsable de campagne peut créer une campagne.")
-    orgs = list(Organisation.objects.filter(pk__in=scope.full_org_ids))
     if payload.organisation:
         org = next((o for o in orgs if o.slug == payload.organisation), None)
         if org is None:

@@ -33,9 +33,9 @@ from vigie.campaigns.models import Campaign, Target
 from vigie.core.errors import ConflictError, DomainError
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm, requires
+from vigie.core.phones import format_phone
 from vigie.core.services import access_record
 from vigie.housing.choices import Cohort
-from vigie.housing.phones import format_phone
 
 # What the caller says happened, one key each: (value, key, label, result, outcome).
 CALL_CHOICES: list[tuple[str, str, str, str, str]] = [

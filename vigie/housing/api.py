@@ -14,10 +14,10 @@ from vigie.api.declare import needs
 from vigie.core.errors import PermissionDeniedError
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm
+from vigie.core.phones import format_phone
 from vigie.core.services import access_record
 from vigie.housing.cohorts import cohort_counts, cohorts_of
 from vigie.housing.models import Household
-from vigie.housing.phones import format_phone
 
 router = Router(tags=["registre"])
 

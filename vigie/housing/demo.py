@@ -15,9 +15,9 @@ from datetime import date, timedelta
 
 from faker import Faker
 
+from vigie.core.phones import parse_phone
 from vigie.core.text import fold
 from vigie.housing.import_parsing import COLUMNS, OPTIONAL_COLUMNS
-from vigie.housing.phones import parse_phone
 
 # The canonical template's columns, with the optional residence columns after "residence".
 HEADERS = [*COLUMNS[:4], *OPTIONAL_COLUMNS, *COLUMNS[4:]]

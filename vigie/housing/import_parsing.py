@@ -25,9 +25,9 @@ import phonenumbers
 from django.utils.translation import gettext as _
 
 from vigie.core.errors import DomainError
+from vigie.core.phones import parse_phone
 from vigie.core.text import fold
 from vigie.housing.choices import OccupantRole
-from vigie.housing.phones import parse_phone
 
 COLUMNS = [
     "ref_bail",

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from vigie.core.permissions import Perm
+from vigie.core.phones import parse_phone
+from vigie.core.selectors import agency_ids_where, organisation_ids_where
 from vigie.core.text import fold
 from vigie.housing.cohorts import cohort_q
-from vigie.housing.models import Household, Occupant, Residence
-from vigie.housing.phones import parse_phone
+from vigie.housing.models import Agency, Household, Occupant, Residence
 
 if TYPE_CHECKING:
     from vigie.accounts.models import User
@@ -105,8 +106,17 @@ def household_detail(user: User, pk: int) -> Household:
     return get_object_or_404(qs, pk=pk)
 
 
-def residences_visible(user: User) -> ResidenceQuerySet:
-    return Residence.objects.visible_to(user, Perm.HOUSEHOLD_VIEW)
+def residences_visible(user: User, perm: str = Perm.HOUSEHOLD_VIEW) -> ResidenceQuerySet:
+    return Residence.objects.visible_to(user, perm)
+
+
+def agencies_visible(user: User, perm: str = Perm.HOUSEHOLD_VIEW):
+    """The agencies whose records `user` reads under `perm`: every agency of the organisations
+    where they hold it, and, for agency staff, their own agencies (a filter's choices)."""
+    return Agency.objects.filter(
+        Q(organisation_id__in=organisation_ids_where(user, perm))
+        | Q(pk__in=agency_ids_where(user, perm))
+    )
 
 
 def residence_households(user: User, residence: Residence, as_of: date) -> HouseholdQuerySet:

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from vigie.core.errors import ConflictError, DomainError, PermissionDeniedError
 from vigie.core.permissions import DENIED_SENTENCES, Perm
+from vigie.core.phones import parse_phone
 from vigie.core.services import audit_log
 from vigie.core.text import fold
 from vigie.housing.choices import ADULT_ROLES, ImportStatus, OccupantRole
 from vigie.housing.models import Household, ImportRun, Occupant
-from vigie.housing.phones import parse_phone
 
 if TYPE_CHECKING:
     from vigie.accounts.models import User

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vigie.core.dates import parse_date
 from vigie.core.errors import ConflictError, DomainError
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm, requires
@@ -19,19 +18,8 @@ from vigie.core.services import access_record
 from vigie.housing import selectors
 from vigie.housing.choices import Cohort
 from vigie.housing.cohorts import cohort_counts, cohorts_of
-from vigie.housing.models import Agency, Commune, Occupant
+from vigie.housing.models import Commune, Occupant
 from vigie.housing.services import occupant_update_contact
-
-
-def _parse_date(raw: str | None) -> date | None:
-    if not raw:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return timezone.datetime.strptime(raw.strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _int(raw: str | None) -> int | None:
@@ -46,9 +34,9 @@ def households(request):
     """The register: search by name, reference, phone or address; filter; cohort counts."""
     user = request.user
     as_of_raw = request.GET.get("as_of", "").strip()[:20]
-    as_of = _parse_date(as_of_raw) or timezone.localdate()
+    as_of = parse_date(as_of_raw) or timezone.localdate()
     as_of_error = ""
-    if as_of_raw and _parse_date(as_of_raw) is None:
+    if as_of_raw and parse_date(as_of_raw) is None:
         # Never silently today: the sentence shows next to the field (and says which date is used).
         as_of_error = _(
             "« %(value)s » n'est pas une date valide (jj/mm/aaaa) : les cohortes sont calculées "
@@ -90,10 +78,7 @@ def households(request):
         "as_of_error": as_of_error,
         "counts": counts,
         "cohorts": [c for c in Cohort if can_sensitive or c != Cohort.DISABILITY],
-        "agencies": Agency.objects.filter(
-            organisation_id__in=user.scope(Perm.HOUSEHOLD_VIEW).full_org_ids
-        )
-        | Agency.objects.filter(pk__in=user.scope(Perm.HOUSEHOLD_VIEW).agency_ids),
+        "agencies": selectors.agencies_visible(user, Perm.HOUSEHOLD_VIEW),
         "residences": selectors.residences_visible(user).only("id", "name"),
         "communes": Commune.objects.filter(
             insee_code__in=selectors.residences_visible(user).values("commune_id")

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from vigie.core.errors import DomainError
 from vigie.core.models import Organisation
 from vigie.core.permissions import Perm, requires
+from vigie.core.selectors import organisation_ids_where, organisations_where
 from vigie.housing.importing import DEPARTURES_CODE, import_stock, load_mapping
 from vigie.housing.models import ImportRun
 from vigie.housing.services import import_departures_undoable, import_undo_departures
@@ -109,7 +110,7 @@ class UploadForm(forms.Form):
 
 
 def _organisations(user):
-    return Organisation.objects.filter(pk__in=user.scope(Perm.IMPORT_RUN).full_org_ids)
+    return organisations_where(user, Perm.IMPORT_RUN)
 
 
 @requires(Perm.IMPORT_RUN)
@@ -175,10 +176,9 @@ def _pending(request, token: uuid.UUID) -> tuple[dict, Path, Path]:
         meta = json.loads(meta_path.read_text())
     except (OSError, ValueError):
         raise Http404
-    if (
-        meta.get("user_id") != request.user.pk
-        or meta.get("organisation_id") not in request.user.scope(Perm.IMPORT_RUN).full_org_ids
-    ):
+    if meta.get("user_id") != request.user.pk or meta.get(
+        "organisation_id"
+    ) not in organisation_ids_where(request.user, Perm.IMPORT_RUN):
         raise Http404
     return meta, meta_path, data_path
 

@@ -9,4 +9,8 @@ class PrivacyConfig(AppConfig):
     url_prefix = "confidentialite/"  # vigie/urls.py mounts `vigie.privacy.urls` there
 
     def ready(self) -> None:
+        from vigie.core import daily
         from vigie.privacy import journal, menu, retention  # noqa: F401  (registrations)
+        from vigie.privacy.tasks import purge_task
+
+        daily.register(purge_task)  # retention periods (docs/privacy.md)

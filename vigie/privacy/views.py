@@ -14,32 +14,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vigie.accounts.models import Membership
 from vigie.accounts.reauth import recent_auth_required
+from vigie.core.dates import parse_date
 from vigie.core.errors import DomainError
-from vigie.core.models import AccessAction, AccessLog
+from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm, requires
 from vigie.core.services import access_record
-from vigie.housing.models import Household, Occupant
-from vigie.housing.views import _parse_date
-from vigie.privacy import services
+from vigie.housing.models import Occupant
+from vigie.privacy import selectors, services
 from vigie.privacy.models import RequestKind, SubjectRequest
 
 
 @requires(Perm.AUDIT_VIEW)
 def access_log(request):
     """Who looked at what, and when — for the organisations where the user is DPO."""
-    org_ids = request.user.scope(Perm.AUDIT_VIEW).full_org_ids
-    members = Membership.objects.filter(organisation_id__in=org_ids).values("user_id")
-    qs = AccessLog.objects.filter(
-        Q(organisation_id__in=org_ids) | Q(organisation__isnull=True, user_id__in=members)
-    )
+    qs = selectors.access_log_visible(request.user)
     household_ref = request.GET.get("menage", "").strip()
     household = None
     if household_ref:
-        household = Household.objects.filter(
-            organisation_id__in=org_ids, reference=household_ref
-        ).first()
+        household = (
+            selectors.households_for_audit(request.user).filter(reference=household_ref).first()
+        )
         ids = [str(household.pk)] if household else []
         if household:
             ids_occ = [str(pk) for pk in household.occupants.values_list("pk", flat=True)]
@@ -53,19 +48,21 @@ def access_log(request):
         qs = qs.filter(user__username=username)
     if (action := request.GET.get("action", "")) in AccessAction.values:
         qs = qs.filter(action=action)
-    if start := _parse_date(request.GET.get("du")):
+    if start := parse_date(request.GET.get("du")):
         qs = qs.filter(at__date__gte=start)
-    if end := _parse_date(request.GET.get("au")):
+    if end := parse_date(request.GET.get("au")):
         qs = qs.filter(at__date__lte=end)
     page = Paginator(qs.select_related("user"), 50).get_page(request.GET.get("page"))
     refs = dict(
-        Household.objects.filter(
+        selectors.households_for_audit(request.user)
+        .filter(
             pk__in=[
                 int(e.object_id)
                 for e in page.object_list
                 if e.object_type == "housing.household" and e.object_id.isdigit()
             ]
-        ).values_list("pk", "reference")
+        )
+        .values_list("pk", "reference")
     )
     rows = [
         (
@@ -158,7 +155,7 @@ def person_action(request, pk: int, action: str):
             )
         elif action == "rectifier":
             raw = request.POST.get("birth_date", "").strip()
-            birth = _parse_date(raw)
+            birth = parse_date(raw)
             if raw and birth is None:
                 raise DomainError(
                     _("« %(value)s » n'est pas une date valide (jj/mm/aaaa).") % {"value": raw}

@@ -117,3 +117,22 @@ def test_openapi_lists_the_actions_operations(claire):
         "/api/v1/tasks",
     ):
         assert path in spec["paths"]
+
+
+def test_a_task_goes_only_to_a_member_who_works_on_tasks(marc, claire, paul, bruno):
+    """Guards the owner lookup of the API (the pages read `actions.selectors.task_owners`):
+    another landlord's caller (Bruno) is not found, agency staff (Paul), who never see tasks,
+    are refused with the service's sentence, a caller of the landlord (Claire) gets it."""
+    c = api(marc)
+    body = {"title": "Rappeler", "due_on": "2030-01-10"}
+    outsider = c.post(
+        "/api/v1/tasks", {**body, "owner_id": bruno.pk}, content_type="application/json"
+    )
+    assert outsider.status_code == 404
+    staff = c.post("/api/v1/tasks", {**body, "owner_id": paul.pk}, content_type="application/json")
+    assert staff.status_code == 422
+    assert staff.json()["detail"] == "paul ne travaille pas sur les tâches de ce bailleur."
+    given = c.post(
+        "/api/v1/tasks", {**body, "owner_id": claire.pk}, content_type="application/json"
+    )
+    assert given.status_code == 201 and given.json()["owner"] == "claire"

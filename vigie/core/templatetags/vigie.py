@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from vigie.housing.phones import format_phone
+from vigie.core.phones import format_phone
 
 register = template.Library()
 

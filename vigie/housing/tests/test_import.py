@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from vigie.core.errors import DomainError
 from vigie.core.models import AuditEvent
+from vigie.core.phones import parse_phone
 from vigie.housing.cohorts import cohort_counts
 from vigie.housing.import_parsing import COLUMNS, fast_parse_phone, parse_date
 from vigie.housing.importing import ImportReport, import_stock, load_mapping
@@ -30,7 +31,6 @@ from vigie.housing.models import (
     Occupant,
     Residence,
 )
-from vigie.housing.phones import parse_phone
 
 pytestmark = pytest.mark.django_db
 

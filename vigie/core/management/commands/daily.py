@@ -1,21 +1,17 @@
-"""`vigie daily`: enqueue the daily jobs for the worker (run by deploy/vigie-daily.timer)."""
+"""`vigie daily`: enqueue the daily jobs for the worker (run by deploy/vigie-daily.timer).
+
+The jobs are declared by the apps that own them (`vigie.core.daily.register`), never listed here.
+"""
 
 from django.core.management.base import BaseCommand
 
-# Other apps add their daily tasks here ("module:task" strings, imported lazily).
-DAILY_TASKS = [
-    "vigie.privacy.tasks:purge_task",
-    "vigie.actions.tasks:actions_daily",
-]
+from vigie.core import daily
 
 
 class Command(BaseCommand):
     help = "Met en file les tâches quotidiennes (conservation des données…) pour le worker."
 
     def handle(self, *args, **options):
-        from importlib import import_module
-
-        for path in DAILY_TASKS:
-            module, name = path.split(":")
-            result = getattr(import_module(module), name).enqueue()
-            self.stdout.write(f"{path} : {result.status}")
+        for task in daily.jobs():
+            result = task.enqueue()
+            self.stdout.write(f"{task.module_path} : {result.status}")

@@ -27,4 +27,4 @@ class SuperuserAdminSite(AdminSite):
 
 
 class VigieAdminConfig(AdminConfig):
-    default_site = "vigie.core.admin_site.SuperuserAdminSite"
+    default_site = "vigie.accounts.admin_site.SuperuserAdminSite"
