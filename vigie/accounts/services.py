@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -85,7 +87,9 @@ def user_create(
         # its label ("housing.Agency") and never imports the register's code (docs/decisions/0012).
         Agency = MembershipAgency._meta.get_field("agency").related_model
         names = agency_names or []
-        agencies = list(Agency._default_manager.filter(organisation=organisation, name__in=names))
+        agencies: list[Any] = list(
+            Agency._default_manager.filter(organisation=organisation, name__in=names)
+        )
         missing = set(names) - {a.name for a in agencies}
         if missing:
             raise DomainError(
@@ -201,7 +205,9 @@ def membership_set(
             % {"role": Role(role).label, "kind": organisation.get_kind_display()},
             field="role",
         )
-    agencies = list(Agency._default_manager.filter(organisation=organisation, pk__in=agency_ids or []))
+    agencies: list[Any] = list(
+        Agency._default_manager.filter(organisation=organisation, pk__in=agency_ids or [])
+    )
     if role == Role.AGENCY_STAFF and not agencies:
         raise DomainError(
             _("Choisissez au moins une agence : le personnel d'agence ne voit que les siennes."),
