@@ -1,10 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ActionsConfig(AppConfig):
     name = "vigie.actions"
     label = "actions"
-    verbose_name = "Suites des appels : partenaires, orientations, signalements, tâches"
+    verbose_name = gettext_lazy(
+        "Suites des appels : partenaires, orientations, signalements, tâches"
+    )
 
     def ready(self) -> None:
         # Registers the household timeline provider, the privacy exporter/eraser, the

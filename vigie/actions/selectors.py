@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.actions.choices import (
     NEED_SERVICES,
@@ -176,10 +177,10 @@ def referral_card(user: Any, referral: Referral) -> dict[str, Any]:
         x
         for x in (
             d.address,
-            f"bât. {d.building.name}" if d.building_id and d.building else "",
-            f"esc. {d.staircase}" if d.staircase else "",
-            f"étage {d.floor}" if d.floor else "",
-            f"porte {d.door}" if d.door else "",
+            _("bât. %(name)s") % {"name": d.building.name} if d.building_id and d.building else "",
+            _("esc. %(staircase)s") % {"staircase": d.staircase} if d.staircase else "",
+            _("étage %(floor)s") % {"floor": d.floor} if d.floor else "",
+            _("porte %(door)s") % {"door": d.door} if d.door else "",
         )
         if x
     )
@@ -318,8 +319,9 @@ def actions_timeline(user: Any, household: Household) -> list[TimelineEntry]:
             TimelineEntry(
                 at=rep.at,
                 kind="ticket",
-                title=f"Signalement à l'agence : {t.get_category_display()}",
-                tags=[t.get_status_display()] + (["ménage informé"] if t.informed_at else []),
+                title=_("Signalement à l'agence : %(category)s")
+                % {"category": t.get_category_display()},
+                tags=[t.get_status_display()] + ([_("ménage informé")] if t.informed_at else []),
                 url=reverse("actions:ticket", args=[t.pk]),
             )
         )
@@ -328,8 +330,11 @@ def actions_timeline(user: Any, household: Household) -> list[TimelineEntry]:
             TimelineEntry(
                 at=task.created_at,
                 kind="task",
-                title=f"Tâche : {task.title}",
-                tags=[task.get_status_display(), f"échéance {task.due_on:%d/%m/%Y}"],
+                title=_("Tâche : %(title)s") % {"title": task.title},
+                tags=[
+                    task.get_status_display(),
+                    _("échéance %(date)s") % {"date": f"{task.due_on:%d/%m/%Y}"},
+                ],
                 url=reverse("actions:task", args=[task.pk]),
             )
         )

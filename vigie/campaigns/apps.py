@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CampaignsConfig(AppConfig):
     name = "vigie.campaigns"
     label = "campaigns"
-    verbose_name = "Campagnes d'appels"
+    verbose_name = gettext_lazy("Campagnes d'appels")
 
     def ready(self) -> None:
         # Registers the household timeline provider (calls on a household's timeline) and

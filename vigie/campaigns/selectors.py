@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.campaigns.choices import (
     OPEN_TARGET_STATUSES,
@@ -268,7 +269,10 @@ def call_timeline(user: Any, household: Household) -> list[TimelineEntry]:
     entries = []
     for a in household_attempts(household):
         needs = [n for n in a.needs if sensitive or n not in SENSITIVE_NEEDS]
-        title = f"Appel ({a.campaign.name}) : {AttemptResult(a.result).label}"
+        title = _("Appel (%(campaign)s) : %(result)s") % {
+            "campaign": a.campaign.name,
+            "result": AttemptResult(a.result).label,
+        }
         if a.outcome:
             title += f" — {Outcome(a.outcome).label}"
         entries.append(

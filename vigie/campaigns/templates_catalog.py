@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _lazy
+
 from vigie.campaigns.choices import NeedKind, QuestionKind
 from vigie.housing.choices import Cohort
 
@@ -16,64 +18,72 @@ LIVING_ALONE = {"adults_min": 1, "adults_max": 1, "children_max": 0}
 
 _COMMON_QUESTIONS: list[dict[str, Any]] = [
     {
-        "text": "Avez-vous besoin de courses ?",
+        "text": _lazy("Avez-vous besoin de courses ?"),
         "kind": QuestionKind.YES_NO,
         "maps_to_need": NeedKind.GROCERIES,
     },
     {
-        "text": "Avez-vous besoin de portage de repas ?",
+        "text": _lazy("Avez-vous besoin de portage de repas ?"),
         "kind": QuestionKind.YES_NO,
         "maps_to_need": NeedKind.MEAL_DELIVERY,
     },
     {
-        "text": "Avez-vous besoin de médicaments ?",
+        "text": _lazy("Avez-vous besoin de médicaments ?"),
         "kind": QuestionKind.YES_NO,
         "maps_to_need": NeedKind.MEDICATION,
     },
     {
-        "text": "Vous sentez-vous isolé·e ?",
+        "text": _lazy("Vous sentez-vous isolé·e ?"),
         "kind": QuestionKind.YES_NO,
         "maps_to_need": NeedKind.ISOLATION,
     },
     {
-        "text": "Un problème dans votre logement ou votre immeuble ?",
+        "text": _lazy("Un problème dans votre logement ou votre immeuble ?"),
         "kind": QuestionKind.YES_NO,
         "maps_to_need": NeedKind.HOUSING_PROBLEM,
     },
 ]
 
 _CLOSING_QUESTION = {
-    "text": "Autre chose à signaler ?",
+    "text": _lazy("Autre chose à signaler ?"),
     "kind": QuestionKind.TEXT,
     "maps_to_need": "",
 }
 
 TEMPLATES: dict[str, dict[str, Any]] = {
     "lockdown": {
-        "label": "Confinement",
-        "name": "Confinement — appels aux locataires fragiles",
-        "purpose": "Prendre des nouvelles des locataires les plus fragiles pendant le confinement, "
-        "repérer les besoins (courses, repas, médicaments, isolement) et les problèmes "
-        "d'immeuble, et les orienter vers le CCAS, une association ou l'agence.",
+        "label": _lazy("Confinement"),
+        "name": _lazy("Confinement — appels aux locataires fragiles"),
+        "purpose": _lazy(
+            "Prendre des nouvelles des locataires les plus fragiles pendant le confinement, "
+            "repérer les besoins (courses, repas, médicaments, isolement) et les problèmes "
+            "d'immeuble, et les orienter vers le CCAS, une association ou l'agence."
+        ),
         "waves": [
-            {"name": "75 ans et plus", "cohorts": [Cohort.OVER_75], "priority": 1},
-            {"name": "70 à 74 ans", "cohorts": [Cohort.AGE_70_74], "priority": 2},
-            {"name": "Familles monoparentales", "cohorts": [Cohort.SINGLE_PARENT], "priority": 2},
-            {"name": "Situation de handicap", "cohorts": [Cohort.DISABILITY], "priority": 2},
+            {"name": _lazy("75 ans et plus"), "cohorts": [Cohort.OVER_75], "priority": 1},
+            {"name": _lazy("70 à 74 ans"), "cohorts": [Cohort.AGE_70_74], "priority": 2},
+            {
+                "name": _lazy("Familles monoparentales"),
+                "cohorts": [Cohort.SINGLE_PARENT],
+                "priority": 2,
+            },
+            {"name": _lazy("Situation de handicap"), "cohorts": [Cohort.DISABILITY], "priority": 2},
         ],
         "questions": [*_COMMON_QUESTIONS, _CLOSING_QUESTION],
     },
     "heatwave": {
-        "label": "Canicule",
-        "name": "Plan canicule — appels de veille",
-        "purpose": "Plan canicule : appeler les personnes âgées, en situation de handicap ou "
-        "vivant seules, vérifier qu'elles se protègent de la chaleur et proposer "
-        "l'inscription au registre canicule du CCAS.",
+        "label": _lazy("Canicule"),
+        "name": _lazy("Plan canicule — appels de veille"),
+        "purpose": _lazy(
+            "Plan canicule : appeler les personnes âgées, en situation de handicap ou "
+            "vivant seules, vérifier qu'elles se protègent de la chaleur et proposer "
+            "l'inscription au registre canicule du CCAS."
+        ),
         "waves": [
-            {"name": "75 ans et plus", "cohorts": [Cohort.OVER_75], "priority": 1},
-            {"name": "Situation de handicap", "cohorts": [Cohort.DISABILITY], "priority": 2},
+            {"name": _lazy("75 ans et plus"), "cohorts": [Cohort.OVER_75], "priority": 1},
+            {"name": _lazy("Situation de handicap"), "cohorts": [Cohort.DISABILITY], "priority": 2},
             {
-                "name": "Personnes vivant seules",
+                "name": _lazy("Personnes vivant seules"),
                 "cohorts": [],
                 "filters": LIVING_ALONE,
                 "priority": 3,
@@ -82,12 +92,14 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "questions": [
             *_COMMON_QUESTIONS,
             {
-                "text": "Votre logement reste-t-il trop chaud malgré les volets fermés ?",
+                "text": _lazy("Votre logement reste-t-il trop chaud malgré les volets fermés ?"),
                 "kind": QuestionKind.YES_NO,
                 "maps_to_need": NeedKind.HOUSING_PROBLEM,
             },
             {
-                "text": "Souhaitez-vous être inscrit·e au registre canicule de votre mairie ?",
+                "text": _lazy(
+                    "Souhaitez-vous être inscrit·e au registre canicule de votre mairie ?"
+                ),
                 "kind": QuestionKind.YES_NO,
                 "maps_to_need": NeedKind.ISOLATION,
             },
@@ -95,15 +107,17 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         ],
     },
     "cold_spell": {
-        "label": "Grand froid",
-        "name": "Grand froid — appels de veille",
-        "purpose": "Vague de froid : s'assurer que les locataires fragiles sont chauffés, "
-        "repérer les pannes de chauffage et les difficultés à payer l'énergie.",
+        "label": _lazy("Grand froid"),
+        "name": _lazy("Grand froid — appels de veille"),
+        "purpose": _lazy(
+            "Vague de froid : s'assurer que les locataires fragiles sont chauffés, "
+            "repérer les pannes de chauffage et les difficultés à payer l'énergie."
+        ),
         "waves": [
-            {"name": "75 ans et plus", "cohorts": [Cohort.OVER_75], "priority": 1},
-            {"name": "Situation de handicap", "cohorts": [Cohort.DISABILITY], "priority": 2},
+            {"name": _lazy("75 ans et plus"), "cohorts": [Cohort.OVER_75], "priority": 1},
+            {"name": _lazy("Situation de handicap"), "cohorts": [Cohort.DISABILITY], "priority": 2},
             {
-                "name": "Personnes vivant seules",
+                "name": _lazy("Personnes vivant seules"),
                 "cohorts": [],
                 "filters": LIVING_ALONE,
                 "priority": 3,
@@ -112,12 +126,12 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "questions": [
             *_COMMON_QUESTIONS,
             {
-                "text": "Votre chauffage fonctionne-t-il mal ou pas du tout ?",
+                "text": _lazy("Votre chauffage fonctionne-t-il mal ou pas du tout ?"),
                 "kind": QuestionKind.YES_NO,
                 "maps_to_need": NeedKind.HOUSING_PROBLEM,
             },
             {
-                "text": "Avez-vous du mal à payer le chauffage ou l'énergie ?",
+                "text": _lazy("Avez-vous du mal à payer le chauffage ou l'énergie ?"),
                 "kind": QuestionKind.YES_NO,
                 "maps_to_need": NeedKind.FINANCIAL_HARDSHIP,
             },

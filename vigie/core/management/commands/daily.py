@@ -1,6 +1,8 @@
 """`vigie daily`: enqueue the daily jobs for the worker (run by deploy/vigie-daily.timer)."""
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_lazy
+
+from vigie.core.commands import TranslatedCommand
 
 # Other apps add their daily tasks here ("module:task" strings, imported lazily).
 DAILY_TASKS = [
@@ -9,8 +11,10 @@ DAILY_TASKS = [
 ]
 
 
-class Command(BaseCommand):
-    help = "Met en file les tâches quotidiennes (conservation des données…) pour le worker."
+class Command(TranslatedCommand):
+    help = gettext_lazy(
+        "Met en file les tâches quotidiennes (conservation des données…) pour le worker."
+    )
 
     def handle(self, *args, **options):
         from importlib import import_module
