@@ -304,7 +304,8 @@ def actions_timeline(user: Any, household: Household) -> list[TimelineEntry]:
             TimelineEntry(
                 at=r.created_at,
                 kind="referral",
-                title=f"Orientation vers {r.partner.name} : {NeedKind(r.need.kind).label}",
+                title=_("Orientation vers %(partner)s : %(need)s")
+                % {"partner": r.partner.name, "need": NeedKind(r.need.kind).label},
                 tags=[r.get_status_display()],
                 url=reverse("actions:referral", args=[r.pk]),
             )

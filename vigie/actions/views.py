@@ -361,7 +361,8 @@ def need_refer(request, pk: int):
         return _refused(request, need, "referral", form, exc.message)
     messages.success(
         request,
-        f"Orientation vers « {partner_obj.name} » {r.get_status_display()}.",
+        _("Orientation vers « %(partner)s » %(status)s.")
+        % {"partner": partner_obj.name, "status": r.get_status_display()},
     )
     return redirect("actions:referral", pk=r.pk)
 

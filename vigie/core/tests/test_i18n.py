@@ -261,7 +261,8 @@ def test_every_string_of_the_source_is_in_the_english_catalogue(tmp_path, monkey
 FRENCH = re.compile(
     r"[àâçéèêëîïôûùüÿœÀÂÇÉÈÊËÎÏÔÛÙÜŸŒ]"
     r"|\b(?:le|la|les|des|du|une|est|sont|pas|aucun|aucune|pour|dans|avec|sur|ce|cette|ces"
-    r"|ne|vous|votre|vos|nous|il|elle|ou|et|de|au|aux|un|en|sans|mais|par|ligne|fichier|bail"
+    r"|ne|vous|votre|vos|nous|il|elle|ou|et|de|au|aux|un|en|sans|mais|par|vers|chez|depuis"
+    r"|ligne|fichier|bail"
     r"|introuvable|inconnu|inconnue|aucunes?|appels?|campagnes?|locataires?)\b"
     r"|\b[ldjnqs]'[a-zéèêàâ]",
     re.IGNORECASE,
@@ -413,3 +414,16 @@ def test_no_french_sentence_in_python_escapes_gettext():
         "parameters, or name them in NOT_SENTENCES if no one ever reads them:\n"
         + "\n".join(offenders)
     )
+
+
+def test_every_command_of_vigie_prints_its_help():
+    """Command help is a lazy translation (`gettext_lazy`): argparse wants a str, which
+    `TranslatedCommand` gives it. `vigie <command> --help` must work for each command."""
+    from django.core.management import get_commands, load_command_class
+
+    ours = {name: app for name, app in get_commands().items() if app.startswith("vigie")}
+    assert len(ours) > 10
+    for name, app in ours.items():
+        command = load_command_class(app, name)
+        help_text = command.create_parser("vigie", name).format_help()
+        assert str(command.help).split()[0] in help_text, name
