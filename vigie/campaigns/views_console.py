@@ -18,8 +18,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
@@ -42,20 +41,26 @@ from vigie.housing.phones import format_phone
 
 # What the caller says happened, one key each: (value, key, label, result, outcome).
 CALL_CHOICES: list[tuple[str, str, Any, str, str]] = [
-    ("reassuring", "R", _lazy("Joint — rassurant"), AttemptResult.REACHED, Outcome.REASSURING),
+    (
+        "reassuring",
+        "R",
+        gettext_lazy("Joint — rassurant"),
+        AttemptResult.REACHED,
+        Outcome.REASSURING,
+    ),
     (
         "follow_up",
         "S",
-        _lazy("Joint — suite à donner"),
+        gettext_lazy("Joint — suite à donner"),
         AttemptResult.REACHED,
         Outcome.NEEDS_FOLLOW_UP,
     ),
-    ("no_answer", "N", _lazy("Pas de réponse"), AttemptResult.NO_ANSWER, ""),
-    ("voicemail", "M", _lazy("Messagerie"), AttemptResult.VOICEMAIL, ""),
-    ("busy", "O", _lazy("Occupé"), AttemptResult.BUSY, ""),
-    ("wrong_number", "F", _lazy("Faux numéro"), AttemptResult.WRONG_NUMBER, ""),
-    ("refused", "X", _lazy("Refus"), AttemptResult.REFUSED, ""),
-    ("callback", "C", _lazy("Joint — à rappeler"), AttemptResult.REACHED, ""),
+    ("no_answer", "N", gettext_lazy("Pas de réponse"), AttemptResult.NO_ANSWER, ""),
+    ("voicemail", "M", gettext_lazy("Messagerie"), AttemptResult.VOICEMAIL, ""),
+    ("busy", "O", gettext_lazy("Occupé"), AttemptResult.BUSY, ""),
+    ("wrong_number", "F", gettext_lazy("Faux numéro"), AttemptResult.WRONG_NUMBER, ""),
+    ("refused", "X", gettext_lazy("Refus"), AttemptResult.REFUSED, ""),
+    ("callback", "C", gettext_lazy("Joint — à rappeler"), AttemptResult.REACHED, ""),
 ]
 CALL_MAP = {value: (result, outcome) for value, _k, _l, result, outcome in CALL_CHOICES}
 # Needs toggled with the digits 1…9 then 0.

@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vigie.campaigns import selectors, selectors_ui, services
@@ -222,10 +222,10 @@ ACTIONS = {
     "close": services.campaign_close,
 }
 ACTION_DONE = {
-    "start": _lazy("Campagne lancée : les appelant·es peuvent prendre des appels."),
-    "pause": _lazy("Campagne en pause : plus aucun appel n'est distribué."),
-    "resume": _lazy("Campagne reprise."),
-    "close": _lazy("Campagne clôturée."),
+    "start": gettext_lazy("Campagne lancée : les appelant·es peuvent prendre des appels."),
+    "pause": gettext_lazy("Campagne en pause : plus aucun appel n'est distribué."),
+    "resume": gettext_lazy("Campagne reprise."),
+    "close": gettext_lazy("Campagne clôturée."),
 }
 
 

@@ -271,10 +271,10 @@ FRENCH = re.compile(
 #: Keys, slugs and URL parts: no space, no accent.
 IDENTIFIER = re.compile(r"^[A-Za-z0-9_\-/.:<>{}…]*$")
 
-#: Calls whose string arguments are translated (or are the msgid itself).
+#: Calls whose string arguments are translated: the names `makemessages` extracts (xgettext's
+#: defaults plus Django's keywords). An alias such as `_lazy` is not extracted, so not allowed.
 GETTEXT_CALLS = {
     "_",
-    "_lazy",
     "gettext",
     "gettext_lazy",
     "ngettext",
