@@ -10,10 +10,11 @@ again when it was last typed over 10 minutes ago (`accounts/reauth.py`).
 
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy
 
 
 class SuperuserAdminSite(AdminSite):
-    site_header = "Vigie — administration technique"
+    site_header = gettext_lazy("Vigie — administration technique")
 
     def has_permission(self, request):
         return request.user.is_active and request.user.is_superuser

@@ -8,6 +8,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vigie.accounts.models import ApiToken, Membership, MembershipAgency, User
 from vigie.core.errors import DomainError
@@ -36,10 +38,11 @@ def organisation_create(
 ) -> Organisation:
     if kind not in OrganisationKind.values:
         raise DomainError(
-            f"Type d'organisation inconnu « {kind} » : attendu {', '.join(OrganisationKind.values)}."
+            _("Type d'organisation inconnu « %(kind)s » : attendu %(expected)s.")
+            % {"kind": kind, "expected": ", ".join(OrganisationKind.values)}
         )
     if Organisation.objects.filter(slug=slug).exists():
-        raise DomainError(f"L'organisation « {slug} » existe déjà.")
+        raise DomainError(_("L'organisation « %(slug)s » existe déjà.") % {"slug": slug})
     org = Organisation.objects.create(slug=slug, kind=kind, name=name or slug)
     audit_log(actor=actor, action="organisation.created", obj=org, organisation=org)
     return org
@@ -61,10 +64,14 @@ def user_create(
 ) -> User:
     """Create a user (or add a role to an existing one) in an organisation."""
     if role not in Role.values:
-        raise DomainError(f"Rôle inconnu « {role} » : attendu {', '.join(Role.values)}.")
+        raise DomainError(
+            _("Rôle inconnu « %(role)s » : attendu %(expected)s.")
+            % {"role": role, "expected": ", ".join(Role.values)}
+        )
     if role not in ROLES_BY_KIND[organisation.kind]:
         raise DomainError(
-            f"Le rôle « {role} » n'existe pas dans une organisation de type « {organisation.get_kind_display()} »."
+            _("Le rôle « %(role)s » n'existe pas dans une organisation de type « %(kind)s ».")
+            % {"role": role, "kind": organisation.get_kind_display()}
         )
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -74,7 +81,9 @@ def user_create(
                 try:
                     validate_password(password, user)
                 except ValidationError as exc:
-                    raise DomainError("Mot de passe refusé : " + " ".join(exc.messages))
+                    raise DomainError(
+                        _("Mot de passe refusé : %(reasons)s") % {"reasons": " ".join(exc.messages)}
+                    )
             user.set_password(password)
         else:
             user.set_unusable_password()
@@ -93,11 +102,19 @@ def user_create(
         missing = set(names) - {a.name for a in agencies}
         if missing:
             raise DomainError(
-                f"Agence(s) inconnue(s) chez {organisation.slug} : {', '.join(sorted(missing))}."
+                ngettext(
+                    "Agence inconnue chez %(org)s : %(names)s.",
+                    "Agences inconnues chez %(org)s : %(names)s.",
+                    len(missing),
+                )
+                % {"org": organisation.slug, "names": ", ".join(sorted(missing))}
             )
         if not agencies:
             raise DomainError(
-                "Un membre du personnel d'agence doit être rattaché à au moins une agence (--agency)."
+                _(
+                    "Un membre du personnel d'agence doit être rattaché à au moins une agence "
+                    "(--agency)."
+                )
             )
         membership.agencies.set(agencies, through_defaults={"organisation_id": organisation.pk})
     audit_log(
@@ -120,7 +137,7 @@ def api_tokens_revoke(
     unless `all_matching`, so an administrator never revokes a colleague's token by accident.
     """
     if not prefix and not username:
-        raise DomainError("Indiquez le préfixe du jeton (ses 10 premiers caractères) ou --user.")
+        raise DomainError(_("Indiquez le préfixe du jeton (ses 10 premiers caractères) ou --user."))
     tokens = ApiToken.objects.active().select_related("user").select_for_update()
     if prefix:
         tokens = tokens.filter(prefix=prefix[:10])
@@ -128,12 +145,19 @@ def api_tokens_revoke(
         tokens = tokens.filter(user__username=username)
     found = list(tokens.order_by("created_at"))
     if not found:
-        raise DomainError("Aucun jeton actif ne correspond : déjà révoqué, expiré ou inconnu.")
+        raise DomainError(_("Aucun jeton actif ne correspond : déjà révoqué, expiré ou inconnu."))
     if prefix and len(found) > 1 and not all_matching:
-        listing = ", ".join(f"{t.user.username} (créé le {t.created_at:%d/%m/%Y})" for t in found)
+        listing = ", ".join(
+            _("%(username)s (créé le %(date)s)")
+            % {"username": t.user.username, "date": f"{t.created_at:%d/%m/%Y}"}
+            for t in found
+        )
         raise DomainError(
-            f"Le préfixe « {prefix} » désigne {len(found)} jetons actifs ({listing}) : "
-            "précisez --user, ou ajoutez --all pour tous les révoquer."
+            _(
+                "Le préfixe « %(prefix)s » désigne %(count)s jetons actifs (%(listing)s) : "
+                "précisez --user, ou ajoutez --all pour tous les révoquer."
+            )
+            % {"prefix": prefix, "count": len(found), "listing": listing}
         )
     now = timezone.now()
     for token in found:

@@ -38,7 +38,7 @@ def two_factor(request):
         device = TOTPDevice.objects.filter(
             user=user, confirmed=False
         ).first() or TOTPDevice.objects.create(
-            user=user, name="Application d'authentification", confirmed=False
+            user=user, name=_("Application d'authentification"), confirmed=False
         )
     error = ""
     if request.method == "POST":
@@ -82,7 +82,7 @@ def reauth(request):
             mark_authenticated(request)
             audit_log(actor=request.user, action="auth.reauthenticated", obj=request.user)
             return redirect(_next(request))
-        error = "Mot de passe incorrect."
+        error = _("Mot de passe incorrect.")
     return TemplateResponse(
         request,
         "accounts/reauth.html",

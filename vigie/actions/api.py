@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from vigie.accounts.http import AuthenticatedRequest
@@ -280,7 +281,7 @@ def need_detail(request: AuthenticatedRequest, need_id: int):
         Perm.HOUSEHOLD_VIEW_SENSITIVE, need.organisation_id
     ):
         raise PermissionDeniedError(
-            "Ce besoin relève de la santé : votre rôle n'y donne pas accès."
+            _("Ce besoin relève de la santé : votre rôle n'y donne pas accès.")
         )
     return need
 
@@ -392,7 +393,7 @@ def ticket_create(request: AuthenticatedRequest, payload: TicketIn):
         )
     elif payload.residence_id is None:
         raise services.ActionInputError(
-            "Dites où est le problème : la résidence (residence_id) ou le besoin (need_id)."
+            _("Dites où est le problème : la résidence (residence_id) ou le besoin (need_id).")
         )
     else:
         from vigie.housing.models import Residence
@@ -456,7 +457,7 @@ def task_create(request: AuthenticatedRequest, payload: TaskIn):
     org_ids = organisation_ids_where(user, Perm.TASK_MANAGE)
     org_id = need.organisation_id if need else (payload.organisation_id or org_ids[0])
     if org_id not in org_ids:
-        raise PermissionDeniedError("Vous ne pouvez pas créer de tâche pour cette organisation.")
+        raise PermissionDeniedError(_("Vous ne pouvez pas créer de tâche pour cette organisation."))
     owner = None
     if payload.owner_id:
         from vigie.accounts.models import User

@@ -1,10 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ActionsConfig(AppConfig):
     name = "vigie.actions"
     label = "actions"
-    verbose_name = "Suites des appels : partenaires, orientations, signalements, tâches"
+    verbose_name = gettext_lazy(
+        "Suites des appels : partenaires, orientations, signalements, tâches"
+    )
     url_prefix = "actions/"  # vigie/urls.py mounts `vigie.actions.urls` there
     api_router = "vigie.actions.api.router"  # vigie/api/api.py mounts it under /api/v1
 

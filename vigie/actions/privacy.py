@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from vigie.actions.choices import OPEN_REFERRAL_STATUSES, TaskStatus
 from vigie.actions.models import Referral, ReferralStep, Task, TicketReport
@@ -66,7 +67,7 @@ def erase_actions(household) -> int:
     return n
 
 
-@rule("action_notes", "notes des orientations, signalements et tâches closes (2 ans)")
+@rule("action_notes", gettext_lazy("notes des orientations, signalements et tâches closes (2 ans)"))
 def _action_notes(cutoff: datetime, dry_run: bool) -> int:
     """Two years after a referral or task closed, its free text goes; the figures stay."""
     referrals = (

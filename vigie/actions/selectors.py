@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.accounts.models import User
 from vigie.actions.choices import (
@@ -221,10 +222,10 @@ def referral_card(user: User, referral: Referral) -> dict[str, Any]:
         x
         for x in (
             d.address,
-            f"bât. {d.building.name}" if d.building_id and d.building else "",
-            f"esc. {d.staircase}" if d.staircase else "",
-            f"étage {d.floor}" if d.floor else "",
-            f"porte {d.door}" if d.door else "",
+            _("bât. %(name)s") % {"name": d.building.name} if d.building_id and d.building else "",
+            _("esc. %(staircase)s") % {"staircase": d.staircase} if d.staircase else "",
+            _("étage %(floor)s") % {"floor": d.floor} if d.floor else "",
+            _("porte %(door)s") % {"door": d.door} if d.door else "",
         )
         if x
     )
@@ -348,7 +349,8 @@ def actions_timeline(user: User, household: Household) -> list[TimelineEntry]:
             TimelineEntry(
                 at=r.created_at,
                 kind="referral",
-                title=f"Orientation vers {r.partner.name} : {NeedKind(r.need.kind).label}",
+                title=_("Orientation vers %(partner)s : %(need)s")
+                % {"partner": r.partner.name, "need": NeedKind(r.need.kind).label},
                 tags=[r.get_status_display()],
                 url=reverse("actions:referral", args=[r.pk]),
             )
@@ -363,8 +365,9 @@ def actions_timeline(user: User, household: Household) -> list[TimelineEntry]:
             TimelineEntry(
                 at=rep.at,
                 kind="ticket",
-                title=f"Signalement à l'agence : {t.get_category_display()}",
-                tags=[t.get_status_display()] + (["ménage informé"] if t.informed_at else []),
+                title=_("Signalement à l'agence : %(category)s")
+                % {"category": t.get_category_display()},
+                tags=[t.get_status_display()] + ([_("ménage informé")] if t.informed_at else []),
                 url=reverse("actions:ticket", args=[t.pk]),
             )
         )
@@ -373,8 +376,11 @@ def actions_timeline(user: User, household: Household) -> list[TimelineEntry]:
             TimelineEntry(
                 at=task.created_at,
                 kind="task",
-                title=f"Tâche : {task.title}",
-                tags=[task.get_status_display(), f"échéance {task.due_on:%d/%m/%Y}"],
+                title=_("Tâche : %(title)s") % {"title": task.title},
+                tags=[
+                    task.get_status_display(),
+                    _("échéance %(date)s") % {"date": f"{task.due_on:%d/%m/%Y}"},
+                ],
                 url=reverse("actions:task", args=[task.pk]),
             )
         )

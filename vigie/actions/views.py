@@ -176,7 +176,9 @@ def partner_edit(request, pk: int | None = None):
                         communes=form.commune_codes(),
                         **data,
                     )
-                messages.success(request, f"Partenaire « {p.name} » enregistré.")
+                messages.success(
+                    request, _("Partenaire « %(name)s » enregistré.") % {"name": p.name}
+                )
                 return redirect("actions:partner", pk=p.pk)
             except DomainError as exc:
                 form.add_error(None, exc.message)
@@ -218,8 +220,11 @@ def ccas_create(request, insee: str):
         return redirect("actions:partners")
     messages.success(
         request,
-        f"« {p.name} » ajouté à l'annuaire depuis les données de la mairie : vérifiez son "
-        "e-mail de notification et ses services.",
+        _(
+            "« %(name)s » ajouté à l'annuaire depuis les données de la mairie : vérifiez son "
+            "e-mail de notification et ses services."
+        )
+        % {"name": p.name},
     )
     return redirect("actions:partner", pk=p.pk)
 
@@ -333,7 +338,8 @@ def need_refer(request, pk: int):
         return _refused(request, need, "referral", form, exc.message)
     messages.success(
         request,
-        f"Orientation vers « {partner_obj.name} » {r.get_status_display()}.",
+        _("Orientation vers « %(partner)s » %(status)s.")
+        % {"partner": partner_obj.name, "status": r.get_status_display()},
     )
     return redirect("actions:referral", pk=r.pk)
 
@@ -359,10 +365,11 @@ def need_ticket(request, pk: int):
     if t.reports_count > 1:
         messages.success(
             request,
-            f"Ajouté au signalement déjà ouvert ({t.reports_count} signalements).",
+            _("Ajouté au signalement déjà ouvert (%(count)s signalements).")
+            % {"count": t.reports_count},
         )
     else:
-        messages.success(request, "Signalement transmis à l'agence.")
+        messages.success(request, _("Signalement transmis à l'agence."))
     return redirect("actions:household_needs", pk=need.household_id)
 
 
@@ -391,7 +398,7 @@ def need_task(request, pk: int):
         form.add_error(None, exc.message)
         return _refused(request, need, "task", form, exc.message)
     else:
-        messages.success(request, "Tâche créée.")
+        messages.success(request, _("Tâche créée."))
     return redirect("actions:household_needs", pk=need.household_id)
 
 

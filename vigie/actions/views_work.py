@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigie.actions import selectors, services
@@ -103,7 +104,7 @@ def ticket_move(request, pk: int):
         try:
             if d["to"] == "informed":
                 services.ticket_mark_informed(actor=request.user, ticket=t, version=d["version"])
-                messages.success(request, "Ménages informés : c'est noté.")
+                messages.success(request, _("Ménages informés : c'est noté."))
             else:
                 t = services.ticket_move(
                     actor=request.user, ticket=t, to=d["to"], version=d["version"], note=d["note"]
@@ -126,7 +127,7 @@ def ticket_new(request):
             t = services.ticket_report(
                 actor=request.user, residence=residence, category=d["category"], note=d["note"]
             )
-            messages.success(request, "Signalement transmis à l'agence.")
+            messages.success(request, _("Signalement transmis à l'agence."))
             return redirect("actions:ticket", pk=t.pk)
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -173,7 +174,7 @@ def task_new(request):
                 owner=owners.filter(pk=d["owner"]).first() if d["owner"] else None,
                 notes=d["notes"],
             )
-            messages.success(request, "Tâche créée.")
+            messages.success(request, _("Tâche créée."))
             return redirect("actions:task", pk=t.pk)
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -224,14 +225,18 @@ def task_move(request, pk: int):
                     .first()
                 )
                 if owner is None:
-                    raise services.ActionInputError("Choisissez à qui confier la tâche.")
+                    raise services.ActionInputError(_("Choisissez à qui confier la tâche."))
                 services.task_update(actor=request.user, task=t, version=d["version"], owner=owner)
-                messages.success(request, f"Tâche confiée à {owner.username}.")
+                messages.success(
+                    request, _("Tâche confiée à %(username)s.") % {"username": owner.username}
+                )
             else:
                 t = services.task_move(
                     actor=request.user, task=t, to=d["to"], version=d["version"], note=d["note"]
                 )
-                messages.success(request, f"Tâche {t.get_status_display()}.")
+                messages.success(
+                    request, _("Tâche %(status)s.") % {"status": t.get_status_display()}
+                )
         except DomainError as exc:
             messages.error(request, exc.message)
     return redirect("actions:task", pk=pk)

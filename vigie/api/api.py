@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import DataError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -38,13 +39,15 @@ def domain_error(request: HttpRequest, exc: DomainError):
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc):
-    return api.create_response(request, {"detail": "Objet introuvable."}, status=404)
+    return api.create_response(request, {"detail": _("Objet introuvable.")}, status=404)
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc):
     return api.create_response(
-        request, {"detail": "Authentification requise (jeton Bearer ou session)."}, status=401
+        request,
+        {"detail": _("Authentification requise (jeton Bearer ou session).")},
+        status=401,
     )
 
 
@@ -56,7 +59,10 @@ def invalid(request: HttpRequest, exc: ValidationError):
         parts.append(f"{loc} : {err.get('msg')}" if loc else str(err.get("msg")))
     return api.create_response(
         request,
-        {"detail": "Requête invalide — " + " ; ".join(parts), "errors": exc.errors},
+        {
+            "detail": _("Requête invalide — %(errors)s") % {"errors": " ; ".join(parts)},
+            "errors": exc.errors,
+        },
         status=422,
     )
 
@@ -68,7 +74,10 @@ def out_of_range(request: HttpRequest, exc):
     return api.create_response(
         request,
         {
-            "detail": "Requête invalide — un nombre dépasse les valeurs possibles (identifiant ou pagination)."
+            "detail": _(
+                "Requête invalide — un nombre dépasse les valeurs possibles "
+                "(identifiant ou pagination)."
+            )
         },
         status=422,
     )

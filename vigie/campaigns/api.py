@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -204,7 +205,7 @@ class StatsOut(Schema):
 
 def _campaign(request: AuthenticatedRequest, campaign_id: int) -> Campaign:
     if not request.user.has_org_perm(Perm.CAMPAIGN_VIEW):
-        raise PermissionDeniedError("Vous n'avez pas accès aux campagnes d'appels.")
+        raise PermissionDeniedError(_("Vous n'avez pas accès aux campagnes d'appels."))
     return selectors.campaign_detail(request.user, campaign_id)
 
 
@@ -294,7 +295,7 @@ def _target_out(request: AuthenticatedRequest, target: Target) -> dict[str, Any]
 )
 def list_campaigns(request: AuthenticatedRequest):
     if not request.user.has_org_perm(Perm.CAMPAIGN_VIEW):
-        raise PermissionDeniedError("Vous n'avez pas accès aux campagnes d'appels.")
+        raise PermissionDeniedError(_("Vous n'avez pas accès aux campagnes d'appels."))
     qs = selectors.campaign_list(request.user).prefetch_related("waves", "questions")
     return [_campaign_out(c) for c in qs]
 
@@ -307,20 +308,22 @@ def list_campaigns(request: AuthenticatedRequest):
 def create_campaign(request: AuthenticatedRequest, payload: CampaignIn):
     orgs = list(organisations_where(request.user, Perm.CAMPAIGN_MANAGE))
     if not orgs:
-        raise PermissionDeniedError("Seul·e un·e responsable de campagne peut créer une campagne.")
+        raise PermissionDeniedError(
+            _("Seul·e un·e responsable de campagne peut créer une campagne.")
+        )
     if payload.organisation:
         org = next((o for o in orgs if o.slug == payload.organisation), None)
         if org is None:
             raise PermissionDeniedError(
-                f"Vous ne gérez pas les campagnes de l'organisation « {payload.organisation} »."
+                _("Vous ne gérez pas les campagnes de l'organisation « %(org)s ».")
+                % {"org": payload.organisation}
             )
     elif len(orgs) == 1:
         org = orgs[0]
     else:
         raise services.CampaignInputError(
-            "Vous gérez plusieurs organisations : précisez « organisation » ("
-            + ", ".join(o.slug for o in orgs)
-            + ")."
+            _("Vous gérez plusieurs organisations : précisez « organisation » (%(slugs)s).")
+            % {"slugs": ", ".join(o.slug for o in orgs)}
         )
     waves: list[Any] = [w.dict() for w in payload.waves]
     questions = [q.dict() for q in payload.questions] if payload.questions is not None else None
@@ -328,7 +331,8 @@ def create_campaign(request: AuthenticatedRequest, payload: CampaignIn):
         spec = TEMPLATES.get(payload.template)
         if spec is None:
             raise services.CampaignInputError(
-                f"Modèle de campagne inconnu « {payload.template} » (attendu : {', '.join(TEMPLATES)})."
+                _("Modèle de campagne inconnu « %(template)s » (attendu : %(expected)s).")
+                % {"template": payload.template, "expected": ", ".join(TEMPLATES)}
             )
         waves = waves or [dict(w) for w in spec["waves"]]
         questions = questions if questions is not None else [dict(q) for q in spec["questions"]]
@@ -418,10 +422,10 @@ def next_call(request: AuthenticatedRequest, campaign_id: int):
 )
 def release_target(request: AuthenticatedRequest, target_id: int):
     if not request.user.has_org_perm(Perm.CALL_TAKE):
-        raise PermissionDeniedError("Seul·e un·e chargé·e de veille peut rendre un appel.")
+        raise PermissionDeniedError(_("Seul·e un·e chargé·e de veille peut rendre un appel."))
     target = selectors.target_for_user(request.user, target_id)
     queue.claim_release(actor=request.user, target=target)
-    return {"detail": "Appel rendu à la file."}
+    return {"detail": _("Appel rendu à la file.")}
 
 
 @router.post(
@@ -431,7 +435,7 @@ def release_target(request: AuthenticatedRequest, target_id: int):
 )
 def record_attempt(request: AuthenticatedRequest, target_id: int, payload: AttemptIn):
     if not request.user.has_org_perm(Perm.CAMPAIGN_VIEW):
-        raise PermissionDeniedError("Vous n'avez pas accès aux campagnes d'appels.")
+        raise PermissionDeniedError(_("Vous n'avez pas accès aux campagnes d'appels."))
     target = get_object_or_404(
         Target.objects.visible_to(request.user, Perm.CAMPAIGN_VIEW), pk=target_id
     )
@@ -480,7 +484,7 @@ def campaign_stats(request: AuthenticatedRequest, campaign_id: int):
 )
 def campaign_templates(request: AuthenticatedRequest):
     if not request.user.has_org_perm(Perm.CAMPAIGN_VIEW):
-        raise HttpError(403, "Vous n'avez pas accès aux campagnes d'appels.")
+        raise HttpError(403, _("Vous n'avez pas accès aux campagnes d'appels."))
     return {
         key: {"label": t["label"], "name": t["name"], "purpose": t["purpose"], "waves": t["waves"]}
         for key, t in TEMPLATES.items()

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CampaignsConfig(AppConfig):
     name = "vigie.campaigns"
     label = "campaigns"
-    verbose_name = "Campagnes d'appels"
+    verbose_name = gettext_lazy("Campagnes d'appels")
     url_prefix = "campagnes/"  # vigie/urls.py mounts `vigie.campaigns.urls` there
     api_router = "vigie.campaigns.api.router"  # vigie/api/api.py mounts it under /api/v1
 

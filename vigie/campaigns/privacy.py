@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from vigie.campaigns.choices import AttemptResult, NeedKind, Outcome
 from vigie.campaigns.counters import counters_add, needs_removed_deltas
@@ -67,7 +68,7 @@ def erase_calls(household) -> int:
     return n
 
 
-@rule("call_notes", "notes d'appel et réponses (2 ans après le dernier contact)")
+@rule("call_notes", gettext_lazy("notes d'appel et réponses (2 ans après le dernier contact)"))
 def purge_call_notes(cutoff: datetime, dry_run: bool) -> int:
     """Households not called since the cut-off lose their calls' notes, answers and need list.
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.campaigns.choices import (
     OPEN_TARGET_STATUSES,
@@ -279,7 +280,10 @@ def call_timeline(user: User, household: Household) -> list[TimelineEntry]:
     )
     for a in attempts:
         needs = [n for n in a.needs if sensitive or n not in SENSITIVE_NEEDS]
-        title = f"Appel ({a.campaign.name}) : {AttemptResult(a.result).label}"
+        title = _("Appel (%(campaign)s) : %(result)s") % {
+            "campaign": a.campaign.name,
+            "result": AttemptResult(a.result).label,
+        }
         if a.outcome:
             title += f" — {Outcome(a.outcome).label}"
         entries.append(

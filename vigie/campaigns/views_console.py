@@ -17,6 +17,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
@@ -38,15 +40,27 @@ from vigie.core.services import access_record
 from vigie.housing.choices import Cohort
 
 # What the caller says happened, one key each: (value, key, label, result, outcome).
-CALL_CHOICES: list[tuple[str, str, str, str, str]] = [
-    ("reassuring", "R", "Joint — rassurant", AttemptResult.REACHED, Outcome.REASSURING),
-    ("follow_up", "S", "Joint — suite à donner", AttemptResult.REACHED, Outcome.NEEDS_FOLLOW_UP),
-    ("no_answer", "N", "Pas de réponse", AttemptResult.NO_ANSWER, ""),
-    ("voicemail", "M", "Messagerie", AttemptResult.VOICEMAIL, ""),
-    ("busy", "O", "Occupé", AttemptResult.BUSY, ""),
-    ("wrong_number", "F", "Faux numéro", AttemptResult.WRONG_NUMBER, ""),
-    ("refused", "X", "Refus", AttemptResult.REFUSED, ""),
-    ("callback", "C", "Joint — à rappeler", AttemptResult.REACHED, ""),
+CALL_CHOICES: list[tuple[str, str, Any, str, str]] = [
+    (
+        "reassuring",
+        "R",
+        gettext_lazy("Joint — rassurant"),
+        AttemptResult.REACHED,
+        Outcome.REASSURING,
+    ),
+    (
+        "follow_up",
+        "S",
+        gettext_lazy("Joint — suite à donner"),
+        AttemptResult.REACHED,
+        Outcome.NEEDS_FOLLOW_UP,
+    ),
+    ("no_answer", "N", gettext_lazy("Pas de réponse"), AttemptResult.NO_ANSWER, ""),
+    ("voicemail", "M", gettext_lazy("Messagerie"), AttemptResult.VOICEMAIL, ""),
+    ("busy", "O", gettext_lazy("Occupé"), AttemptResult.BUSY, ""),
+    ("wrong_number", "F", gettext_lazy("Faux numéro"), AttemptResult.WRONG_NUMBER, ""),
+    ("refused", "X", gettext_lazy("Refus"), AttemptResult.REFUSED, ""),
+    ("callback", "C", gettext_lazy("Joint — à rappeler"), AttemptResult.REACHED, ""),
 ]
 CALL_MAP = {value: (result, outcome) for value, _k, _l, result, outcome in CALL_CHOICES}
 # Needs toggled with the digits 1…9 then 0.
@@ -65,7 +79,8 @@ def _parse_local_datetime(raw: str) -> datetime | None:
         except ValueError:
             continue
     raise services.CampaignInputError(
-        f"« {raw} » n'est pas une date et heure de rappel valide (jj/mm/aaaa hh:mm)."
+        _("« %(value)s » n'est pas une date et heure de rappel valide (jj/mm/aaaa hh:mm).")
+        % {"value": raw}
     )
 
 
@@ -74,13 +89,15 @@ def _attempt_input(post: Any, questions: list, prefix: str = "") -> dict[str, An
     call = post.get(f"{prefix}call", "")
     if call not in CALL_MAP:
         raise services.CampaignInputError(
-            "Choisissez ce qui s'est passé : joint (rassurant, suite à donner, à rappeler), "
-            "pas de réponse, messagerie, occupé, faux numéro ou refus."
+            _(
+                "Choisissez ce qui s'est passé : joint (rassurant, suite à donner, à rappeler), "
+                "pas de réponse, messagerie, occupé, faux numéro ou refus."
+            )
         )
     result, outcome = CALL_MAP[call]
     callback_at = _parse_local_datetime(post.get(f"{prefix}callback_at", ""))
     if call == "callback" and callback_at is None:
-        raise services.CampaignInputError("Indiquez la date et l'heure du rappel.")
+        raise services.CampaignInputError(_("Indiquez la date et l'heure du rappel."))
     needs = [n for n in post.getlist(f"{prefix}needs") if n]
     if call == "callback" and needs:
         outcome = Outcome.NEEDS_FOLLOW_UP
@@ -196,7 +213,7 @@ def next_call(request, pk: int):
         )
     if target is None:
         if not request.htmx:
-            messages.info(request, "Rien à appeler pour le moment.")
+            messages.info(request, _("Rien à appeler pour le moment."))
             return redirect("campaigns:console", pk=campaign.pk)
         return TemplateResponse(
             request,
@@ -243,9 +260,13 @@ def record(request, pk: int):
         )
         return reswap(retarget(response, "#call-errors"), "innerHTML")
     label = dict((v, lab) for v, _k, lab, _r, _o in CALL_CHOICES)[request.POST["call"]]
-    saved = f"Appel enregistré : {label}."
+    saved = _("Appel enregistré : %(label)s.") % {"label": label}
     if attempt.callback_at:
-        saved += f" Rappel le {timezone.localtime(attempt.callback_at):%d/%m/%Y à %H:%M}."
+        at = timezone.localtime(attempt.callback_at)
+        saved += " " + _("Rappel le %(date)s à %(time)s.") % {
+            "date": f"{at:%d/%m/%Y}",
+            "time": f"{at:%H:%M}",
+        }
     if not request.htmx:
         messages.success(request, saved)
         return redirect("campaigns:console", pk=campaign.pk)
@@ -271,7 +292,7 @@ def release(request, pk: int):
     target = selectors_ui.target_for(request.user, pk, Perm.CALL_TAKE)
     try:
         queue.claim_release(actor=request.user, target=target)
-        saved = "Appel rendu à la file, sans rien noter."
+        saved = _("Appel rendu à la file, sans rien noter.")
         error = ""
     except DomainError as exc:
         saved, error = "", exc.message
@@ -394,8 +415,14 @@ def sheet_reserve(request, pk: int):
         )
         messages.success(
             request,
-            f"{len(reserved)} ménages réservés pour {caller.username} pendant "
-            f"{services_ui.SHEET_HOURS} heures : imprimez ou téléchargez la feuille.",
+            ngettext(
+                "%(n)s ménage réservé pour %(caller)s pendant %(hours)s heures : "
+                "imprimez ou téléchargez la feuille.",
+                "%(n)s ménages réservés pour %(caller)s pendant %(hours)s heures : "
+                "imprimez ou téléchargez la feuille.",
+                len(reserved),
+            )
+            % {"n": len(reserved), "caller": caller.username, "hours": services_ui.SHEET_HOURS},
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -414,7 +441,15 @@ def sheet_release(request, pk: int):
     caller = _sheet_caller(request, campaign)
     try:
         count = services_ui.sheet_release(actor=request.user, campaign=campaign, caller=caller)
-        messages.success(request, f"{count} ménages non saisis rendus à la file.")
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s ménage non saisi rendu à la file.",
+                "%(n)s ménages non saisis rendus à la file.",
+                count,
+            )
+            % {"n": count},
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("campaigns:paper", pk=campaign.pk)
@@ -423,20 +458,20 @@ def sheet_release(request, pk: int):
 def _sheet_table(campaign: Campaign, caller: Any, n: int) -> tuple[list[str], list[list[Any]]]:
     questions = list(campaign.questions.all())
     header = [
-        "n° cible",
-        "référence bail",
-        "vague",
-        "occupant·es",
-        "téléphones",
-        "adresse",
-        "code postal",
-        "commune",
-        "réservé jusqu'au",
+        _("n° cible"),
+        _("référence bail"),
+        _("vague"),
+        _("occupant·es"),
+        _("téléphones"),
+        _("adresse"),
+        _("code postal"),
+        _("commune"),
+        _("réservé jusqu'au"),
         *[q.text for q in questions],
-        "résultat (R S N M O F X C)",
-        "besoins",
-        "rappel le",
-        "notes",
+        _("résultat (R S N M O F X C)"),
+        _("besoins"),
+        _("rappel le"),
+        _("notes"),
     ]
     body = []
     for row in _sheet_rows(campaign, caller, n):
@@ -566,14 +601,24 @@ def paper(request, pk: int):
             # Say which rows were saved: they leave the table, the refused ones stay as typed.
             messages.success(
                 request,
-                f"{len(recorded)} appel(s) enregistré(s) depuis la feuille. "
-                f"Ménages enregistrés : {', '.join(recorded)}.",
+                ngettext(
+                    "%(n)s appel enregistré depuis la feuille. Ménage enregistré : %(refs)s.",
+                    "%(n)s appels enregistrés depuis la feuille. Ménages enregistrés : %(refs)s.",
+                    len(recorded),
+                )
+                % {"n": len(recorded), "refs": ", ".join(recorded)},
             )
         if not errors:
             url = request.path + (f"?caller={caller.pk}" if caller.pk != request.user.pk else "")
             return redirect(url)
         messages.error(
-            request, f"{len(errors)} ligne(s) non enregistrée(s) : corrigez-les ci-dessous."
+            request,
+            ngettext(
+                "%(n)s ligne non enregistrée : corrigez-la ci-dessous.",
+                "%(n)s lignes non enregistrées : corrigez-les ci-dessous.",
+                len(errors),
+            )
+            % {"n": len(errors)},
         )
         targets = [t for t in targets if t.pk in errors]
     sensitive = request.user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign.organisation_id)

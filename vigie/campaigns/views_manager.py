@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vigie.campaigns import selectors, selectors_ui, services
@@ -103,8 +104,11 @@ def campaign_create(request):
         else:
             messages.success(
                 request,
-                f"Campagne « {c.name} » créée depuis le modèle. Vérifiez les vagues et la trame, "
-                "puis construisez la liste.",
+                _(
+                    "Campagne « %(name)s » créée depuis le modèle. Vérifiez les vagues et la "
+                    "trame, puis construisez la liste."
+                )
+                % {"name": c.name},
             )
             return redirect("campaigns:detail", pk=c.pk)
     if mode == "scratch" and scratch_form.is_valid():
@@ -121,7 +125,7 @@ def campaign_create(request):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Campagne « {c.name} » créée.")
+            messages.success(request, _("Campagne « %(name)s » créée.") % {"name": c.name})
             return redirect("campaigns:detail", pk=c.pk)
     return TemplateResponse(
         request,
@@ -221,10 +225,10 @@ ACTIONS = {
     "close": services.campaign_close,
 }
 ACTION_DONE = {
-    "start": "Campagne lancée : les appelant·es peuvent prendre des appels.",
-    "pause": "Campagne en pause : plus aucun appel n'est distribué.",
-    "resume": "Campagne reprise.",
-    "close": "Campagne clôturée.",
+    "start": gettext_lazy("Campagne lancée : les appelant·es peuvent prendre des appels."),
+    "pause": gettext_lazy("Campagne en pause : plus aucun appel n'est distribué."),
+    "resume": gettext_lazy("Campagne reprise."),
+    "close": gettext_lazy("Campagne clôturée."),
 }
 
 
@@ -249,9 +253,16 @@ def campaign_action(request, pk: int, action: str):
             request.session[f"build-{campaign.pk}"] = result
             messages.success(
                 request,
-                f"Liste construite : {result['targets']} ménages à appeler "
-                f"({result['added']} ajoutés), {result['no_phone']} sans téléphone, "
-                f"{result['opted_out']} opposés aux appels.",
+                _(
+                    "Liste construite : %(targets)s ménages à appeler (%(added)s ajoutés), "
+                    "%(no_phone)s sans téléphone, %(opted_out)s opposés aux appels."
+                )
+                % {
+                    "targets": result["targets"],
+                    "added": result["added"],
+                    "no_phone": result["no_phone"],
+                    "opted_out": result["opted_out"],
+                },
             )
         else:
             messages.success(request, ACTION_DONE[action])
@@ -277,7 +288,9 @@ def wave_edit(request, pk: int, wave_pk: int | None = None):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Vague enregistrée. Reconstruisez la liste pour la remplir.")
+            messages.success(
+                request, _("Vague enregistrée. Reconstruisez la liste pour la remplir.")
+            )
             return redirect("campaigns:detail", pk=campaign.pk)
     return TemplateResponse(
         request,
@@ -296,7 +309,7 @@ def wave_remove(request, pk: int, wave_pk: int):
         return page
     try:
         services.wave_remove(actor=request.user, wave=wave)
-        messages.success(request, f"Vague « {wave.name} » supprimée.")
+        messages.success(request, _("Vague « %(name)s » supprimée.") % {"name": wave.name})
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("campaigns:detail", pk=campaign.pk)
@@ -341,7 +354,7 @@ def script_edit(request, pk: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Trame d'appel enregistrée.")
+            messages.success(request, _("Trame d'appel enregistrée."))
             return redirect("campaigns:detail", pk=campaign.pk)
     return TemplateResponse(
         request,
@@ -380,10 +393,10 @@ def _bars(row: dict[str, Any]) -> list[tuple[str, str, int, int]]:
     """Segments of a stacked progress bar: (css class, label, count, width %)."""
     total = row.get("targets") or 0
     parts = [
-        ("ok", "rassurants", row.get("reassuring", 0)),
-        ("warn", "suite à donner", row.get("needs_follow_up", 0)),
-        ("bad", "injoignables", row.get("not_reached", 0)),
-        ("muted", "refus", row.get("refused", 0)),
+        ("ok", _("rassurants"), row.get("reassuring", 0)),
+        ("warn", _("suite à donner"), row.get("needs_follow_up", 0)),
+        ("bad", _("injoignables"), row.get("not_reached", 0)),
+        ("muted", _("refus"), row.get("refused", 0)),
     ]
     return [(cls, label, n, _pct(n, total)) for cls, label, n in parts if n]
 
@@ -497,9 +510,9 @@ def _target_list_page(request, pk: int, *, which: str):
             "page": page,
             "which": which,
             "sensitive": _can(request, Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign),
-            "title": "Ménages injoignables (visite à prévoir)"
+            "title": _("Ménages injoignables (visite à prévoir)")
             if which == "not_reached"
-            else "Ménages sans téléphone (visite ou courrier)",
+            else _("Ménages sans téléphone (visite ou courrier)"),
         },
     )
 
@@ -550,7 +563,9 @@ def target_assign(request, pk: int):
     caller = selectors_ui.caller_for(target.campaign, request.POST.get("caller"))
     try:
         services.target_assign(actor=request.user, target=target, caller=caller)
-        messages.success(request, f"Ménage confié à {caller.username}.")
+        messages.success(
+            request, _("Ménage confié à %(username)s.") % {"username": caller.username}
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("campaigns:callbacks", pk=target.campaign_id)

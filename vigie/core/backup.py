@@ -30,6 +30,7 @@ from typing import Any
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.core.errors import DomainError
 
@@ -58,7 +59,9 @@ class BackupInfo:
 def _engine(using: str = "default") -> str:
     vendor = connections[using].vendor
     if vendor not in ENGINE_LABELS:
-        raise BackupError(f"Le moteur de base « {vendor} » n'est pas pris en charge.")
+        raise BackupError(
+            _("Le moteur de base « %(vendor)s » n'est pas pris en charge.") % {"vendor": vendor}
+        )
     return vendor
 
 
@@ -78,7 +81,7 @@ def backup_database(path: Path, *, using: str = "default") -> Path:
     if path.is_dir():
         path = path / default_file_name(using)
     if not path.parent.is_dir():
-        raise BackupError(f"Le dossier « {path.parent} » n'existe pas.")
+        raise BackupError(_("Le dossier « %(path)s » n'existe pas.") % {"path": path.parent})
     engine = _engine(using)
     tmp = path.with_name(path.name + ".partial")
     tmp.unlink(missing_ok=True)
@@ -128,7 +131,7 @@ def _sqlite_backup(settings_dict: dict[str, Any], dest: Path) -> None:
             out.execute("PRAGMA journal_mode=DELETE")
             ok = out.execute("PRAGMA quick_check").fetchone()[0]
             if ok != "ok":
-                raise BackupError(f"La copie SQLite est corrompue ({ok}).")
+                raise BackupError(_("La copie SQLite est corrompue (%(detail)s).") % {"detail": ok})
         finally:
             out.close()
     finally:
@@ -174,8 +177,11 @@ def pg_tool(name: str) -> str:
     found = shutil.which(name)
     if not found:
         raise BackupError(
-            f"L'outil « {name} » est introuvable : installez postgresql-client "
-            "ou indiquez son dossier dans VIGIE_PG_BIN."
+            _(
+                "L'outil « %(name)s » est introuvable : installez postgresql-client "
+                "ou indiquez son dossier dans VIGIE_PG_BIN."
+            )
+            % {"name": name}
         )
     return found
 
@@ -185,7 +191,10 @@ def _run(args: list[str], env: dict[str, str], what: str) -> subprocess.Complete
     proc = subprocess.run(args, env=env, capture_output=True, text=True, check=False)  # nosec B603
     if proc.returncode != 0:
         detail = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
-        raise BackupError(f"{what} a échoué (code {proc.returncode}) : {detail}")
+        raise BackupError(
+            _("%(what)s a échoué (code %(code)s) : %(detail)s")
+            % {"what": what, "code": proc.returncode, "detail": detail}
+        )
     return proc
 
 
@@ -204,7 +213,7 @@ def inspect_backup(path: Path) -> BackupInfo:
     """Which engine made this file and which migrations it holds (`check_restorable` judges)."""
     path = Path(path)
     if not path.is_file():
-        raise BackupError(f"Le fichier « {path} » n'existe pas.")
+        raise BackupError(_("Le fichier « %(path)s » n'existe pas.") % {"path": path})
     with path.open("rb") as fh:
         head = fh.read(16)
     if head.startswith(SQLITE_MAGIC):
@@ -213,8 +222,11 @@ def inspect_backup(path: Path) -> BackupInfo:
         info = BackupInfo("postgresql", _pg_migrations(path))
     else:
         raise BackupError(
-            f"« {path.name} » n'est pas une sauvegarde de Vigie "
-            "(ni une base SQLite, ni un export pg_dump au format personnalisé)."
+            _(
+                "« %(name)s » n'est pas une sauvegarde de Vigie "
+                "(ni une base SQLite, ni un export pg_dump au format personnalisé)."
+            )
+            % {"name": path.name}
         )
     return info
 
@@ -266,23 +278,32 @@ def check_restorable(info: BackupInfo, *, using: str = "default") -> None:
     engine = _engine(using)
     if info.engine != engine:
         raise BackupError(
-            f"Ce fichier est une sauvegarde {info.engine_label}, mais la base configurée "
-            f"est {ENGINE_LABELS[engine]} : restaurez-le sur une installation {info.engine_label}."
+            _(
+                "Ce fichier est une sauvegarde %(engine)s, mais la base configurée est "
+                "%(configured)s : restaurez-le sur une installation %(engine)s."
+            )
+            % {"engine": info.engine_label, "configured": ENGINE_LABELS[engine]}
         )
-    if not any(app == "core" for app, _ in info.migrations):
+    if not any(app == "core" for app, _name in info.migrations):
         raise BackupError(
-            f"Ce fichier est une sauvegarde {info.engine_label}, mais pas d'une base Vigie "
-            "(aucune migration de l'application core)."
+            _(
+                "Ce fichier est une sauvegarde %(engine)s, mais pas d'une base Vigie "
+                "(aucune migration de l'application core)."
+            )
+            % {"engine": info.engine_label}
         )
     known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
     # Apps no longer installed are ignored; an installed app's unknown migration means newer.
-    installed = {app for app, _ in known}
+    installed = {app for app, _name in known}
     unknown = sorted(m for m in info.migrations if m not in known and m[0] in installed)
     if unknown:
         names = ", ".join(f"{a}.{n}" for a, n in unknown[:3])
         raise BackupError(
-            "Cette sauvegarde vient d'une version plus récente de Vigie "
-            f"(migrations inconnues : {names}) : mettez Vigie à jour avant de la restaurer."
+            _(
+                "Cette sauvegarde vient d'une version plus récente de Vigie "
+                "(migrations inconnues : %(names)s) : mettez Vigie à jour avant de la restaurer."
+            )
+            % {"names": names}
         )
 
 

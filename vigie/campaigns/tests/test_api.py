@@ -64,6 +64,19 @@ def test_create_from_template(landlord_a, marc):
     assert r.status_code == 201
     body = r.json()
     assert body["template"] == "heatwave" and len(body["waves"]) == 3 and body["questions"]
+    assert body["name"].startswith("Plan canicule — appels de veille")
+    assert body["waves"][0]["name"] == "75 ans et plus"
+
+
+def test_the_templates_catalogue_answers_its_translated_sentences(landlord_a, marc):
+    """The catalogue's sentences are lazy translations: the API answers them as strings."""
+    r = api(marc).get("/api/v1/campaign-templates")
+    assert r.status_code == 200
+    heatwave = r.json()["heatwave"]
+    assert (
+        heatwave["label"] == "Canicule" and heatwave["name"] == "Plan canicule — appels de veille"
+    )
+    assert heatwave["waves"][0]["name"] == "75 ans et plus"
 
 
 def test_caller_takes_and_records_calls(landlord_a, marc, claire):

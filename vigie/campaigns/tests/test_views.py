@@ -447,7 +447,7 @@ def test_paper_entry_records_attempts_through_the_service(landlord_a, marc, clai
         },
         follow=True,
     )
-    assert "2 appel(s) enregistré(s) depuis la feuille." in r.content.decode()
+    assert "2 appels enregistrés depuis la feuille." in r.content.decode()
     attempts = {x.target_id: x for x in Attempt.objects.all()}
     assert set(attempts) == {a.pk, b.pk}
     assert attempts[b.pk].needs == ["meal_delivery", "isolation"]

@@ -43,7 +43,7 @@ def test_refused_rows_keep_their_values_and_saved_rows_are_named(landlord_a, mar
     )
     page = text(r)
     assert (
-        f"1 appel(s) enregistré(s) depuis la feuille. Ménages enregistrés : {a.household.reference}."
+        f"1 appel enregistré depuis la feuille. Ménage enregistré : {a.household.reference}."
         in page
     )
     assert "Indiquez la date et l'heure du rappel." in page

@@ -279,7 +279,7 @@ def test_undo_command(landlord_a):
     )
     out = io.StringIO()
     call_command("import_undo_departures", str(report.run_id), stdout=out)
-    assert "3 ménage(s) de nouveau actif(s)" in out.getvalue()
+    assert "3 ménages de nouveau actifs" in out.getvalue()
     assert active(landlord_a) == 40
     with pytest.raises(CommandError, match="déjà été annulés"):
         call_command("import_undo_departures", str(report.run_id))

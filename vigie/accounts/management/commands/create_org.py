@@ -1,12 +1,15 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vigie.accounts.services import organisation_create
+from vigie.core.commands import TranslatedCommand
 from vigie.core.errors import DomainError
 from vigie.core.models import OrganisationKind
 
 
-class Command(BaseCommand):
-    help = 'Crée une organisation : vigie create_org SLUG --kind landlord --name "…"'
+class Command(TranslatedCommand):
+    help = gettext_lazy('Crée une organisation : vigie create_org SLUG --kind landlord --name "…"')
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
@@ -18,4 +21,7 @@ class Command(BaseCommand):
             org = organisation_create(slug=slug, kind=kind, name=name)
         except DomainError as exc:
             raise CommandError(exc.message)
-        self.stdout.write(f"Organisation créée : {org.slug} ({org.get_kind_display()})")
+        self.stdout.write(
+            _("Organisation créée : %(slug)s (%(kind)s)")
+            % {"slug": org.slug, "kind": org.get_kind_display()}
+        )

@@ -3,13 +3,16 @@
 The jobs are declared by the apps that own them (`vigie.core.daily.register`), never listed here.
 """
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_lazy
 
 from vigie.core import daily
+from vigie.core.commands import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = "Met en file les tâches quotidiennes (conservation des données…) pour le worker."
+class Command(TranslatedCommand):
+    help = gettext_lazy(
+        "Met en file les tâches quotidiennes (conservation des données…) pour le worker."
+    )
 
     def handle(self, *args, **options):
         for task in daily.jobs():

@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vigie.core.backup import (
     ENGINE_LABELS,
@@ -15,20 +17,21 @@ from vigie.core.backup import (
     inspect_backup,
     restore_database,
 )
+from vigie.core.commands import TranslatedCommand
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "Restaure une sauvegarde faite par « vigie backup » : remplace TOUTE la base actuelle. "
         "Arrêtez l'application et le worker avant."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="fichier de sauvegarde")
+        parser.add_argument("path", help=_("fichier de sauvegarde"))
         parser.add_argument(
             "--yes",
             action="store_true",
-            help="ne pas demander de confirmation (scripts)",
+            help=_("ne pas demander de confirmation (scripts)"),
         )
 
     def handle(self, *args, path, yes, **options):
@@ -42,20 +45,32 @@ class Command(BaseCommand):
         if not yes:
             if not sys.stdin.isatty():
                 raise CommandError(
-                    "La restauration remplace toute la base actuelle : "
-                    "relancez avec --yes pour confirmer."
+                    _(
+                        "La restauration remplace toute la base actuelle : "
+                        "relancez avec --yes pour confirmer."
+                    )
                 )
             answer = input(
-                f"Remplacer TOUTE la base {ENGINE_LABELS[info.engine]} « {database} » par "
-                f"« {backup.name} » ? Tapez « oui » pour confirmer : "
+                _(
+                    "Remplacer TOUTE la base %(engine)s « %(database)s » par « %(backup)s » ? "
+                    "Tapez « oui » pour confirmer : "
+                )
+                % {
+                    "engine": ENGINE_LABELS[info.engine],
+                    "database": database,
+                    "backup": backup.name,
+                }
             )
             if answer.strip().lower() not in {"oui", "o", "yes", "y"}:
-                raise CommandError("Restauration annulée : la base n'a pas été modifiée.")
+                raise CommandError(_("Restauration annulée : la base n'a pas été modifiée."))
         try:
             restore_database(backup)
         except BackupError as exc:
             raise CommandError(exc.message)
         self.stdout.write(
-            f"Base restaurée depuis {backup}. Lancez « vigie migrate » si cette sauvegarde "
-            "précède la version installée, puis redémarrez l'application et le worker."
+            _(
+                "Base restaurée depuis %(path)s. Lancez « vigie migrate » si cette sauvegarde "
+                "précède la version installée, puis redémarrez l'application et le worker."
+            )
+            % {"path": backup}
         )

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vigie.accounts.models import User
 from vigie.accounts.services import organisation_create, user_create
+from vigie.core.commands import TranslatedCommand
 from vigie.core.models import Organisation, OrganisationKind
 from vigie.core.permissions import Role
 from vigie.housing.demo import generate_export
@@ -17,20 +20,24 @@ from vigie.housing.demo import generate_export
 DEMO_PASSWORD = "Vigie-Demo-2026!"  # nosec B105
 
 
-class Command(BaseCommand):
-    help = "Crée un bailleur de démonstration (export ERP généré puis importé) et ses utilisateurs."
+class Command(TranslatedCommand):
+    help = gettext_lazy(
+        "Crée un bailleur de démonstration (export ERP généré puis importé) et ses utilisateurs."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--org", default="demo", help="identifiant du bailleur (défaut : demo)")
+        parser.add_argument(
+            "--org", default="demo", help=_("identifiant du bailleur (défaut : demo)")
+        )
         parser.add_argument("--dwellings", type=int, default=12000)
         parser.add_argument("--seed", type=int, default=2020)
-        parser.add_argument("--no-neighbour", action="store_true", help="sans second bailleur")
+        parser.add_argument("--no-neighbour", action="store_true", help=_("sans second bailleur"))
 
     def handle(self, *args, org: str, dwellings: int, seed: int, no_neighbour: bool, **options):
         from vigie.housing.importing import import_stock
 
         if dwellings < 1:
-            raise CommandError("--dwellings doit être un entier positif.")
+            raise CommandError(_("--dwellings doit être un entier positif."))
         landlord = self._org(org, OrganisationKind.LANDLORD, "Occitanie Habitat (démo)")
         t0 = time.monotonic()
         export = generate_export(dwellings=dwellings, seed=seed)
@@ -38,11 +45,24 @@ class Command(BaseCommand):
             organisation=landlord, data=export.data, file_name=f"export-erp-{org}.csv"
         )
         if not report.imported:
-            raise CommandError(f"L'import de démonstration a été refusé : {report.errors[:3]}")
+            raise CommandError(
+                _("L'import de démonstration a été refusé : %(errors)s")
+                % {"errors": report.errors[:3]}
+            )
         self.stdout.write(
-            f"{landlord.name} : {export.rows} lignes importées en {time.monotonic() - t0:.1f} s "
-            f"({report.created} baux créés, {report.updated} mis à jour, {report.unchanged} inchangés, "
-            f"{len(report.warnings)} avertissements)."
+            _(
+                "%(org)s : %(rows)s lignes importées en %(seconds)s s (%(created)s baux créés, "
+                "%(updated)s mis à jour, %(unchanged)s inchangés, %(warnings)s avertissements)."
+            )
+            % {
+                "org": landlord.name,
+                "rows": export.rows,
+                "seconds": f"{time.monotonic() - t0:.1f}",
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "warnings": len(report.warnings),
+            }
         )
         users = [
             ("admin", landlord, Role.ADMIN, {}),
@@ -86,7 +106,11 @@ class Command(BaseCommand):
                 )
         partner_users = self._partners(landlord)
         users += partner_users
-        self.stdout.write(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
+        self.stdout.write(
+            "\n"
+            + _("Comptes de démonstration (mot de passe : %(password)s) :")
+            % {"password": DEMO_PASSWORD}
+        )
         for username, organisation, role, _extra in users:
             self.stdout.write(f"  {username:<12} {Role(role).label} — {organisation.name}")
 
@@ -101,7 +125,10 @@ class Command(BaseCommand):
         existing = Organisation.objects.filter(slug=slug).first()
         if existing:
             if existing.kind != kind:
-                raise CommandError(f"L'organisation « {slug} » existe déjà avec un autre type.")
+                raise CommandError(
+                    _("L'organisation « %(slug)s » existe déjà avec un autre type.")
+                    % {"slug": slug}
+                )
             return existing
         return organisation_create(slug=slug, kind=kind, name=name)
 
