@@ -62,18 +62,18 @@ class Perm:
 # who may do it, in French.
 # Apps add theirs with `declare` (below); values may be lazy gettext strings.
 DENIED_SENTENCES: dict[str, Any] = {
-    Perm.HOUSEHOLD_VIEW: "Vous n'avez pas accès au registre.",
-    Perm.HOUSEHOLD_VIEW_SENSITIVE: "Votre rôle ne donne pas accès aux données de santé.",
-    Perm.HOUSEHOLD_EDIT: "Votre rôle ne permet pas de modifier le registre.",
-    Perm.REGISTER_EXPORT: "Votre rôle ne permet pas d'exporter le registre.",
-    Perm.IMPORT_RUN: "Seul·e un·e administrateur·rice ou un·e responsable peut importer.",
-    Perm.CAMPAIGN_VIEW: "Vous n'avez pas accès aux campagnes d'appels.",
-    Perm.CAMPAIGN_MANAGE: "Seul·e un·e responsable de campagne peut faire cela.",
-    Perm.CALL_TAKE: "Seul·e un·e chargé·e de veille peut prendre ou noter des appels.",
-    Perm.CALL_NOTES_VIEW: "Votre rôle ne donne pas accès aux notes d'appel.",
-    Perm.ORG_ADMIN: "Seul·e un·e administrateur·rice peut faire cela.",
-    Perm.AUDIT_VIEW: "Seul·e le ou la DPO peut consulter le journal des accès.",
-    Perm.SUBJECT_RIGHTS: "Seul·e le ou la DPO traite les demandes des personnes.",
+    Perm.HOUSEHOLD_VIEW: _("Vous n'avez pas accès au registre."),
+    Perm.HOUSEHOLD_VIEW_SENSITIVE: _("Votre rôle ne donne pas accès aux données de santé."),
+    Perm.HOUSEHOLD_EDIT: _("Votre rôle ne permet pas de modifier le registre."),
+    Perm.REGISTER_EXPORT: _("Votre rôle ne permet pas d'exporter le registre."),
+    Perm.IMPORT_RUN: _("Seul·e un·e administrateur·rice ou un·e responsable peut importer."),
+    Perm.CAMPAIGN_VIEW: _("Vous n'avez pas accès aux campagnes d'appels."),
+    Perm.CAMPAIGN_MANAGE: _("Seul·e un·e responsable de campagne peut faire cela."),
+    Perm.CALL_TAKE: _("Seul·e un·e chargé·e de veille peut prendre ou noter des appels."),
+    Perm.CALL_NOTES_VIEW: _("Votre rôle ne donne pas accès aux notes d'appel."),
+    Perm.ORG_ADMIN: _("Seul·e un·e administrateur·rice peut faire cela."),
+    Perm.AUDIT_VIEW: _("Seul·e le ou la DPO peut consulter le journal des accès."),
+    Perm.SUBJECT_RIGHTS: _("Seul·e le ou la DPO traite les demandes des personnes."),
 }
 
 
@@ -83,7 +83,7 @@ def denied_sentence(perm: str) -> str:
     return (
         str(sentence)
         if sentence is not None
-        else "Votre rôle ne donne pas accès à cette opération."
+        else str(_("Votre rôle ne donne pas accès à cette opération."))
     )
 
 

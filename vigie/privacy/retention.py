@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from vigie.core.registry import Registry
 
@@ -61,7 +62,7 @@ def purge(*, dry_run: bool = False, now: datetime | None = None) -> dict[str, in
     return report
 
 
-@rule("access_log", "journal des accès (12 mois)")
+@rule("access_log", gettext_lazy("journal des accès (12 mois)"))
 def _access_log(cutoff: datetime, dry_run: bool) -> int:
     from vigie.core.models import AccessLog
 
@@ -70,7 +71,7 @@ def _access_log(cutoff: datetime, dry_run: bool) -> int:
     return qs.count() if dry_run else qs.delete()[0]
 
 
-@rule("import_runs", "comptes rendus d'import (leurs erreurs citent des valeurs)")
+@rule("import_runs", gettext_lazy("comptes rendus d'import (leurs erreurs citent des valeurs)"))
 def _import_runs(cutoff: datetime, dry_run: bool) -> int:
     from vigie.housing.models import ImportRun
 
@@ -78,7 +79,7 @@ def _import_runs(cutoff: datetime, dry_run: bool) -> int:
     return qs.count() if dry_run else qs.delete()[0]
 
 
-@rule("departed_households", "ménages partis (2 ans après le départ)")
+@rule("departed_households", gettext_lazy("ménages partis (2 ans après le départ)"))
 def _departed_households(cutoff: datetime, dry_run: bool) -> int:
     """Erase the occupants of households that left more than the period ago."""
     from vigie.housing.models import Household

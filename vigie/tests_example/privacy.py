@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy
+
 from vigie.privacy.retention import rule
 from vigie.privacy.subject import eraser, exporter
 from vigie.tests_example.models import Suggestion
@@ -22,7 +24,7 @@ def erase_suggestions(household) -> int:
     return Suggestion.objects.filter(household=household).exclude(text="").update(text="")
 
 
-@rule("suggestions", "idées déposées (1 an)", days=365)
+@rule("suggestions", gettext_lazy("idées déposées (1 an)"), days=365)
 def purge_suggestions(cutoff: datetime, dry_run: bool) -> int:
     qs = Suggestion.objects.filter(created_at__lt=cutoff)
     return qs.count() if dry_run else qs.delete()[0]

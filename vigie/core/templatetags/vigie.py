@@ -47,8 +47,13 @@ _VOWELS = tuple("AEIOUYÂÀÉÈÊËÎÏÔÛÙÜŸŒ")
 
 @register.filter
 def de(name: str) -> str:
-    """French "de" before a place name: "de Toulouse", "d'Albi", "du Havre", "des Ulis"."""
+    """French "de" before a place name: "de Toulouse", "d'Albi", "du Havre", "des Ulis".
+    In another language, the name as it is (the sentence around it says "of", "for"…)."""
+    from django.utils.translation import get_language
+
     name = (name or "").strip()
+    if not (get_language() or "fr").startswith("fr"):
+        return name
     if name.startswith("Le "):
         return "du " + name[3:]
     if name.startswith("Les "):

@@ -310,18 +310,13 @@ OWNED_ELSEWHERE = {
     "housing/import_validation.py": "import",
     "housing/import_fastwrite.py": "import",
     "housing/management/commands/import_stock.py": "import",
-    # marked by the registries branch
-    "core/permissions.py": "registries",
-    "core/context_processors.py": "registries",
-    "core/views.py": "registries",
-    "privacy/subject.py": "registries",
-    "privacy/retention.py": "registries",
-    "housing/timeline.py": "registries",
 }
 
 #: Files whose French literals are data, not interface sentences.
 DATA_FILES = {
     "housing/demo.py": "the demo register's French names, addresses and notes (data)",
+    "actions/suggestions.py": "French words matched in a caller's notes (data, not sentences)",
+    "core/templatetags/vigie.py": "French elision of place names, applied only in French",
 }
 
 #: French literals that are not shown to anyone as a sentence of Vigie: (file, start of literal).
