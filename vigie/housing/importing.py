@@ -891,8 +891,11 @@ def import_stock(
                 0,
                 "",
                 "",
-                "l'écriture en base a échoué, rien n'a été importé "
-                f"({type(exc).__name__} ; réessayez, ou signalez-le si cela se reproduit)",
+                gettext(
+                    "l'écriture en base a échoué, rien n'a été importé (%(error)s ; réessayez, "
+                    "ou signalez-le si cela se reproduit)"
+                )
+                % {"error": type(exc).__name__},
             )
         )
         return _record(report, organisation, data, file_name, actor, False, skip_invalid, full)
@@ -937,5 +940,10 @@ def _capped(issues: list[dict]) -> list[dict]:
     rest = len(issues) - STORED_ISSUES
     return [
         *issues[:STORED_ISSUES],
-        {"line": 0, "column": "", "value": "", "message": f"… et {rest} autres"},
+        {
+            "line": 0,
+            "column": "",
+            "value": "",
+            "message": gettext("… et %(rest)s autres") % {"rest": rest},
+        },
     ]

@@ -9,9 +9,12 @@ present with an empty cell still means "empty": the ERP says there is no phone.
 from __future__ import annotations
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from vigie.core.errors import DomainError
 from vigie.housing.cohorts import cohort_counts
+from vigie.housing.importing import load_mapping
 from vigie.housing.models import Dwelling, Household, Occupant
 from vigie.housing.tests.test_import import run, stock_rows, to_csv
 
@@ -192,3 +195,82 @@ def test_the_warning_says_absent_columns_are_kept(landlord_a, stock):
         "déjà enregistrées dans Vigie pour ces colonnes sont conservées ; elles restent vides "
         "pour un·e nouvel·le occupant·e, un nouveau bail ou un nouveau logement."
     )
+
+
+# ----------------------------------------------------------------------------- translatable
+
+
+def marked(monkeypatch, *modules) -> list[str]:
+    """Route the importer's gettext through a marker: every sentence it makes starts with
+    « ⟦ » if it went through gettext. Returns the list of msgids asked for."""
+    asked: list[str] = []
+
+    def fake(msgid: str) -> str:
+        asked.append(msgid)
+        return "⟦" + msgid
+
+    for module in modules:
+        monkeypatch.setattr(module, "_", fake)
+    return asked
+
+
+def test_import_errors_and_warnings_are_translatable(landlord_a, monkeypatch):
+    from vigie.housing import import_parsing, import_validation
+
+    marked(monkeypatch, import_parsing, import_validation)
+    rows = stock_rows()
+    rows[0]["date_naissance"] = "31/02/1950"  # an error
+    rows[1]["telephone"] = "05 61 23"  # a warning
+    rows[2]["role"] = ""  # a warning
+    report = run(landlord_a, without("email", rows=rows))
+    messages = [i["message"] for i in report.errors + report.warnings]
+    assert len(messages) >= 4
+    assert all(m.startswith("⟦") for m in messages), messages
+    # The reason inside the frame is translated too.
+    assert "⟦n'est pas une date valide" in report.errors[0]["message"]
+    # File-level refusals and mapping errors as well.
+    assert run(landlord_a, b"").errors[0]["message"] == "⟦le fichier est vide"
+    with pytest.raises(DomainError) as refused:
+        load_mapping('[columns]\n"N° bail" = "numero_bail"\n')
+    assert refused.value.message.startswith("⟦Fichier de correspondance, [columns]")
+
+
+def test_per_row_warnings_cost_no_gettext_per_row(landlord_a, monkeypatch):
+    """Error sentences are built for rows in error only, and the per-row warnings of valid rows
+    (an unreadable phone, an empty role) are translated once per file, not once per row."""
+    from vigie.housing import import_parsing, import_validation
+
+    def count(n: int) -> int:
+        asked = marked(monkeypatch, import_parsing, import_validation)
+        rows = []
+        for i in range(n):
+            rows.append(
+                {
+                    **stock_rows()[0],
+                    "ref_bail": f"B{i:04}",
+                    "ref_logement": f"L{i:04}",
+                    "telephone": "05 61 23",
+                    "role": "",
+                }
+            )
+        report = run(landlord_a, to_csv(rows), dry_run=True)
+        assert len(report.warnings) == 2 * n
+        return len(asked)
+
+    assert count(5) == count(50)
+
+
+def test_command_output_is_translatable(landlord_a, tmp_path, monkeypatch, capsys):
+    from vigie.housing import import_parsing, import_validation
+    from vigie.housing.management.commands import import_stock as command
+
+    marked(monkeypatch, command, import_parsing, import_validation)
+    path = tmp_path / "export.csv"
+    path.write_bytes(without("email"))  # a warning too
+    call_command("import_stock", str(path), "--org", landlord_a.slug, "--dry-run")
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert len(lines) >= 4  # title, counts, "Avertissements", the warning
+    assert all(line.lstrip().startswith("⟦") for line in lines), lines
+    with pytest.raises(CommandError) as refused:
+        call_command("import_stock", str(path), "--org", "nobody")
+    assert str(refused.value).startswith("⟦Organisation inconnue")
