@@ -23,6 +23,7 @@ from typing import Any
 
 import phonenumbers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vigie.core.errors import DomainError
 from vigie.core.phones import parse_phone
@@ -174,7 +175,8 @@ def load_mapping(path_or_text: str | bytes | Path, *, name: str = "") -> dict:
             data = Path(path_or_text).read_bytes()
         except OSError as exc:
             raise DomainError(
-                f"Fichier de correspondance « {path_or_text} » illisible : {exc.strerror}."
+                _("Fichier de correspondance « %(file)s » illisible : %(reason)s.")
+                % {"file": path_or_text, "reason": exc.strerror}
             )
         text = _decode_mapping(data, name)
     else:
@@ -247,21 +249,24 @@ def check_mapping(raw: dict) -> dict:
     The headers keep the spelling of the mapping file (a refusal quotes them); they are
     compared normalised (`normalise_header`)."""
     if not isinstance(raw, dict):
-        raise DomainError("Fichier de correspondance invalide : une table TOML est attendue.")
+        raise DomainError(_("Fichier de correspondance invalide : une table TOML est attendue."))
     unknown_sections = set(raw) - {"columns", "values"}
     if unknown_sections:
         raise DomainError(
-            "Fichier de correspondance : section(s) inconnue(s) "
-            f"{', '.join(sorted(unknown_sections))} (attendu : [columns] et [values.<colonne>])."
+            _(
+                "Fichier de correspondance : section(s) inconnue(s) %(sections)s (attendu : "
+                "[columns] et [values.<colonne>])."
+            )
+            % {"sections": ", ".join(sorted(unknown_sections))}
         )
     for section, expected in (
-        ("columns", "« en-tête = colonne »"),
-        ("values", "[values.<colonne>]"),
+        ("columns", gettext_noop("« en-tête = colonne »")),
+        ("values", gettext_noop("[values.<colonne>]")),
     ):
         if not isinstance(raw.get(section) or {}, dict):
             raise DomainError(
                 _("Fichier de correspondance, %(section)s : une table %(expected)s est attendue.")
-                % {"section": f"[{section}]", "expected": expected}
+                % {"section": f"[{section}]", "expected": _(expected)}
             )
     columns: dict[str, str] = {}
     spelled: dict[str, str] = {}  # normalised header → its spelling in the mapping
@@ -269,8 +274,11 @@ def check_mapping(raw: dict) -> dict:
         canonical = normalise_header(str(target))
         if not isinstance(target, str) or canonical not in KNOWN_COLUMNS:
             raise DomainError(
-                f"Fichier de correspondance, [columns] « {header} » = « {target} » : "
-                f"« {target} » n'est pas une colonne du modèle ({', '.join(KNOWN_COLUMNS)})."
+                _(
+                    "Fichier de correspondance, [columns] « %(header)s » = « %(target)s » : "
+                    "« %(target)s » n'est pas une colonne du modèle (%(columns)s)."
+                )
+                % {"header": header, "target": target, "columns": ", ".join(KNOWN_COLUMNS)}
             )
         key = normalise_header(header)
         other = spelled.get(key)
@@ -295,13 +303,19 @@ def check_mapping(raw: dict) -> dict:
         canonical = normalise_header(column)
         if canonical not in KNOWN_COLUMNS:
             raise DomainError(
-                f"Fichier de correspondance, [values.{column}] : « {column} » n'est pas une "
-                "colonne du modèle."
+                _(
+                    "Fichier de correspondance, [values.%(column)s] : « %(column)s » n'est pas "
+                    "une colonne du modèle."
+                )
+                % {"column": column}
             )
         if not isinstance(table, dict):
             raise DomainError(
-                f"Fichier de correspondance, [values.{column}] : une table "
-                "« code = valeur » est attendue."
+                _(
+                    "Fichier de correspondance, [values.%(column)s] : une table « code = valeur » "
+                    "est attendue."
+                )
+                % {"column": column}
             )
         values[canonical] = {fold(str(k)).strip(): str(v).strip() for k, v in table.items()}
     return {"columns": columns, "values": values}
@@ -387,7 +401,7 @@ def read_table(data: bytes, mapping: dict | None = None) -> Table:
 
     The header is read here; the rows are read as `Table.rows` is iterated."""
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
-        raise FileError("le fichier est vide")
+        raise FileError(_("le fichier est vide"))
     if data[:4] == b"PK\x03\x04":
         fmt = "xlsx"
         raw_rows: Iterator[tuple[int, list[Any]]] = iter(_xlsx_rows(data))
@@ -409,7 +423,16 @@ def _csv_rows(lines: Iterator[str], delimiter: str) -> Iterator[tuple[int, list[
             yield line, cells
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise FileError(f"ligne {line} : le fichier CSV est mal formé ({exc})", line=line)
+        raise FileError(
+            _("ligne %(line)s : le fichier CSV est mal formé (%(detail)s)")
+            % {"line": line, "detail": exc},
+            line=line,
+        )
+
+
+_XLSX_UNREADABLE = gettext_noop(
+    "le fichier n'est pas un classeur Excel (XLSX) lisible (%(detail)s)"
+)
 
 
 def _xlsx_rows(data: bytes) -> list[tuple[int, list[Any]]]:
@@ -418,9 +441,9 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[Any]]]:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError) as exc:
-        raise FileError(f"le fichier n'est pas un classeur Excel (XLSX) lisible ({exc})")
+        raise FileError(_(_XLSX_UNREADABLE) % {"detail": exc})
     except Exception as exc:  # openpyxl raises many kinds on a corrupt workbook
-        raise FileError(f"le fichier n'est pas un classeur Excel (XLSX) lisible ({exc})")
+        raise FileError(_(_XLSX_UNREADABLE) % {"detail": exc})
     try:
         ws = wb.worksheets[0]
         rows = []
@@ -428,7 +451,7 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[Any]]]:
             rows.append((i, list(cells)))
         return rows
     except Exception as exc:
-        raise FileError(f"le classeur Excel est illisible ({exc})")
+        raise FileError(_("le classeur Excel est illisible (%(detail)s)") % {"detail": exc})
     finally:
         wb.close()
 
@@ -475,7 +498,7 @@ def _build_table(
         if any(str(c).strip() for c in header_cells if c is not None):
             break
     else:
-        raise FileError("le fichier est vide")
+        raise FileError(_("le fichier est vide"))
     positions: list[tuple[int, str]] = []
     ignored: list[str] = []
     found: list[str] = []
@@ -492,8 +515,16 @@ def _build_table(
             continue
         if canonical in seen:
             raise FileError(
-                f"ligne {header_line} : les colonnes « {seen[canonical]} » et « {raw_name} » "
-                f"désignent toutes deux la colonne {canonical}",
+                _(
+                    "ligne %(line)s : les colonnes « %(first)s » et « %(second)s » désignent "
+                    "toutes deux la colonne %(column)s"
+                )
+                % {
+                    "line": header_line,
+                    "first": seen[canonical],
+                    "second": raw_name,
+                    "column": canonical,
+                },
                 line=header_line,
                 column=canonical,
                 value=raw_name,
@@ -603,8 +634,11 @@ def _body(
                 continue
         if n > width and any((c is not None and str(c).strip()) for c in cells[width:]):
             raise FileError(
-                f"ligne {line} : {n} valeurs pour {width} colonnes d'en-tête "
-                "(séparateur ou guillemets incorrects ?)",
+                _(
+                    "ligne %(line)s : %(values)s valeurs pour %(columns)s colonnes d'en-tête "
+                    "(séparateur ou guillemets incorrects ?)"
+                )
+                % {"line": line, "values": n, "columns": width},
                 line=line,
             )
         if mapped:
@@ -628,8 +662,17 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + "$")
 _date_cache: dict[str, date | None | str] = {}
 
 
+# Why a text is no date: msgids, translated when a sentence is made (`_(reason)`), since
+# parse_date's answers are cached across imports run in different languages.
+DATE_UNREADABLE = gettext_noop(
+    "n'est pas une date valide (format attendu : jj/mm/aaaa ou aaaa-mm-jj)"
+)
+DATE_INVALID = gettext_noop("n'est pas une date valide")
+
+
 def parse_date(text: str) -> date | str:
-    """A date, or the French reason it is not one (str)."""
+    """A date, or the reason it is not one (str: an untranslated msgid, DATE_UNREADABLE or
+    DATE_INVALID; translate it with gettext where it becomes a sentence)."""
     cached = _date_cache.get(text)
     if cached is not None:
         return cached
@@ -639,9 +682,7 @@ def parse_date(text: str) -> date | str:
     else:
         m = _ISO.match(text)
         if not m:
-            result: date | str = (
-                "n'est pas une date valide (format attendu : jj/mm/aaaa ou aaaa-mm-jj)"
-            )
+            result: date | str = DATE_UNREADABLE
             if len(_date_cache) < 100_000:
                 _date_cache[text] = result
             return result
@@ -649,9 +690,9 @@ def parse_date(text: str) -> date | str:
     try:
         result = date(y, mo, d)
         if y < 1890:
-            result = "n'est pas une date valide"
+            result = DATE_INVALID
     except ValueError:
-        result = "n'est pas une date valide"
+        result = DATE_INVALID
     if len(_date_cache) < 100_000:
         _date_cache[text] = result
     return result

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vigie.core.text import commune_match_name, fold
 from vigie.housing import import_parsing as p
@@ -38,14 +39,27 @@ def _fold(text: str) -> str:
     return hit
 
 
-def issue(line: int, column: str, value: str, reason: str) -> dict:
-    """An error or warning naming line, column, value and what was expected, in French."""
+# The frames of an error or warning sentence (`issue`), around its reason.
+ISSUE_FORMATS = (
+    gettext_noop("ligne %(line)s, colonne %(column)s : « %(value)s » %(reason)s"),
+    gettext_noop("ligne %(line)s, colonne %(column)s : %(reason)s"),
+    gettext_noop("ligne %(line)s : %(reason)s"),
+)
+
+
+def issue(
+    line: int, column: str, value: str, reason: str, formats: tuple[str, ...] | None = None
+) -> dict:
+    """An error or warning naming line, column, value and what was expected (`reason`,
+    already translated), in the active language. `formats`: ISSUE_FORMATS translated once by
+    a caller that makes many (a warning per row must not cost a gettext per row)."""
     if column and value:
-        message = f"ligne {line}, colonne {column} : « {value} » {reason}"
+        frame = formats[0] if formats else _(ISSUE_FORMATS[0])
     elif column:
-        message = f"ligne {line}, colonne {column} : {reason}"
+        frame = formats[1] if formats else _(ISSUE_FORMATS[1])
     else:
-        message = f"ligne {line} : {reason}"
+        frame = formats[2] if formats else _(ISSUE_FORMATS[2])
+    message = frame % {"line": line, "column": column, "value": value, "reason": reason}
     return {"line": line, "column": column, "value": value, "message": message}
 
 
@@ -74,7 +88,7 @@ class _Communes:
             "commune__parent__kind",
         )
         names: dict[str, str] | None = None
-        for _, code, name, match, parent, parent_match, parent_kind in rows:
+        for _pc, code, name, match, parent, parent_match, parent_kind in rows:
             target = parent if parent and parent_kind == "COM" else code
             if names is None:
                 names = {}
@@ -97,14 +111,14 @@ class _Communes:
     def _resolve(self, postcode: str, commune: str) -> tuple[str, str]:
         names = self._load(postcode)
         if names is None:
-            return "", "code_postal:n'est pas un code postal français connu"
+            return "", "code_postal:" + _("n'est pas un code postal français connu")
         code = names.get(commune_match_name(commune))
         if code is None:
             expected = ", ".join(sorted(set(self.names[postcode])))
-            return "", (
-                f"commune:ne correspond pas au code postal {postcode} "
-                f"(commune(s) attendue(s) : {expected})"
-            )
+            return "", "commune:" + _(
+                "ne correspond pas au code postal %(postcode)s (commune(s) attendue(s) : "
+                "%(expected)s)"
+            ) % {"postcode": postcode, "expected": expected}
         return code, ""
 
 
@@ -164,6 +178,9 @@ class Checked:
     warnings: list[dict]
     columns: list[str]
     rows: int = 0
+    # Template columns absent from the file (read as ""): the plan leaves the values they
+    # hold out of its comparisons and updates, so existing rows keep what is stored.
+    absent: frozenset[str] = frozenset()
 
 
 # Indexes into a row (p.ROW_COLUMNS).
@@ -195,8 +212,13 @@ assert p.ROW_COLUMNS[D_END:] == ["nom", "prenom", "date_naissance", "role", "tel
     "date_sortie",
 ]
 
-PHONE_WARNING = "n'est pas un numéro de téléphone reconnu : conservé tel quel, à vérifier"
-EMAIL_WARNING = "n'est pas une adresse e-mail valide : conservée telle quelle, à vérifier"
+PHONE_WARNING = gettext_noop(
+    "n'est pas un numéro de téléphone reconnu : conservé tel quel, à vérifier"
+)
+EMAIL_WARNING = gettext_noop(
+    "n'est pas une adresse e-mail valide : conservée telle quelle, à vérifier"
+)
+YES_NO_EXPECTED = gettext_noop("n'est pas une valeur attendue (oui, non, 1, 0 ou vide)")
 _BAD = object()  # a cached value that is an error: the row takes the slow path
 
 
@@ -330,22 +352,35 @@ def validate_stream(
 ) -> Checked:
     errors: list[dict] = []
     warnings: list[dict] = []
+    # The sentences a row may warn with, translated once per file (not once per row).
+    formats = tuple(_(f) for f in ISSUE_FORMATS)
+    phone_warning, email_warning = _(PHONE_WARNING), _(EMAIL_WARNING)
+    duplicate_text = _("ligne identique à la ligne %(first)s, fusionnée avec elle")
+    role_text = _("rôle vide : « %(role)s » retenu")
+    same_text = _(
+        "même occupant·e (nom, prénom, date de naissance) que la ligne %(first)s du bail, avec "
+        "d'autres données : la première ligne est retenue"
+    )
     for name in ignored_columns:
-        warnings.append(issue(1, "", "", f"colonne « {name} » inconnue, ignorée"))
+        warnings.append(
+            issue(1, "", "", _("colonne « %(name)s » inconnue, ignorée") % {"name": name})
+        )
     absent = [c for c in p.COLUMNS if c not in columns]
     if absent:
-        warnings.insert(
-            0,
-            issue(
-                1,
-                "",
-                "",
-                gettext(
-                    "colonne(s) du modèle absente(s) du fichier, lue(s) comme vide(s) : %(columns)s"
-                )
-                % {"columns": ", ".join(absent)},
-            ),
-        )
+        # A column the file lacks never erases what Vigie holds (issue #10): the plan leaves
+        # its values out of the comparison and the update of existing rows.
+        sentence = _(
+            "colonne(s) du modèle absente(s) du fichier : %(columns)s. Les valeurs déjà "
+            "enregistrées dans Vigie pour ces colonnes sont conservées ; elles restent vides "
+            "pour un·e nouvel·le occupant·e, un nouveau bail ou un nouveau logement."
+        ) % {"columns": ", ".join(absent)}
+        if "role" in absent:
+            sentence += " " + _(
+                "Sans colonne role, une nouvelle personne est comptée « titulaire » si elle est "
+                "la première de son bail, « autre » sinon."
+            )
+        warnings.insert(0, issue(1, "", "", sentence))
+    role_column = "role" in columns
     check = _Checker(today)
     has_quartier = "quartier" in columns
     has_qpv = "qpv" in columns
@@ -376,9 +411,7 @@ def validate_stream(
             key = tuple(row)
         first = seen_rows.get(key)
         if first is not None:
-            warnings.append(
-                issue(line, "", "", f"ligne identique à la ligne {first}, fusionnée avec elle")
-            )
+            warnings.append(issue(line, "", "", duplicate_text % {"first": first}, formats))
             continue
         seen_rows[key] = line
 
@@ -419,18 +452,18 @@ def validate_stream(
         if phone_text:
             phone, phone_check = phone_of(phone_text)
             if phone_check:
-                warnings.append(issue(line, "telephone", phone_text, PHONE_WARNING))
+                warnings.append(issue(line, "telephone", phone_text, phone_warning, formats))
         else:
             phone, phone_check = "", False
         if phone_2_text:
             phone_2, phone_2_check = phone_of(phone_2_text)
             if phone_2_check:
-                warnings.append(issue(line, "telephone_2", phone_2_text, PHONE_WARNING))
+                warnings.append(issue(line, "telephone_2", phone_2_text, phone_warning, formats))
         else:
             phone_2, phone_2_check = "", False
         email_check = bool(email) and not email_ok(email)
         if email_check:
-            warnings.append(issue(line, "email", email, EMAIL_WARNING))
+            warnings.append(issue(line, "email", email, email_warning, formats))
 
         if not ref:
             errors.extend(row_errors)
@@ -454,8 +487,16 @@ def validate_stream(
                             line,
                             column,
                             dwelling_raw[i],
-                            f"diffère de « {other[1][i]} » donné ligne {other[0]} pour le même "
-                            f"logement « {dref} » (bail « {other[2]} »)",
+                            _(
+                                "diffère de « %(other)s » donné ligne %(line)s pour le même "
+                                "logement « %(dwelling)s » (bail « %(lease)s »)"
+                            )
+                            % {
+                                "other": other[1][i],
+                                "line": other[0],
+                                "dwelling": dref,
+                                "lease": other[2],
+                            },
                         )
                     )
         elif lease.dwelling_raw != dwelling_raw:
@@ -468,8 +509,11 @@ def validate_stream(
                     line,
                     column,
                     dwelling_raw[i],
-                    f"diffère de « {lease.dwelling_raw[i]} » donné ligne {lease.line} pour le "
-                    f"même bail « {ref} »",
+                    _(
+                        "diffère de « %(other)s » donné ligne %(line)s pour le même bail "
+                        "« %(lease)s »"
+                    )
+                    % {"other": lease.dwelling_raw[i], "line": lease.line, "lease": ref},
                 )
             )
         if row_errors:
@@ -482,23 +526,16 @@ def validate_stream(
             lease.end = end
         if not role:
             role = leaseholder if not lease.occupants else "autre"
-            warnings.append(issue(line, "role", "", f"rôle vide : « {role} » retenu"))
+            if role_column:  # no column: the header's warning says it once
+                warnings.append(issue(line, "role", "", role_text % {"role": role}, formats))
         okey = (folded[nom], folded[prenom], birth)
         same = None
-        for k, _, o_line in lease.occupants:
+        for k, _values, o_line in lease.occupants:
             if k == okey:
                 same = o_line
                 break
         if same is not None:
-            warnings.append(
-                issue(
-                    line,
-                    "",
-                    "",
-                    f"même occupant·e (nom, prénom, date de naissance) que la ligne {same} du "
-                    "bail, avec d'autres données : la première ligne est retenue",
-                )
-            )
+            warnings.append(issue(line, "", "", same_text % {"first": same}, formats))
             continue
         occupant = (
             intern(nom, nom),
@@ -518,7 +555,9 @@ def validate_stream(
     valid = {ref: lease for ref, lease in leases.items() if not lease.bad}
     rejected = orphan_rows + sum(1 for lease in leases.values() if lease.bad)
     errors.sort(key=lambda e: e["line"])
-    return Checked(valid, set(leases), rejected, errors, warnings, list(columns), count)
+    return Checked(
+        valid, set(leases), rejected, errors, warnings, list(columns), count, frozenset(absent)
+    )
 
 
 def _slow_row(
@@ -536,11 +575,15 @@ def _slow_row(
 
     for column in p.REQUIRED_COLUMNS:
         if not row.get(column):
-            err(column, "valeur obligatoire manquante", value="")
+            err(column, _("valeur obligatoire manquante"), value="")
     for column, limit in p.MAX_LENGTHS.items():
         value = row.get(column, "")
         if len(value) > limit:
-            err(column, f"est trop long ({len(value)} caractères, {limit} au plus)")
+            err(
+                column,
+                _("est trop long (%(length)s caractères, %(limit)s au plus)")
+                % {"length": len(value), "limit": limit},
+            )
 
     dates: dict[str, date | None] = {}
     for column in ("date_naissance", "date_entree", "date_sortie"):
@@ -550,41 +593,44 @@ def _slow_row(
             continue
         parsed = p.parse_date(value)
         if isinstance(parsed, str):
-            err(column, parsed)
+            err(column, _(parsed))
             dates[column] = None
         else:
             dates[column] = parsed
     birth = dates["date_naissance"]
     if birth and birth > today:
-        err("date_naissance", "est dans le futur")
+        err("date_naissance", _("est dans le futur"))
     if dates["date_entree"] and dates["date_sortie"]:
         if dates["date_sortie"] < dates["date_entree"]:
-            err("date_sortie", "est antérieure à la date d'entrée")
+            err("date_sortie", _("est antérieure à la date d'entrée"))
 
     role_text = row.get("role", "")
     role = p.ROLES.get(_fold(role_text)) if role_text else ""
     if role is None:
         err(
             "role",
-            "n'est pas un rôle connu (attendu : titulaire, cotitulaire, conjoint, enfant ou autre)",
+            _(
+                "n'est pas un rôle connu (attendu : titulaire, cotitulaire, conjoint, enfant ou "
+                "autre)"
+            ),
         )
     type_text = row.get("type_logement", "")
     dwelling_type = p.parse_type(type_text) if type_text else ""
     if dwelling_type is None:
-        err("type_logement", "n'est pas un type de logement connu (attendu : T1 à T6)")
+        err("type_logement", _("n'est pas un type de logement connu (attendu : T1 à T6)"))
     disability = p.parse_yes_no(row.get("handicap", ""))
     if disability is None:
-        err("handicap", "n'est pas une valeur attendue (oui, non, 1, 0 ou vide)")
+        err("handicap", _(YES_NO_EXPECTED))
     qpv = p.parse_yes_no(row.get("qpv", ""))
     if qpv is None:
-        err("qpv", "n'est pas une valeur attendue (oui, non, 1, 0 ou vide)")
+        err("qpv", _(YES_NO_EXPECTED))
 
     commune_code = ""
     postcode_text = row.get("code_postal", "")
     if postcode_text:
         postcode = _postcode(postcode_text)
         if postcode is None:
-            err("code_postal", "n'est pas un code postal français (5 chiffres attendus)")
+            err("code_postal", _("n'est pas un code postal français (5 chiffres attendus)"))
         elif row.get("commune"):
             commune_code, problem = check.communes.resolve(postcode, row["commune"])
             if problem:

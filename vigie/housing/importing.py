@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import operator
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -179,6 +180,11 @@ class _Plan:
     # The households a full import marks departed (also in households_upd): the run that
     # departs them is written on them (departed_by_run) once it exists.
     departures: list[Household] = field(default_factory=list)
+    # The fields bulk_update writes: those of the file's absent columns are left out (an
+    # absent column keeps the stored values, `_Keep`).
+    dwelling_fields: list[str] = field(default_factory=list)
+    household_fields: list[str] = field(default_factory=list)
+    occupant_fields: list[str] = field(default_factory=list)
     active: int = 0  # the organisation's active leases before the import
     created: int = 0
     updated: int = 0
@@ -317,10 +323,88 @@ assert tuple(COMPOSITION_FIELDS) == (  # nosec B101 (layout check at import)
     "search_text",
 )  # the order _derived returns them in
 
+# The template column each value comes from: a column absent from the file leaves these values
+# as they are stored (issue #10: a file without `telephone` must not erase the phones).
+OCCUPANT_VALUE_COLUMNS = {
+    "last_name": "nom",
+    "first_name": "prenom",
+    "birth_date": "date_naissance",
+    "role": "role",
+    "phone": "telephone",
+    "phone_to_check": "telephone",
+    "phone_2": "telephone_2",
+    "phone_2_to_check": "telephone_2",
+    "email": "email",
+    "email_to_check": "email",
+    "disability": "handicap",
+}
+# Dwelling fields compared as a tuple (staircase, floor, door, type, address): their columns.
+_DWELLING_TARGET_COLUMNS = ("escalier", "etage", "porte", "type_logement", "adresse")
+_DWELLING_TARGET_FIELDS = ("staircase", "floor", "door", "type", "address")
+assert set(OCCUPANT_VALUE_COLUMNS) == set(OCCUPANT_VALUES)  # nosec B101 (layout check at import)
+
+
+def _merger(kept: list[bool]) -> Any:
+    """For a file that lacks some columns: fn(new + stored) → new, with the stored value
+    where `kept` (one itemgetter per file, one call per existing row); None if nothing is
+    kept (the comparison stays a plain tuple one)."""
+    if not any(kept):
+        return None
+    n = len(kept)
+    return operator.itemgetter(*[n + i if keep else i for i, keep in enumerate(kept)])
+
+
+@dataclass(frozen=True)
+class _Keep:
+    """What a file's absent columns leave as stored, decided once per file."""
+
+    occupant: Any  # _merger over OCCUPANT_VALUES, or None
+    occupant_fields: list[str]
+    first_name: bool  # no `prenom`: occupants are recognised by name and birth date
+    start: bool  # no `date_entree`
+    end: bool  # no `date_sortie`
+    building: bool  # no `batiment`
+    dwelling: Any  # _merger over the dwelling target tuple, or None
+    dwelling_fields: list[str]
+    household_fields: list[str]
+
+    @classmethod
+    def of(cls, absent: frozenset[str]) -> _Keep:
+        occupant_kept = [OCCUPANT_VALUE_COLUMNS[f] in absent for f in OCCUPANT_VALUES]
+        kept_fields = {f for f, k in zip(OCCUPANT_VALUES, occupant_kept, strict=True) if k}
+        dwelling_kept = {
+            f
+            for f, c in zip(_DWELLING_TARGET_FIELDS, _DWELLING_TARGET_COLUMNS, strict=True)
+            if c in absent
+        }
+        if "batiment" in absent:
+            dwelling_kept.add("building")
+        household_kept = {
+            f
+            for f, c in (("start_date", "date_entree"), ("end_date", "date_sortie"))
+            if c in absent
+        }
+        return cls(
+            occupant=_merger(occupant_kept),
+            occupant_fields=[f for f in OCCUPANT_FIELDS if f not in kept_fields],
+            first_name="prenom" in absent,
+            start="date_entree" in absent,
+            end="date_sortie" in absent,
+            building="batiment" in absent,
+            dwelling=_merger([c in absent for c in _DWELLING_TARGET_COLUMNS]),
+            dwelling_fields=[f for f in DWELLING_FIELDS if f not in dwelling_kept],
+            household_fields=[f for f in HOUSEHOLD_FIELDS if f not in household_kept],
+        )
+
 
 def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
     org_id = organisation.pk
-    plan = _Plan()
+    keep = _Keep.of(checked.absent)
+    plan = _Plan(
+        dwelling_fields=keep.dwelling_fields,
+        household_fields=keep.household_fields,
+        occupant_fields=keep.occupant_fields,
+    )
     agencies = {_fold(a.name): a for a in Agency.objects.filter(organisation_id=org_id)}
     residences = {_fold(r.name): r for r in Residence.objects.filter(organisation_id=org_id)}
     buildings = {
@@ -440,28 +524,30 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
                 dwelling_changed = dwellings_done[dwelling_pk]
             else:
                 target = (d[D_STAIRCASE], d[D_FLOOR], d[D_DOOR], d[D_TYPE], d[D_ADDRESS])
+                if keep.dwelling is not None:
+                    target = keep.dwelling(target + known[5:10])
                 dwelling_changed = (
                     _fk_differs(known[2], residence)
-                    or _fk_differs(known[3], building)
+                    or (not keep.building and _fk_differs(known[3], building))
                     or known[4] != d[D_COMMUNE]
                     or known[5:10] != target
                     or known[10] != d[D_POSTCODE]
                 )
                 if dwelling_changed:
-                    plan.dwellings_upd[dwelling_pk] = Dwelling(
+                    dwelling = Dwelling(
                         pk=dwelling_pk,
                         organisation_id=org_id,
                         reference=dref,
                         residence=residence,
-                        building=building,
                         commune_id=d[D_COMMUNE],
-                        staircase=d[D_STAIRCASE],
-                        floor=d[D_FLOOR],
-                        door=d[D_DOOR],
-                        type=d[D_TYPE],
-                        address=d[D_ADDRESS],
                         postcode=d[D_POSTCODE],
+                        **dict(zip(_DWELLING_TARGET_FIELDS, target, strict=True)),
                     )
+                    if keep.building:
+                        dwelling.building_id = known[3]
+                    else:
+                        dwelling.building = building
+                    plan.dwellings_upd[dwelling_pk] = dwelling
                 dwellings_done[dwelling_pk] = dwelling_changed
 
         known = households.get(lease.ref)
@@ -474,13 +560,18 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
         changed = dwelling_changed
         if dwelling_pk is None or known[2] != dwelling_pk:
             changed = True
-        if known[3:6] != (lease.start, lease.end, None):
+        start = known[3] if keep.start else lease.start
+        end = known[4] if keep.end else lease.end
+        if known[3:6] != (start, end, None):
             changed = True
 
         existing = occupants.get(household_pk, ())
-        by_key = {(_fold(o[3]), _fold(o[4]), o[5]): o for o in existing}
+        if keep.first_name:  # the file's keys have "" for the first name
+            by_key = {(_fold(o[3]), "", o[5]): o for o in existing}
+        else:
+            by_key = {(_fold(o[3]), _fold(o[4]), o[5]): o for o in existing}
         members = []
-        for position, (key, values, _) in enumerate(lease.occupants):
+        for position, (key, values, _line) in enumerate(lease.occupants):
             o = by_key.pop(key, None)
             if o is None:
                 plan.occupants_new.append((household_pk, position, values))
@@ -488,7 +579,10 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
                 changed = True
                 continue
             wrong = o[_O_WRONG]
-            if o[2] != position or o[3:_O_WRONG] != values:
+            stored = o[3:_O_WRONG]
+            if keep.occupant is not None:
+                values = keep.occupant(values + stored)
+            if o[2] != position or stored != values:
                 if o[_O_PHONE] != values[_V_PHONE]:
                     wrong = False  # a new number clears "wrong number"
                 plan.occupants_upd.append(
@@ -515,8 +609,8 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
                 organisation_id=org_id,
                 reference=lease.ref,
                 dwelling_id=dwelling_pk,
-                start_date=lease.start,
-                end_date=lease.end,
+                start_date=start,
+                end_date=end,
                 departed_on=None,
                 departed_by_run=None,  # back: no longer one that run's undo may restore
                 version=known[_H_VERSION] + 1,
@@ -624,14 +718,14 @@ def _write(plan: _Plan, org_id: int, run_id: int) -> None:
     for household, dref in plan.households_to_new_dwelling:
         household.dwelling_id = dwelling_ids[dref]
     if plan.dwellings_upd:
-        bulk_update_fast(list(plan.dwellings_upd.values()), DWELLING_FIELDS)
+        bulk_update_fast(list(plan.dwellings_upd.values()), plan.dwelling_fields)
     if plan.households_upd:
         # Not Django's bulk_update: 12,000 departures took 200 s in it (core/bulk.py).
-        bulk_update_fast(plan.households_upd, HOUSEHOLD_FIELDS)
+        bulk_update_fast(plan.households_upd, plan.household_fields)
     for i in range(0, len(plan.occupants_del), 500):
         Occupant.objects.filter(pk__in=plan.occupants_del[i : i + 500]).delete()
     if plan.occupants_upd:
-        bulk_update_fast(plan.occupants_upd, OCCUPANT_FIELDS)
+        bulk_update_fast(plan.occupants_upd, plan.occupant_fields)
 
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
 
@@ -797,8 +891,11 @@ def import_stock(
                 0,
                 "",
                 "",
-                "l'écriture en base a échoué, rien n'a été importé "
-                f"({type(exc).__name__} ; réessayez, ou signalez-le si cela se reproduit)",
+                gettext(
+                    "l'écriture en base a échoué, rien n'a été importé (%(error)s ; réessayez, "
+                    "ou signalez-le si cela se reproduit)"
+                )
+                % {"error": type(exc).__name__},
             )
         )
         return _record(report, organisation, data, file_name, actor, False, skip_invalid, full)
@@ -843,5 +940,10 @@ def _capped(issues: list[dict]) -> list[dict]:
     rest = len(issues) - STORED_ISSUES
     return [
         *issues[:STORED_ISSUES],
-        {"line": 0, "column": "", "value": "", "message": f"… et {rest} autres"},
+        {
+            "line": 0,
+            "column": "",
+            "value": "",
+            "message": gettext("… et %(rest)s autres") % {"rest": rest},
+        },
     ]

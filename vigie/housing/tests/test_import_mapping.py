@@ -152,8 +152,9 @@ def test_optional_template_columns_absent_from_the_file_are_a_warning(landlord_a
     report = run(landlord_a, to_csv(rows))
     assert report.imported and report.errors == []
     assert report.warnings[0]["message"] == (
-        "ligne 1 : colonne(s) du modèle absente(s) du fichier, lue(s) comme vide(s) : "
-        "telephone_2, email"
+        "ligne 1 : colonne(s) du modèle absente(s) du fichier : telephone_2, email. Les valeurs "
+        "déjà enregistrées dans Vigie pour ces colonnes sont conservées ; elles restent vides "
+        "pour un·e nouvel·le occupant·e, un nouveau bail ou un nouveau logement."
     )
 
 

@@ -6,51 +6,67 @@ from pathlib import Path
 from typing import NoReturn
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vigie.core.errors import DomainError
 from vigie.core.models import Organisation
 from vigie.housing.importing import ImportReport, import_stock, load_mapping
 
+SHOWN = 200  # errors and warnings printed by the summary (--json gives them all)
+
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Importe un export du patrimoine (CSV ou XLSX, une ligne par occupant·e) ; "
         "voir docs/import.md. Code de sortie 0 si le fichier est importé, 1 s'il est refusé."
     )
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        self.help = str(self.help)  # argparse wants a str: translated when the command runs
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser):
-        parser.add_argument("file", help="fichier CSV ou XLSX")
-        parser.add_argument("--org", required=True, help="identifiant (slug) du bailleur")
-        parser.add_argument("--mapping", help="fichier de correspondance TOML d'un autre ERP")
-        parser.add_argument("--dry-run", action="store_true", help="simuler sans rien écrire")
+        parser.add_argument("file", help=_("fichier CSV ou XLSX"))
+        parser.add_argument("--org", required=True, help=_("identifiant (slug) du bailleur"))
+        parser.add_argument("--mapping", help=_("fichier de correspondance TOML d'un autre ERP"))
+        parser.add_argument("--dry-run", action="store_true", help=_("simuler sans rien écrire"))
         parser.add_argument(
             "--skip-invalid",
             action="store_true",
-            help="importer les baux valides et rejeter les autres (sinon : tout ou rien)",
+            help=_("importer les baux valides et rejeter les autres (sinon : tout ou rien)"),
         )
         parser.add_argument(
             "--partial",
             action="store_true",
-            help="import partiel : ne pas marquer partis les baux absents du fichier",
+            help=_("import partiel : ne pas marquer partis les baux absents du fichier"),
         )
         parser.add_argument(
             "--allow-departures",
             type=int,
             metavar="N",
-            help="import complet : accepter jusqu'à N baux marqués partis au-delà du seuil "
-            "(VIGIE_IMPORT_MAX_DEPARTURES_PERCENT / VIGIE_IMPORT_MAX_DEPARTURES)",
+            help=_(
+                "import complet : accepter jusqu'à N baux marqués partis au-delà du seuil "
+                "(VIGIE_IMPORT_MAX_DEPARTURES_PERCENT / VIGIE_IMPORT_MAX_DEPARTURES)"
+            ),
         )
-        parser.add_argument("--json", action="store_true", help="résultat en JSON")
+        parser.add_argument("--json", action="store_true", help=_("résultat en JSON"))
 
     def handle(self, *args, **options):
         organisation = Organisation.objects.filter(slug=options["org"]).first()
         if organisation is None:
-            self._refuse(options, f"Organisation inconnue : « {options['org']} ».")
+            self._refuse(
+                options, _("Organisation inconnue : « %(slug)s ».") % {"slug": options["org"]}
+            )
         path = Path(options["file"])
         try:
             data = path.read_bytes()
         except OSError as exc:
-            self._refuse(options, f"Fichier « {path} » illisible : {exc.strerror}.")
+            self._refuse(
+                options,
+                _("Fichier « %(file)s » illisible : %(reason)s.")
+                % {"file": path, "reason": exc.strerror},
+            )
         mapping = None
         if options["mapping"]:
             try:
@@ -94,28 +110,32 @@ class Command(BaseCommand):
     def _summary(self, report, dry_run):
         out = self.stdout
         if dry_run:
-            title = "Simulation (rien n'a été écrit)"
+            title = _("Simulation (rien n'a été écrit)")
         elif report.imported:
-            title = "Fichier importé"
+            title = _("Fichier importé")
         else:
-            title = "Fichier refusé : rien n'a été écrit"
-        out.write(f"{title} — {report.rows} ligne(s) lue(s).")
+            title = _("Fichier refusé : rien n'a été écrit")
         out.write(
-            f"  baux créés : {report.created}, mis à jour : {report.updated}, "
-            f"inchangés : {report.unchanged}, marqués partis : {report.departed}, "
-            f"rejetés : {report.rejected}"
+            _("%(title)s — %(rows)s ligne(s) lue(s).") % {"title": title, "rows": report.rows}
         )
-        if report.errors:
-            out.write(f"Erreurs ({len(report.errors)}) :")
-            for e in report.errors[:200]:
-                out.write(f"  {e['message']}")
-            if len(report.errors) > 200:
-                out.write(f"  … et {len(report.errors) - 200} autres")
-        if report.warnings:
-            out.write(f"Avertissements ({len(report.warnings)}) :")
-            for w in report.warnings[:200]:
-                out.write(f"  {w['message']}")
-            if len(report.warnings) > 200:
-                out.write(f"  … et {len(report.warnings) - 200} autres")
+        out.write(
+            "  "
+            + _(
+                "baux créés : %(created)s, mis à jour : %(updated)s, inchangés : %(unchanged)s, "
+                "marqués partis : %(departed)s, rejetés : %(rejected)s"
+            )
+            % report.counts
+        )
+        for issues, heading in (
+            (report.errors, _("Erreurs (%(count)s) :")),
+            (report.warnings, _("Avertissements (%(count)s) :")),
+        ):
+            if not issues:
+                continue
+            out.write(heading % {"count": len(issues)})
+            for issue in issues[:SHOWN]:
+                out.write(f"  {issue['message']}")
+            if len(issues) > SHOWN:
+                out.write("  " + _("… et %(rest)s autres") % {"rest": len(issues) - SHOWN})
         if report.run_id:
-            out.write(f"Import n° {report.run_id} enregistré.")
+            out.write(_("Import n° %(run)s enregistré.") % {"run": report.run_id})

@@ -1,0 +1,157 @@
+"""The access log in words for the DPO (issue #9 §8): who (name), what (an object named as the
+landlord's staff name it: "ménage BAIL-0042", "orientation n° 7 (ménage BAIL-0042)"), and the
+detail in French (a refused permission's sentence, a search's criteria, an export's list) —
+never `actions.referral 2` or a permission code."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.apps import apps
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vigie.core.models import AccessLog
+from vigie.core.permissions import DENIED_SENTENCES, Perm
+
+# Words of the register's search parameters (housing/views.py `households`).
+_SEARCH_KEYS = {
+    "q": gettext_lazy("recherche"),
+    "cohort": gettext_lazy("cohorte"),
+    "agency": gettext_lazy("agence"),
+    "residence": gettext_lazy("résidence"),
+    "commune": gettext_lazy("commune"),
+    "status": gettext_lazy("statut"),
+    "as_of": gettext_lazy("à la date du"),
+}
+
+
+def _noun(object_type: str) -> str:
+    return {
+        "housing.household": _("ménage"),
+        "housing.occupant": _("occupant·e"),
+        "housing.residence": _("résidence"),
+        "housing.importrun": _("import n°"),
+        "campaigns.campaign": _("campagne"),
+        "campaigns.target": _("appel n°"),
+        "actions.referral": _("orientation n°"),
+        "actions.ticket": _("signalement n°"),
+        "actions.task": _("tâche n°"),
+    }.get(object_type, "")
+
+
+def _names(user: Any, entries: list[AccessLog]) -> dict[tuple[str, str], str]:
+    """A readable name for each (object_type, id) of the page, read through the scoping."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for e in entries:
+        if e.object_type and e.object_id.isdigit():
+            wanted[e.object_type].add(int(e.object_id))
+    out: dict[tuple[str, str], str] = {}
+    for object_type, ids in wanted.items():
+        try:
+            model = apps.get_model(object_type)
+        except (LookupError, ValueError):
+            continue
+        manager = model._default_manager
+        qs = (
+            manager.visible_to(user, Perm.AUDIT_VIEW)  # type: ignore[attr-defined]
+            if hasattr(manager, "visible_to")
+            else manager.none()
+        ).filter(pk__in=ids)
+        if object_type == "housing.occupant":
+            qs = qs.select_related("household")
+            for o in qs:
+                out[(object_type, str(o.pk))] = _("%(name)s (ménage %(ref)s)") % {
+                    "name": str(o),
+                    "ref": o.household.reference,
+                }
+        elif object_type in ("actions.referral", "actions.ticket", "campaigns.target"):
+            related = "household" if object_type != "actions.ticket" else "residence"
+            for o in qs.select_related(related):
+                other = getattr(o, related)
+                what = (
+                    _("ménage %(ref)s") % {"ref": other.reference}
+                    if related == "household"
+                    else _("résidence %(name)s") % {"name": other.name}
+                )
+                out[(object_type, str(o.pk))] = f"{o.pk} ({what})"
+        elif object_type in ("housing.importrun", "actions.task"):
+            for o in qs:
+                out[(object_type, str(o.pk))] = str(o.pk)
+        else:
+            for o in qs:
+                out[(object_type, str(o.pk))] = str(o)
+    return out
+
+
+def _detail(e: AccessLog) -> str:
+    d = (e.detail or "").strip()
+    if not d:
+        return ""
+    if e.action == "denied":
+        sentence = DENIED_SENTENCES.get(d)
+        if sentence is not None:
+            return str(sentence)
+    if d in ("sheet", "sheet.csv", "sheet.xlsx"):
+        return _("feuille d'appels papier")
+    if d == "not_reached":
+        return _("liste des ménages injoignables")
+    if d == "no_phone":
+        return _("liste des ménages sans téléphone")
+    if d == "callbacks":
+        return _("liste des rappels")
+    fmt, _sep, rest = d.partition(" ")
+    if fmt in ("csv", "xlsx"):
+        what = {
+            "results": _("résultats de la campagne"),
+            "actions report": _("bilan des suites"),
+        }.get(rest)
+        if what is None:
+            what = _("registre") + (" — " + _search_words(rest) if rest else "")
+        return _("export %(fmt)s : %(what)s") % {"fmt": fmt.upper(), "what": what}
+    if "=" in d:
+        return _search_words(d)
+    return d
+
+
+def _search_words(detail: str) -> str:
+    parts = []
+    for piece in detail.split():
+        key, _sep, value = piece.partition("=")
+        label = _SEARCH_KEYS.get(key)
+        parts.append(f"{label} « {value} »" if label else piece)
+    return ", ".join(parts)
+
+
+def access_log_rows(user: Any, entries: list[AccessLog]) -> list[dict[str, Any]]:
+    names = _names(user, entries)
+    rows = []
+    for e in entries:
+        who = "—"
+        if e.user is not None:
+            full = e.user.get_full_name()
+            who = f"{full} ({e.user.username})" if full else e.user.username
+        noun = _noun(e.object_type)
+        name = names.get((e.object_type, e.object_id))
+        if name is not None:
+            obj = f"{noun} {name}".strip() if noun else name
+        elif e.object_type:
+            obj = f"{noun or e.object_type} {e.object_id}".strip()
+            if not e.object_id:
+                obj = {
+                    "housing.household": _("registre des ménages"),
+                }.get(e.object_type, noun or "")
+        else:
+            obj = ""
+        rows.append(
+            {
+                "at": e.at,
+                "who": who,
+                "action": e.get_action_display(),
+                "object": obj,
+                "detail": _detail(e),
+                "path": e.path,
+            }
+        )
+    return rows
