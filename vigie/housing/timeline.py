@@ -59,6 +59,11 @@ def register_journal_subjects(fn: Callable) -> Callable:
     return fn
 
 
+def journal_subjects_of(household) -> list[tuple[str, list]]:
+    """The records around a household the apps declare: [(object_type, ids)]."""
+    return [pair for subjects in JOURNAL_SUBJECTS.values() for pair in subjects(household)]
+
+
 def journal_entries(user, household, limit: int = JOURNAL_LIMIT) -> list[TimelineEntry]:
     """The journal rows about the household that `user` may read, newest first, in French."""
     from django.db.models import Q

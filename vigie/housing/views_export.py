@@ -6,18 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigie.accounts.reauth import recent_auth_required
+from vigie.core.dates import parse_date
 from vigie.core.exports import table_response
 from vigie.core.permissions import Perm, requires
+from vigie.core.phones import format_phone
 from vigie.housing import selectors
 from vigie.housing.choices import Cohort
 from vigie.housing.cohorts import cohorts_of
-from vigie.housing.phones import format_phone
-
-
-def _parse_as_of(raw: str):
-    from vigie.housing.views import _parse_date
-
-    return _parse_date(raw)
 
 
 def register_rows(user, f: selectors.HouseholdFilters, as_of):
@@ -56,7 +51,7 @@ def register_rows(user, f: selectors.HouseholdFilters, as_of):
 
 def _register_export(request, fmt: str):
     f = selectors.HouseholdFilters.from_query(request.GET)
-    as_of = _parse_as_of(request.GET.get("as_of", "")) or timezone.localdate()
+    as_of = parse_date(request.GET.get("as_of", "")) or timezone.localdate()
     header = [
         _("référence bail"),
         _("adresse"),

@@ -21,7 +21,9 @@ from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm, requires
 from vigie.core.services import access_record
 from vigie.housing.models import Occupant
+from vigie.housing.timeline import journal_subjects_of
 from vigie.privacy import selectors, services
+from vigie.privacy.access_log_words import access_log_rows
 from vigie.privacy.models import RequestKind, SubjectRequest
 
 
@@ -38,10 +40,14 @@ def access_log(request):
         ids = [str(household.pk)] if household else []
         if household:
             ids_occ = [str(pk) for pk in household.occupants.values_list("pk", flat=True)]
-            qs = qs.filter(
-                Q(object_type="housing.household", object_id__in=ids)
-                | Q(object_type="housing.occupant", object_id__in=ids_occ)
+            about = Q(object_type="housing.household", object_id__in=ids) | Q(
+                object_type="housing.occupant", object_id__in=ids_occ
             )
+            # And the records around the household each app declares (its calls, needs,
+            # referrals — a partner reading the household's referral —, tickets, tasks).
+            for object_type, pks in journal_subjects_of(household):
+                about |= Q(object_type=object_type, object_id__in=[str(pk) for pk in pks])
+            qs = qs.filter(about)
         else:
             qs = qs.none()
     if username := request.GET.get("utilisateur", "").strip():
@@ -53,26 +59,7 @@ def access_log(request):
     if end := parse_date(request.GET.get("au")):
         qs = qs.filter(at__date__lte=end)
     page = Paginator(qs.select_related("user"), 50).get_page(request.GET.get("page"))
-    refs = dict(
-        selectors.households_for_audit(request.user)
-        .filter(
-            pk__in=[
-                int(e.object_id)
-                for e in page.object_list
-                if e.object_type == "housing.household" and e.object_id.isdigit()
-            ]
-        )
-        .values_list("pk", "reference")
-    )
-    rows = [
-        (
-            e,
-            refs.get(int(e.object_id))
-            if e.object_type == "housing.household" and e.object_id.isdigit()
-            else None,
-        )
-        for e in page.object_list
-    ]
+    rows = access_log_rows(request.user, list(page.object_list))
     return TemplateResponse(
         request,
         "privacy/access_log.html",
