@@ -52,7 +52,9 @@ def next_try_at(*, last: datetime, policy: dict[str, Any]) -> datetime:
     return max(earliest, slot)
 
 
-def _due_q(*, campaign: Campaign, caller: Any, now: datetime) -> Q:
+def due_q(*, campaign: Campaign, caller: Any, now: datetime) -> Q:
+    """Targets the queue may hand `caller` now: due, free (or lease expired), not held for
+    someone else, household not departed. The claim SQL repeats this test (`_claim_sql`)."""
     active_waves = Wave.objects.filter(campaign=campaign, paused=False).values("pk")
     return (
         Q(campaign=campaign, wave_id__in=active_waves, due_at__lte=now)
@@ -69,7 +71,7 @@ def _due_q(*, campaign: Campaign, caller: Any, now: datetime) -> Q:
     )
 
 
-def _ordered(qs, caller: Any):
+def queue_ordered(qs, caller: Any):
     """Queue order for a list (the printed call sheet): this caller's callbacks first."""
     mine = Case(
         When(preferred_caller=caller, then=Value(0)), default=Value(1), output_field=IntegerField()

@@ -10,7 +10,7 @@ def home(request):
     user = request.user
     if user.has_org_perm(Perm.CALL_TAKE) and not user.has_org_perm(Perm.CAMPAIGN_MANAGE):
         # A caller's day starts at the calls, when a campaign is running; otherwise the register.
-        from vigie.campaigns.selectors_ui import running_campaigns_for_caller
+        from vigie.campaigns.selectors import running_campaigns_for_caller
 
         if running_campaigns_for_caller(user).exists():
             return redirect("campaigns:list")

@@ -1,4 +1,4 @@
-"""Writes the campaign pages need beyond `services.py`: reserving a printed call sheet.
+"""Printed call sheets: reserving a caller's next households for paper, and giving them back.
 
 Why a sheet reserves its households (docs/guide/campagnes.md, « Travailler sans le système »):
 a printed sheet is worked for hours, away from the queue. If it reserved nothing, the queue
@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from vigie.campaigns.choices import CampaignStatus, TargetStatus
 from vigie.campaigns.models import Campaign, Target
-from vigie.campaigns.queue import _due_q
+from vigie.campaigns.queue import due_q
 from vigie.campaigns.selectors import caller_sheet
-from vigie.campaigns.services import _require, _require_manage
+from vigie.campaigns.services.common import require_manage, require_perm
 from vigie.core.errors import ConflictError
 from vigie.core.permissions import Perm
 from vigie.core.services import audit_log
@@ -33,8 +33,8 @@ SHEET_MAX = 200
 
 def _check_sheet_allowed(*, actor: Any, campaign: Campaign, caller: Any) -> None:
     if getattr(actor, "pk", None) != caller.pk:
-        _require_manage(actor, campaign)
-    _require(
+        require_manage(actor, campaign)
+    require_perm(
         caller,
         Perm.CALL_TAKE,
         campaign.organisation_id,
@@ -66,7 +66,7 @@ def sheet_reserve(
     now = now or timezone.now()
     n = max(1, min(int(n), SHEET_MAX))
     ids = [t.pk for t in caller_sheet(campaign, caller, n=n, now=now)]
-    Target.objects.filter(_due_q(campaign=campaign, caller=caller, now=now), pk__in=ids).update(
+    Target.objects.filter(due_q(campaign=campaign, caller=caller, now=now), pk__in=ids).update(
         preferred_caller=caller, preferred_until=now + timedelta(hours=hours), updated_at=now
     )
     reserved = list(

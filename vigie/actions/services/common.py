@@ -1,0 +1,56 @@
+"""Checks shared by the actions services: permissions through the scoped querysets, stale versions,
+who gets the automatic follow-ups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+
+from vigie.campaigns.models import Need
+from vigie.core.errors import ConflictError, DomainError, PermissionDeniedError
+from vigie.core.permissions import Perm, Role
+
+
+class ActionInputError(DomainError):
+    """Input that cannot be used as given: HTTP 422."""
+
+    status_code = 422
+
+
+def require_org(actor: Any, perm: str, organisation_id: int, message: str) -> None:
+    if actor is not None and not actor.has_org_perm(perm, organisation_id):
+        raise PermissionDeniedError(message)
+
+
+def require_visible(actor: Any, model: type[Model], pk: int, perm: str, message: str) -> None:
+    """The actor may act on the row only if the scoped queryset for `perm` shows it."""
+    if actor is not None and not model.objects.visible_to(actor, perm).filter(pk=pk).exists():
+        raise PermissionDeniedError(message)
+
+
+def check_version(obj: Any, version: int | None, what: str) -> None:
+    if version is not None and int(version) != obj.version:
+        raise ConflictError(
+            f"{what} a été modifié·e par quelqu'un d'autre pendant que vous le consultiez : "
+            "rechargez la page pour voir son état actuel, puis recommencez."
+        )
+
+
+def manager_for(organisation_id: int, need: Need | None = None) -> Any:
+    """Who gets the automatic follow-ups: the need's campaign manager, else the first manager."""
+    from vigie.accounts.models import Membership
+
+    if need is not None and need.attempt_id is not None:
+        creator = need.attempt.campaign.created_by
+        if creator is not None and creator.has_org_perm(Perm.TASK_MANAGE, organisation_id):
+            return creator
+    m = (
+        Membership.objects.filter(
+            organisation_id=organisation_id, role=Role.MANAGER, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    return m.user if m else None
