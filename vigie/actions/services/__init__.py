@@ -16,7 +16,6 @@ from vigie.actions.services.calendar import (
 )
 from vigie.actions.services.common import (
     ActionInputError,
-    check_version,
     manager_for,
     require_org,
     require_visible,
@@ -52,7 +51,6 @@ __all__ = [
     "ActionInputError",
     "PARTNER_FIELDS",
     "add_working_days",
-    "check_version",
     "manager_for",
     "need_has_open_work",
     "need_settle",

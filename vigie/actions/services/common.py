@@ -3,13 +3,16 @@ who gets the automatic follow-ups."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model
 
 from vigie.campaigns.models import Need
-from vigie.core.errors import ConflictError, DomainError, PermissionDeniedError
+from vigie.core.errors import DomainError, PermissionDeniedError
 from vigie.core.permissions import Perm, Role
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
 
 
 class ActionInputError(DomainError):
@@ -18,23 +21,17 @@ class ActionInputError(DomainError):
     status_code = 422
 
 
-def require_org(actor: Any, perm: str, organisation_id: int, message: str) -> None:
+def require_org(actor: User | None, perm: str, organisation_id: int, message: str) -> None:
     if actor is not None and not actor.has_org_perm(perm, organisation_id):
         raise PermissionDeniedError(message)
 
 
-def require_visible(actor: Any, model: type[Model], pk: int, perm: str, message: str) -> None:
+def require_visible(
+    actor: User | None, model: type[Model], pk: int, perm: str, message: str
+) -> None:
     """The actor may act on the row only if the scoped queryset for `perm` shows it."""
     if actor is not None and not model.objects.visible_to(actor, perm).filter(pk=pk).exists():
         raise PermissionDeniedError(message)
-
-
-def check_version(obj: Any, version: int | None, what: str) -> None:
-    if version is not None and int(version) != obj.version:
-        raise ConflictError(
-            f"{what} a été modifié·e par quelqu'un d'autre pendant que vous le consultiez : "
-            "rechargez la page pour voir son état actuel, puis recommencez."
-        )
 
 
 def manager_for(organisation_id: int, need: Need | None = None) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Model
 from django.utils import timezone
@@ -20,7 +20,11 @@ from vigie.actions.models import (
 )
 from vigie.campaigns.choices import NeedStatus
 from vigie.campaigns.models import Need
-from vigie.core.services import audit_log
+from vigie.campaigns.transitions import NEED
+from vigie.core import transitions
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
 
 
 def need_has_open_work(need_id: int, *, exclude: Model | None = None) -> bool:
@@ -34,23 +38,29 @@ def need_has_open_work(need_id: int, *, exclude: Model | None = None) -> bool:
     return referrals.exists() or tickets.exists() or tasks.exists()
 
 
-def need_settle(*, actor: Any, need_id: int, via: Model, now: datetime | None = None) -> bool:
+def need_settle(
+    *, actor: User | None, need_id: int, via: Model, now: datetime | None = None
+) -> bool:
     """Resolve a need once its referral, ticket or task is done and nothing else is open on it.
 
     Called by the services that close that work, inside their transaction.
     """
-    need = Need.objects.select_for_update().filter(pk=need_id).first()
+    need = Need.objects.select_for_update(of=("self",)).filter(pk=need_id).first()
     if need is None or need.status != NeedStatus.OPEN:
         return False
     if need_has_open_work(need.pk, exclude=via):
         return False
-    need.status = NeedStatus.RESOLVED
-    need.resolved_at = now or timezone.now()
-    need.save(update_fields=["status", "resolved_at"])
-    audit_log(
+
+    def stamp(n: Need) -> None:
+        n.resolved_at = now or timezone.now()
+
+    transitions.move(
+        NEED,
+        need,
+        to=NeedStatus.RESOLVED,
         actor=actor,
-        action="need.resolved",
-        obj=need,
+        code="need.resolved",
         payload={"via": via._meta.label_lower, "via_id": via.pk},
+        apply=stamp,
     )
     return True

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from vigie.actions.choices import (
     CCAS_DEFAULT_SERVICES,
@@ -18,21 +19,25 @@ from vigie.actions.models import (
 )
 from vigie.actions.services.common import (
     ActionInputError,
-    check_version,
     require_org,
 )
 from vigie.core.errors import ConflictError
 from vigie.core.models import Organisation, OrganisationKind
 from vigie.core.permissions import Perm
 from vigie.core.services import audit_log
+from vigie.core.transitions import check_version
 from vigie.housing.models import Commune
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
 
 
 def _clean_services(services: list[str]) -> list[str]:
     bad = [s for s in services if s not in SERVICE_CODES]
     if bad:
         raise ActionInputError(
-            f"Service inconnu « {bad[0]} » (attendu : {', '.join(sorted(SERVICE_CODES))})."
+            _("Service inconnu « %(bad_first)s » (attendu : %(expected)s).")
+            % {"bad_first": bad[0], "expected": ", ".join(sorted(SERVICE_CODES))}
         )
     return list(dict.fromkeys(services))
 
@@ -42,7 +47,9 @@ def _set_communes(partner: Partner, insee_codes: list[str]) -> None:
     found = set(Commune.objects.filter(insee_code__in=codes).values_list("insee_code", flat=True))
     missing = [c for c in codes if c not in found]
     if missing:
-        raise ActionInputError(f"Code INSEE inconnu : « {missing[0]} ».")
+        raise ActionInputError(
+            _("Code INSEE inconnu : « %(missing_first)s ».") % {"missing_first": missing[0]}
+        )
     PartnerCommune.objects.filter(partner=partner).exclude(commune_id__in=codes).delete()
     have = set(PartnerCommune.objects.filter(partner=partner).values_list("commune_id", flat=True))
     PartnerCommune.objects.bulk_create(
@@ -77,7 +84,7 @@ PARTNER_FIELDS = (
 @transaction.atomic
 def partner_create(
     *,
-    actor: Any,
+    actor: User | None,
     organisation: Organisation,
     name: str,
     kind: str,
@@ -91,21 +98,27 @@ def partner_create(
         actor,
         Perm.PARTNER_MANAGE,
         organisation.pk,
-        "Seul·e un·e responsable des partenariats de ce bailleur peut modifier l'annuaire.",
+        _("Seul·e un·e responsable des partenariats de ce bailleur peut modifier l'annuaire."),
     )
     name = (name or "").strip()
     if not name:
-        raise ActionInputError("Donnez le nom du partenaire.")
+        raise ActionInputError(_("Donnez le nom du partenaire."))
     if kind not in PartnerKind.values:
-        raise ActionInputError(f"Type de partenaire inconnu « {kind} ».")
+        raise ActionInputError(_("Type de partenaire inconnu « %(kind)s ».") % {"kind": kind})
     if partner_organisation is None:
         partner_organisation = _partner_org(name)
     elif partner_organisation.kind != OrganisationKind.PARTNER:
-        raise ActionInputError(f"« {partner_organisation} » n'est pas une organisation partenaire.")
+        raise ActionInputError(
+            _("« %(partner_organisation)s » n'est pas une organisation partenaire.")
+            % {"partner_organisation": partner_organisation}
+        )
     if Partner.objects.filter(
         organisation=organisation, partner_organisation=partner_organisation
     ).exists():
-        raise ConflictError(f"« {partner_organisation} » est déjà dans votre annuaire.")
+        raise ConflictError(
+            _("« %(partner_organisation)s » est déjà dans votre annuaire.")
+            % {"partner_organisation": partner_organisation}
+        )
     partner = Partner.objects.create(
         organisation=organisation,
         partner_organisation=partner_organisation,
@@ -122,7 +135,7 @@ def partner_create(
 @transaction.atomic
 def partner_update(
     *,
-    actor: Any,
+    actor: User | None,
     partner: Partner,
     version: int | None,
     services: list[str] | None = None,
@@ -133,10 +146,10 @@ def partner_update(
         actor,
         Perm.PARTNER_MANAGE,
         partner.organisation_id,
-        "Seul·e un·e responsable des partenariats de ce bailleur peut modifier l'annuaire.",
+        _("Seul·e un·e responsable des partenariats de ce bailleur peut modifier l'annuaire."),
     )
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
-    check_version(partner, version, f"Le partenaire « {partner.name} »")
+    check_version(partner, version, _("Le partenaire « %(name)s »") % {"name": partner.name})
     changed = []
     for key, value in fields.items():
         if key in PARTNER_FIELDS and getattr(partner, key) != value:
@@ -146,9 +159,11 @@ def partner_update(
         partner.services = _clean_services(list(services))
         changed.append("services")
     if not partner.name.strip():
-        raise ActionInputError("Donnez le nom du partenaire.")
+        raise ActionInputError(_("Donnez le nom du partenaire."))
     if partner.kind not in PartnerKind.values:
-        raise ActionInputError(f"Type de partenaire inconnu « {partner.kind} ».")
+        raise ActionInputError(
+            _("Type de partenaire inconnu « %(kind)s ».") % {"kind": partner.kind}
+        )
     partner.version += 1
     partner.save()
     if communes is not None:
@@ -159,7 +174,9 @@ def partner_update(
 
 
 @transaction.atomic
-def partner_create_ccas(*, actor: Any, organisation: Organisation, commune: Commune) -> Partner:
+def partner_create_ccas(
+    *, actor: User | None, organisation: Organisation, commune: Commune
+) -> Partner:
     """One click: the commune's CCAS, from the reference data (town hall address, phone, e-mail).
 
     The CCAS is one organisation shared by every landlord that works with it (slug
@@ -167,13 +184,16 @@ def partner_create_ccas(*, actor: Any, organisation: Organisation, commune: Comm
     """
     ccas, _created = Organisation.objects.get_or_create(
         slug=f"ccas-{commune.insee_code}",
-        defaults={"name": f"CCAS de {commune.name}", "kind": OrganisationKind.PARTNER},
+        defaults={
+            "name": _("CCAS de %(commune)s") % {"commune": commune.name},
+            "kind": OrganisationKind.PARTNER,
+        },
     )
     return partner_create(
         actor=actor,
         organisation=organisation,
         partner_organisation=ccas,
-        name=f"CCAS de {commune.name}",
+        name=_("CCAS de %(commune)s") % {"commune": commune.name},
         kind=PartnerKind.CCAS,
         services=CCAS_DEFAULT_SERVICES,
         communes=[commune.insee_code],

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.actions.choices import (
     OPEN_REFERRAL_STATUSES,
     REFERRAL_LANDLORD_MOVES,
     REFERRAL_NEEDS_REASON,
     REFERRAL_PARTNER_MOVES,
-    REFERRAL_TRANSITIONS,
     ReferralStatus,
     TaskOrigin,
 )
@@ -26,19 +27,22 @@ from vigie.actions.notifications import referral_notify_partner
 from vigie.actions.services.calendar import add_working_days
 from vigie.actions.services.common import (
     ActionInputError,
-    check_version,
     manager_for,
     require_org,
     require_visible,
 )
 from vigie.actions.services.needs import need_settle
 from vigie.actions.services.tasks import task_create
+from vigie.actions.transitions import REFERRAL
 from vigie.campaigns.choices import NeedKind, NeedStatus
 from vigie.campaigns.models import Need
+from vigie.core import transitions
 from vigie.core.errors import ConflictError
 from vigie.core.permissions import Perm
 from vigie.core.services import audit_log
-from vigie.core.tasks import enqueue_on_commit
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
 
 # The journal code of each status change: fixed strings, declared in actions/journal.py.
 _REFERRAL_CODES = {
@@ -50,7 +54,7 @@ _REFERRAL_CODES = {
 }
 
 
-def _step(referral: Referral, status: str, actor: Any, note: str, at: datetime) -> None:
+def _step(referral: Referral, status: str, actor: User | None, note: str, at: datetime) -> None:
     ReferralStep.objects.create(
         organisation_id=referral.organisation_id,
         referral=referral,
@@ -64,7 +68,7 @@ def _step(referral: Referral, status: str, actor: Any, note: str, at: datetime) 
 @transaction.atomic
 def referral_create(
     *,
-    actor: Any,
+    actor: User | None,
     need: Need,
     partner: Partner,
     note: str = "",
@@ -82,37 +86,41 @@ def referral_create(
         Need,
         need.pk,
         Perm.REFERRAL_MANAGE,
-        "Vous ne pouvez pas orienter les besoins de ce ménage.",
+        _("Vous ne pouvez pas orienter les besoins de ce ménage."),
     )
     need = Need.objects.select_for_update().get(pk=need.pk)
     if need.status != NeedStatus.OPEN:
-        raise ConflictError("Ce besoin est déjà résolu : il n'y a plus rien à orienter.")
+        raise ConflictError(_("Ce besoin est déjà résolu : il n'y a plus rien à orienter."))
     if need.kind == NeedKind.HOUSING_PROBLEM:
         raise ActionInputError(
-            "Un problème de logement ou d'immeuble se signale à l'agence, pas à un partenaire."
+            _("Un problème de logement ou d'immeuble se signale à l'agence, pas à un partenaire.")
         )
     if partner.organisation_id != need.organisation_id or not partner.active:
-        raise ActionInputError("Ce partenaire n'est pas (ou plus) dans votre annuaire.")
+        raise ActionInputError(_("Ce partenaire n'est pas (ou plus) dans votre annuaire."))
     if Referral.objects.filter(
         need=need, partner=partner, status__in=OPEN_REFERRAL_STATUSES
     ).exists():
-        raise ConflictError(f"Ce besoin est déjà orienté vers « {partner.name} ».")
+        raise ConflictError(
+            _("Ce besoin est déjà orienté vers « %(name)s ».") % {"name": partner.name}
+        )
     note = (note or "").strip()
     if len(note) > 300:
-        raise ActionInputError("La note pour le partenaire tient en 300 caractères au plus.")
+        raise ActionInputError(_("La note pour le partenaire tient en 300 caractères au plus."))
     extra_notes = (extra_notes or "").strip()
     if (share_cohorts or share_disability or extra_notes) and not consent:
         raise ActionInputError(
-            "Les cohortes, la situation de handicap et les informations complémentaires ne "
-            "sont transmises qu'avec le consentement du ménage : cochez « Le ménage a donné "
-            "son accord » ou décochez-les."
+            _(
+                "Les cohortes, la situation de handicap et les informations complémentaires ne sont transmises qu'avec le consentement du ménage : cochez « Le ménage a donné son accord » ou décochez-les."
+            )
         )
     if share_disability and actor is not None:
         require_org(
             actor,
             Perm.HOUSEHOLD_VIEW_SENSITIVE,
             need.organisation_id,
-            "Vous ne pouvez pas transmettre une information que vous n'avez pas le droit de voir.",
+            _(
+                "Vous ne pouvez pas transmettre une information que vous n'avez pas le droit de voir."
+            ),
         )
     referral = Referral.objects.create(
         organisation_id=need.organisation_id,
@@ -154,7 +162,7 @@ def referral_create(
 @transaction.atomic
 def referral_move(
     *,
-    actor: Any,
+    actor: User | None,
     referral: Referral,
     to: str,
     version: int | None,
@@ -165,14 +173,14 @@ def referral_move(
     accepts, declines or says what was done."""
     now = now or timezone.now()
     if to not in ReferralStatus.values:
-        raise ActionInputError(f"Statut d'orientation inconnu « {to} ».")
+        raise ActionInputError(_("Statut d'orientation inconnu « %(to)s ».") % {"to": to})
     if to in REFERRAL_LANDLORD_MOVES:
         require_visible(
             actor,
             Referral,
             referral.pk,
             Perm.REFERRAL_MANAGE,
-            "Seul le bailleur qui a fait cette orientation peut l'envoyer ou l'annuler.",
+            _("Seul le bailleur qui a fait cette orientation peut l'envoyer ou l'annuler."),
         )
     elif to in REFERRAL_PARTNER_MOVES:
         # Through the scoped queryset, so a referral not yet sent is not the partner's to answer.
@@ -181,47 +189,53 @@ def referral_move(
             Referral,
             referral.pk,
             Perm.REFERRAL_HANDLE,
-            "Seul le partenaire destinataire peut accepter, refuser ou clore cette orientation.",
+            _("Seul le partenaire destinataire peut accepter, refuser ou clore cette orientation."),
         )
     else:
-        raise ConflictError(f"Une orientation ne revient pas à « {ReferralStatus(to).label} ».")
-    referral = Referral.objects.select_for_update().select_related("partner").get(pk=referral.pk)
-    check_version(referral, version, "L'orientation")
-    label = ReferralStatus(to).label
-    if to not in REFERRAL_TRANSITIONS[referral.status]:
         raise ConflictError(
-            f"L'orientation est {referral.get_status_display()} : elle ne peut pas passer "
-            f"à « {label} »."
+            _("Une orientation ne revient pas à « %(label)s ».")
+            % {"label": ReferralStatus(to).label}
         )
+    referral = transitions.lock(REFERRAL, referral, version=version, related=("partner",))
+    label = ReferralStatus(to).label
+    REFERRAL.check(referral, to)
     note = (note or "").strip()
     if to in REFERRAL_NEEDS_REASON and not note:
-        what = "ce qui a été fait" if to == ReferralStatus.DONE else "le motif"
-        raise ActionInputError(f"Indiquez {what} pour passer l'orientation à « {label} ».")
-    before = referral.status
-    referral.status = to
-    referral.version += 1
+        what = _("ce qui a été fait") if to == ReferralStatus.DONE else _("le motif")
+        raise ActionInputError(
+            _("Indiquez %(what)s pour passer l'orientation à « %(status)s ».")
+            % {"what": what, "status": label}
+        )
+
+    def stamp(r: Referral) -> None:
+        if to == ReferralStatus.SENT:
+            r.sent_at = now
+        if to not in OPEN_REFERRAL_STATUSES:
+            r.closed_at = now
+
+    effects = []
     if to == ReferralStatus.SENT:
-        referral.sent_at = now
-    if to not in OPEN_REFERRAL_STATUSES:
-        referral.closed_at = now
-    referral.save()
-    _step(referral, to, actor, note, now)
-    audit_log(
+        effects.append(functools.partial(referral_notify_partner.enqueue, referral.pk))
+    transitions.move(
+        REFERRAL,
+        referral,
+        to=to,
         actor=actor,
-        action=_REFERRAL_CODES[to],
-        obj=referral,
-        payload={"from": before, "to": to, "partner": referral.partner_id},
+        code=_REFERRAL_CODES[to],
+        payload={"partner": referral.partner_id},
+        apply=stamp,
+        on_commit=effects,
     )
-    if to == ReferralStatus.SENT:
-        enqueue_on_commit(referral_notify_partner, referral.pk)
-    elif to == ReferralStatus.DONE:
+    _step(referral, to, actor, note, now)
+    if to == ReferralStatus.DONE:
         need_settle(actor=actor, need_id=referral.need_id, via=referral, now=now)
     elif to == ReferralStatus.DECLINED:
         need = Need.objects.select_related("attempt__campaign__created_by").get(pk=referral.need_id)
         task_create(
             actor=None,
             organisation_id=referral.organisation_id,
-            title=f"Orientation refusée par {referral.partner.name} : trouver une autre solution",
+            title=_("Orientation refusée par %(partner)s : trouver une autre solution")
+            % {"partner": referral.partner.name},
             due_on=add_working_days(timezone.localdate(now), 2),
             owner=manager_for(referral.organisation_id, need),
             origin=TaskOrigin.REFERRAL_DECLINED,

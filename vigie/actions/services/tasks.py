@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.actions.choices import (
-    TASK_TRANSITIONS,
     TaskOrigin,
     TaskStatus,
 )
@@ -20,15 +20,20 @@ from vigie.actions.models import (
 )
 from vigie.actions.services.common import (
     ActionInputError,
-    check_version,
     require_org,
     require_visible,
 )
 from vigie.actions.services.needs import need_settle
+from vigie.actions.transitions import TASK
 from vigie.campaigns.models import Need
+from vigie.core import transitions
 from vigie.core.errors import ConflictError
 from vigie.core.permissions import Perm
 from vigie.core.services import audit_log
+from vigie.core.transitions import check_version
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
 
 _TASK_CODES = {TaskStatus.DONE: "task.done", TaskStatus.CANCELLED: "task.cancelled"}
 
@@ -36,11 +41,11 @@ _TASK_CODES = {TaskStatus.DONE: "task.done", TaskStatus.CANCELLED: "task.cancell
 @transaction.atomic
 def task_create(
     *,
-    actor: Any,
+    actor: User | None,
     organisation_id: int,
     title: str,
     due_on: date,
-    owner: Any = None,
+    owner: User | None = None,
     notes: str = "",
     origin: str = TaskOrigin.MANUAL,
     household_id: int | None = None,
@@ -49,17 +54,22 @@ def task_create(
     ticket: Ticket | None = None,
 ) -> Task:
     """A follow-up with an owner and a due date (the system creates some by itself)."""
-    require_org(actor, Perm.TASK_MANAGE, organisation_id, "Vous ne pouvez pas créer de tâche ici.")
+    require_org(
+        actor, Perm.TASK_MANAGE, organisation_id, _("Vous ne pouvez pas créer de tâche ici.")
+    )
     title = (title or "").strip()
     if not title:
-        raise ActionInputError("Dites ce qu'il faut faire (intitulé de la tâche).")
+        raise ActionInputError(_("Dites ce qu'il faut faire (intitulé de la tâche)."))
     if due_on is None:
-        raise ActionInputError("Donnez une échéance (jj/mm/aaaa).")
+        raise ActionInputError(_("Donnez une échéance (jj/mm/aaaa)."))
     if owner is not None and not owner.has_org_perm(Perm.TASK_VIEW, organisation_id):
-        raise ActionInputError(f"{owner.username} ne travaille pas sur les tâches de ce bailleur.")
+        raise ActionInputError(
+            _("%(username)s ne travaille pas sur les tâches de ce bailleur.")
+            % {"username": owner.username}
+        )
     if need is not None:
         if need.organisation_id != organisation_id:
-            raise ActionInputError("Ce besoin n'est pas de ce bailleur.")
+            raise ActionInputError(_("Ce besoin n'est pas de ce bailleur."))
         household_id = household_id or need.household_id
     task = Task.objects.create(
         organisation_id=organisation_id,
@@ -86,7 +96,7 @@ def task_create(
 @transaction.atomic
 def task_move(
     *,
-    actor: Any,
+    actor: User | None,
     task: Task,
     to: str,
     version: int | None,
@@ -96,26 +106,20 @@ def task_move(
     """Mark a task done (resolving its need if nothing else is open on it) or cancel it."""
     now = now or timezone.now()
     if to not in TaskStatus.values:
-        raise ActionInputError(f"Statut de tâche inconnu « {to} ».")
+        raise ActionInputError(_("Statut de tâche inconnu « %(to)s ».") % {"to": to})
     require_visible(
-        actor, Task, task.pk, Perm.TASK_MANAGE, "Vous ne pouvez pas modifier cette tâche."
+        actor, Task, task.pk, Perm.TASK_MANAGE, _("Vous ne pouvez pas modifier cette tâche.")
     )
-    task = Task.objects.select_for_update().get(pk=task.pk)
-    check_version(task, version, "La tâche")
-    if to not in TASK_TRANSITIONS[task.status]:
-        raise ConflictError(
-            f"La tâche est {task.get_status_display()} : elle ne peut pas passer "
-            f"à « {TaskStatus(to).label} »."
-        )
-    before = task.status
-    task.status = to
-    task.version += 1
-    task.done_at, task.done_by = now, actor
     note = (note or "").strip()
-    if note:
-        task.notes = (task.notes + "\n" if task.notes else "") + note
-    task.save()
-    audit_log(actor=actor, action=_TASK_CODES[to], obj=task, payload={"from": before, "to": to})
+
+    def stamp(t: Task) -> None:
+        t.done_at, t.done_by = now, actor
+        if note:
+            t.notes = (t.notes + "\n" if t.notes else "") + note
+
+    task = transitions.transition(
+        TASK, task, to=to, actor=actor, code=_TASK_CODES[to], version=version, apply=stamp
+    )
     if to == TaskStatus.DONE and task.need_id:
         need_settle(actor=actor, need_id=task.need_id, via=task, now=now)
     return task
@@ -124,25 +128,26 @@ def task_move(
 @transaction.atomic
 def task_update(
     *,
-    actor: Any,
+    actor: User | None,
     task: Task,
     version: int | None,
-    owner: Any = None,
+    owner: User | None = None,
     due_on: date | None = None,
     title: str | None = None,
 ) -> Task:
     """Reassign a task, move its due date or retitle it."""
     require_visible(
-        actor, Task, task.pk, Perm.TASK_MANAGE, "Vous ne pouvez pas modifier cette tâche."
+        actor, Task, task.pk, Perm.TASK_MANAGE, _("Vous ne pouvez pas modifier cette tâche.")
     )
     task = Task.objects.select_for_update().get(pk=task.pk)
-    check_version(task, version, "La tâche")
+    check_version(task, version, TASK.name(task))
     if task.status != TaskStatus.OPEN:
-        raise ConflictError("Cette tâche est close.")
+        raise ConflictError(_("Cette tâche est close."))
     if owner is not None:
         if not owner.has_org_perm(Perm.TASK_VIEW, task.organisation_id):
             raise ActionInputError(
-                f"{owner.username} ne travaille pas sur les tâches de ce bailleur."
+                _("%(username)s ne travaille pas sur les tâches de ce bailleur.")
+                % {"username": owner.username}
             )
         task.owner = owner
     if due_on is not None:

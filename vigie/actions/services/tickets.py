@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.actions.choices import (
     OPEN_TICKET_STATUSES,
     TICKET_TARGET_DAYS,
-    TICKET_TRANSITIONS,
     TaskOrigin,
     TicketCategory,
     TicketStatus,
@@ -23,19 +23,24 @@ from vigie.actions.models import (
 from vigie.actions.services.calendar import add_working_days
 from vigie.actions.services.common import (
     ActionInputError,
-    check_version,
     manager_for,
     require_org,
     require_visible,
 )
 from vigie.actions.services.needs import need_settle
 from vigie.actions.services.tasks import task_create
+from vigie.actions.transitions import TICKET
 from vigie.campaigns.choices import NeedKind, NeedStatus
 from vigie.campaigns.models import Need
+from vigie.core import transitions
 from vigie.core.errors import ConflictError
 from vigie.core.permissions import Perm
 from vigie.core.services import audit_log
+from vigie.core.transitions import check_version
 from vigie.housing.models import Residence
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
 
 _TICKET_CODES = {
     TicketStatus.ACKNOWLEDGED: "ticket.acknowledged",
@@ -47,7 +52,7 @@ _TICKET_CODES = {
 @transaction.atomic
 def ticket_report(
     *,
-    actor: Any,
+    actor: User | None,
     residence: Residence,
     category: str,
     note: str = "",
@@ -62,11 +67,12 @@ def ticket_report(
         actor,
         Perm.TICKET_REPORT,
         residence.organisation_id,
-        "Vous ne pouvez pas signaler de problème pour ce bailleur.",
+        _("Vous ne pouvez pas signaler de problème pour ce bailleur."),
     )
     if category not in TicketCategory.values:
         raise ActionInputError(
-            f"Catégorie inconnue « {category} » (attendu : {', '.join(TicketCategory.values)})."
+            _("Catégorie inconnue « %(category)s » (attendu : %(expected)s).")
+            % {"category": category, "expected": ", ".join(TicketCategory.values)}
         )
     note = (note or "").strip()[:500]
     ticket = _open_ticket(residence, category)
@@ -119,11 +125,11 @@ def _open_ticket(residence: Residence, category: str) -> Ticket | None:
 
 @transaction.atomic
 def ticket_from_need(
-    *, actor: Any, need: Need, category: str, note: str = "", now: datetime | None = None
+    *, actor: User | None, need: Need, category: str, note: str = "", now: datetime | None = None
 ) -> Ticket:
     """A housing problem raised in a call becomes (or joins) the residence's ticket."""
     require_visible(
-        actor, Need, need.pk, Perm.TICKET_REPORT, "Vous ne pouvez pas signaler ce problème."
+        actor, Need, need.pk, Perm.TICKET_REPORT, _("Vous ne pouvez pas signaler ce problème.")
     )
     need = (
         Need.objects.select_for_update()
@@ -132,12 +138,14 @@ def ticket_from_need(
     )
     if need.kind != NeedKind.HOUSING_PROBLEM:
         raise ActionInputError(
-            "Seul un besoin « problème de logement / immeuble » devient un signalement à l'agence."
+            _(
+                "Seul un besoin « problème de logement / immeuble » devient un signalement à l'agence."
+            )
         )
     if need.status != NeedStatus.OPEN:
-        raise ConflictError("Ce besoin est déjà résolu.")
+        raise ConflictError(_("Ce besoin est déjà résolu."))
     if TicketReport.objects.filter(need=need).exists():
-        raise ConflictError("Ce problème a déjà été signalé à l'agence.")
+        raise ConflictError(_("Ce problème a déjà été signalé à l'agence."))
     return ticket_report(
         actor=actor,
         residence=need.household.dwelling.residence,
@@ -152,7 +160,7 @@ def ticket_from_need(
 @transaction.atomic
 def ticket_move(
     *,
-    actor: Any,
+    actor: User | None,
     ticket: Ticket,
     to: str,
     version: int | None,
@@ -162,38 +170,35 @@ def ticket_move(
     """Acknowledge, resolve or cancel a ticket (agency staff of its agency, or a manager)."""
     now = now or timezone.now()
     if to not in TicketStatus.values:
-        raise ActionInputError(f"Statut de signalement inconnu « {to} ».")
+        raise ActionInputError(_("Statut de signalement inconnu « %(to)s ».") % {"to": to})
     require_visible(
         actor,
         Ticket,
         ticket.pk,
         Perm.TICKET_MANAGE,
-        "Seule l'agence en charge de la résidence (ou un·e responsable) traite ce signalement.",
+        _("Seule l'agence en charge de la résidence (ou un·e responsable) traite ce signalement."),
     )
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    check_version(ticket, version, "Le signalement")
+    ticket = transitions.lock(TICKET, ticket, version=version)
     label = TicketStatus(to).label
-    if to not in TICKET_TRANSITIONS[ticket.status]:
-        raise ConflictError(
-            f"Le signalement est {ticket.get_status_display()} : il ne peut pas passer "
-            f"à « {label} »."
-        )
+    TICKET.check(ticket, to)
     note = (note or "").strip()[:500]
     if to in (TicketStatus.RESOLVED, TicketStatus.CANCELLED) and not note:
         raise ActionInputError(
-            f"Indiquez ce qui a été fait (ou le motif) pour passer le signalement à « {label} »."
+            _(
+                "Indiquez ce qui a été fait (ou le motif) pour passer le signalement à « %(status)s »."
+            )
+            % {"status": label}
         )
-    before = ticket.status
-    ticket.status = to
-    ticket.version += 1
-    if to == TicketStatus.ACKNOWLEDGED:
-        ticket.acknowledged_at, ticket.acknowledged_by = now, actor
-    else:
-        ticket.resolved_at, ticket.resolved_by, ticket.resolution = now, actor, note
-        if ticket.acknowledged_at is None:
-            ticket.acknowledged_at, ticket.acknowledged_by = now, actor
-    ticket.save()
-    audit_log(actor=actor, action=_TICKET_CODES[to], obj=ticket, payload={"from": before, "to": to})
+
+    def stamp(t: Ticket) -> None:
+        if to == TicketStatus.ACKNOWLEDGED:
+            t.acknowledged_at, t.acknowledged_by = now, actor
+        else:
+            t.resolved_at, t.resolved_by, t.resolution = now, actor, note
+            if t.acknowledged_at is None:
+                t.acknowledged_at, t.acknowledged_by = now, actor
+
+    transitions.move(TICKET, ticket, to=to, actor=actor, code=_TICKET_CODES[to], apply=stamp)
     if to == TicketStatus.RESOLVED:
         for need_id in TicketReport.objects.filter(ticket=ticket, need__isnull=False).values_list(
             "need_id", flat=True
@@ -204,7 +209,7 @@ def ticket_move(
 
 @transaction.atomic
 def ticket_mark_informed(
-    *, actor: Any, ticket: Ticket, version: int | None, now: datetime | None = None
+    *, actor: User | None, ticket: Ticket, version: int | None, now: datetime | None = None
 ) -> Ticket:
     """Record that the households who reported the problem were told it is fixed."""
     require_visible(
@@ -212,14 +217,14 @@ def ticket_mark_informed(
         Ticket,
         ticket.pk,
         Perm.TICKET_MANAGE,
-        "Seule l'agence en charge de la résidence (ou un·e responsable) traite ce signalement.",
+        _("Seule l'agence en charge de la résidence (ou un·e responsable) traite ce signalement."),
     )
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    check_version(ticket, version, "Le signalement")
+    check_version(ticket, version, TICKET.name(ticket))
     if ticket.status != TicketStatus.RESOLVED:
-        raise ConflictError("On informe les ménages une fois le problème résolu.")
+        raise ConflictError(_("On informe les ménages une fois le problème résolu."))
     if ticket.informed_at is not None:
-        raise ConflictError("Les ménages ont déjà été informés.")
+        raise ConflictError(_("Les ménages ont déjà été informés."))
     ticket.informed_at, ticket.informed_by = now or timezone.now(), actor
     ticket.version += 1
     ticket.save()
@@ -249,8 +254,12 @@ def tickets_overdue_sweep(*, now: datetime | None = None) -> int:
             actor=None,
             organisation_id=ticket.organisation_id,
             title=(
-                f"Signalement en retard : {ticket.get_category_display()} — "
-                f"{ticket.residence.name} (attendu le {ticket.due_on:%d/%m/%Y})"
+                _("Signalement en retard : %(category)s — %(residence)s (attendu le %(due)s)")
+                % {
+                    "category": ticket.get_category_display(),
+                    "residence": ticket.residence.name,
+                    "due": format(ticket.due_on, "%d/%m/%Y"),
+                }
             ),
             due_on=add_working_days(today, 1),
             owner=manager_for(ticket.organisation_id, need),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.campaigns import counters
 from vigie.campaigns.choices import (
@@ -31,11 +32,16 @@ from vigie.campaigns.services.common import (
     CampaignInputError,
     require_perm,
 )
+from vigie.campaigns.transitions import TARGET
+from vigie.core import transitions
 from vigie.core.errors import ConflictError
 from vigie.core.permissions import Perm
 from vigie.core.services import audit_log
 from vigie.housing.models import Household
 from vigie.housing.services import household_refresh_composition
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
 
 
 def needs_from_answers(questions: Iterable[ScriptQuestion], answers: dict[str, Any]) -> list[str]:
@@ -55,7 +61,7 @@ def _validate_answers(questions: list[ScriptQuestion], answers: dict[str, Any]) 
         q = by_id.get(str(key))
         if q is None:
             raise CampaignInputError(
-                f"Réponse à une question qui n'est pas dans la trame (n° {key})."
+                _("Réponse à une question qui n'est pas dans la trame (n° %(key)s).") % {"key": key}
             )
         if value is None or value == "":
             continue
@@ -65,16 +71,21 @@ def _validate_answers(questions: list[ScriptQuestion], answers: dict[str, Any]) 
             elif value in (False, "no", "non"):
                 value = False
             else:
-                raise CampaignInputError(f"« {q.text} » : répondez oui ou non.")
+                raise CampaignInputError(
+                    _("« %(text)s » : répondez oui ou non.") % {"text": q.text}
+                )
         elif q.kind == QuestionKind.CHOICE and value not in q.choices:
-            raise CampaignInputError(f"« {q.text} » : « {value} » n'est pas un des choix proposés.")
+            raise CampaignInputError(
+                _("« %(text)s » : « %(value)s » n'est pas un des choix proposés.")
+                % {"text": q.text, "value": value}
+            )
         else:
             value = str(value)[:500]
         clean[str(q.pk)] = value
     return clean
 
 
-def _flag_wrong_number(*, actor: Any, target: Target, phone: str) -> None:
+def _flag_wrong_number(*, actor: User | None, target: Target, phone: str) -> None:
     """Flag the dialled number (or, if not said, every usable one) as wrong in the register."""
     household = Household.objects.get(pk=target.household_id)
     for occupant in household.occupants.all():
@@ -109,7 +120,7 @@ def _flag_wrong_number(*, actor: Any, target: Target, phone: str) -> None:
 @transaction.atomic
 def attempt_record(
     *,
-    actor: Any,
+    actor: User | None,
     target: Target,
     result: str,
     outcome: str | None = None,
@@ -134,19 +145,20 @@ def attempt_record(
     now = now or timezone.now()
     # Lock the target row only: locking the joined campaign row too (PostgreSQL's default for
     # FOR UPDATE) would make every call of the campaign wait for the previous one to commit.
-    target = (
-        Target.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=target.pk)
-    )
+    target = transitions.lock(TARGET, target, related=("campaign",))
     campaign = target.campaign
     require_perm(
         actor,
         Perm.CALL_TAKE,
         target.organisation_id,
-        "Vous n'êtes pas chargé·e de veille pour ce bailleur : vous ne pouvez pas enregistrer d'appel.",
+        _(
+            "Vous n'êtes pas chargé·e de veille pour ce bailleur : vous ne pouvez pas enregistrer d'appel."
+        ),
     )
     if campaign.status == CampaignStatus.CLOSED:
         raise ConflictError(
-            f"La campagne « {campaign.name} » est clôturée : l'appel n'est plus enregistrable."
+            _("La campagne « %(name)s » est clôturée : l'appel n'est plus enregistrable.")
+            % {"name": campaign.name}
         )
     holds = target.status == TargetStatus.CLAIMED and target.claimed_by_id == actor.pk
     if not holds:
@@ -158,29 +170,34 @@ def attempt_record(
         )
         if target.status == TargetStatus.DEPARTED:
             raise ConflictError(
-                "Ce ménage a été marqué parti (il a quitté son logement) : il est sorti de la "
-                "file d'appels. Demandez l'appel suivant."
+                _(
+                    "Ce ménage a été marqué parti (il a quitté son logement) : il est sorti de la file d'appels. Demandez l'appel suivant."
+                )
             )
         if not from_paper or taken_by_other or target.status not in OPEN_TARGET_STATUSES:
             raise ConflictError(
-                "Ce ménage n'est pas (ou plus) attribué à vous : un·e collègue l'a peut-être pris. "
-                "Demandez l'appel suivant."
+                _(
+                    "Ce ménage n'est pas (ou plus) attribué à vous : un·e collègue l'a peut-être pris. Demandez l'appel suivant."
+                )
             )
     # Input.
     if result not in AttemptResult.values:
         raise CampaignInputError(
-            f"Résultat d'appel inconnu « {result} » (attendu : {', '.join(AttemptResult.values)})."
+            _("Résultat d'appel inconnu « %(result)s » (attendu : %(expected)s).")
+            % {"result": result, "expected": ", ".join(AttemptResult.values)}
         )
     outcome = outcome or None
     if outcome is not None and outcome not in Outcome.values:
         raise CampaignInputError(
-            f"Issue inconnue « {outcome} » (attendu : {', '.join(Outcome.values)})."
+            _("Issue inconnue « %(outcome)s » (attendu : %(expected)s).")
+            % {"outcome": outcome, "expected": ", ".join(Outcome.values)}
         )
     need_list = [str(n) for n in needs]
     bad = [n for n in need_list if n not in NeedKind.values]
     if bad:
         raise CampaignInputError(
-            f"Besoin inconnu « {bad[0]} » (attendu : {', '.join(NeedKind.values)})."
+            _("Besoin inconnu « %(bad_first)s » (attendu : %(expected)s).")
+            % {"bad_first": bad[0], "expected": ", ".join(NeedKind.values)}
         )
     questions = list(campaign.questions.all())
     clean_answers = _validate_answers(questions, answers or {})
@@ -188,22 +205,24 @@ def attempt_record(
     reached = result == AttemptResult.REACHED
     if not reached and (outcome or need_list):
         raise CampaignInputError(
-            "L'issue et les besoins ne se notent que si le ménage a été joint."
+            _("L'issue et les besoins ne se notent que si le ménage a été joint.")
         )
     if need_list and outcome == Outcome.REASSURING:
         raise CampaignInputError(
-            "Un appel qui signale des besoins n'est pas « rassurant » : choisissez « suite à donner »."
+            _(
+                "Un appel qui signale des besoins n'est pas « rassurant » : choisissez « suite à donner »."
+            )
         )
     if reached and need_list and outcome is None:
         outcome = Outcome.NEEDS_FOLLOW_UP
     if callback_at is not None:
         if result in (AttemptResult.WRONG_NUMBER, AttemptResult.REFUSED):
-            raise CampaignInputError("Pas de rappel possible après un faux numéro ou un refus.")
+            raise CampaignInputError(_("Pas de rappel possible après un faux numéro ou un refus."))
         if callback_at <= now:
-            raise CampaignInputError("La date de rappel doit être dans le futur.")
+            raise CampaignInputError(_("La date de rappel doit être dans le futur."))
     elif reached and outcome is None:
         raise CampaignInputError(
-            "Indiquez l'issue de l'appel : rassurant ou suite à donner (ou une date de rappel)."
+            _("Indiquez l'issue de l'appel : rassurant ou suite à donner (ou une date de rappel).")
         )
 
     attempt = Attempt.objects.create(
@@ -242,46 +261,49 @@ def attempt_record(
     target.preferred_caller = None
     target.preferred_until = None
     if callback_at is not None:
-        target.status = TargetStatus.CALLBACK
+        to = TargetStatus.CALLBACK
         target.due_at = callback_at
         target.preferred_caller = actor
         target.preferred_until = callback_at + timedelta(minutes=campaign.callback_grace_minutes)
     elif reached:
-        target.status = TargetStatus.DONE
+        to = TargetStatus.DONE
         target.outcome = outcome or ""
     elif result == AttemptResult.REFUSED:
-        target.status = TargetStatus.DONE
+        to = TargetStatus.DONE
     elif result == AttemptResult.WRONG_NUMBER:
         _flag_wrong_number(actor=actor, target=target, phone=phone)
         if Household.objects.filter(pk=target.household_id, has_phone=True).exists():
-            target.status = TargetStatus.PENDING  # try the household's other number now
+            to = TargetStatus.PENDING  # try the household's other number now
             target.due_at = now
         else:
-            target.status = TargetStatus.NOT_REACHED
+            to = TargetStatus.NOT_REACHED
     else:
         policy = campaign.retry_policy.get(result) or default_retry_policy()[result]
         if target.attempts_count >= int(policy.get("max_attempts", 3)):
-            target.status = TargetStatus.NOT_REACHED
+            to = TargetStatus.NOT_REACHED
         else:
-            target.status = TargetStatus.PENDING
+            to = TargetStatus.PENDING
             target.due_at = next_try_at(last=now, policy=policy)
-    target.save()
+    payload = {
+        "target": target.pk,
+        "result": result,
+        "outcome": outcome or "",
+        "needs_count": len(need_list),
+        "target_status": to,
+        "from_paper": from_paper,
+    }
+    transitions.move(
+        TARGET,
+        target,
+        to=to,
+        actor=actor,
+        code="attempt.recorded",
+        journal_obj=attempt,
+        payload=payload,
+    )
     # The stats and dashboard counters, in this transaction (vigie/campaigns/counters.py).
     deltas = counters.attempt_deltas(attempt, need_list)
     if target.status == TargetStatus.NOT_REACHED:  # it was in the queue until this call
         deltas += counters.not_reached_deltas(target, +1)
     counters.counters_add(deltas)
-    audit_log(
-        actor=actor,
-        action="attempt.recorded",
-        obj=attempt,
-        payload={
-            "target": target.pk,
-            "result": result,
-            "outcome": outcome or "",
-            "needs_count": len(need_list),
-            "target_status": target.status,
-            "from_paper": from_paper,
-        },
-    )
     return attempt

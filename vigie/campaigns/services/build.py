@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.campaigns.choices import (
     OPEN_TARGET_STATUSES,
@@ -24,9 +25,14 @@ from vigie.campaigns.services.common import (
     require_manage,
 )
 from vigie.campaigns.services.waves import opted_out_q, wave_q
+from vigie.campaigns.transitions import TARGET
+from vigie.core import transitions
 from vigie.core.services import audit_log
 from vigie.housing.cohorts import household_cohorts
 from vigie.housing.models import Household
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
 
 _ROW_FIELDS = (
     "pk",
@@ -93,7 +99,7 @@ BUILD_BATCH = 5000
 
 @transaction.atomic
 def campaign_build(
-    *, actor: Any, campaign: Campaign, now: datetime | None = None
+    *, actor: User | None, campaign: Campaign, now: datetime | None = None
 ) -> dict[str, Any]:
     """Build (or rebuild) the list of households to call.
 
@@ -114,7 +120,7 @@ def campaign_build(
     waves = list(campaign.waves.order_by("priority", "id"))
     if not waves:
         raise CampaignInputError(
-            "La campagne n'a aucune vague : ajoutez-en une avant de construire la liste."
+            _("La campagne n'a aucune vague : ajoutez-en une avant de construire la liste.")
         )
     now = now or timezone.now()
     as_of = campaign.as_of
@@ -158,16 +164,28 @@ def campaign_build(
             attempts_count=0,
         )
         active = Household.objects.filter(organisation_id=campaign.organisation_id).active_on(as_of)
-        excluded = untouched.filter(
-            Q(household_id__in=opted) | ~Q(household_id__in=active.values("pk"))
-        ).update(status=TargetStatus.EXCLUDED, updated_at=now)
+        excluded = transitions.move_many(
+            TARGET,
+            untouched.filter(Q(household_id__in=opted) | ~Q(household_id__in=active.values("pk"))),
+            sources=[TargetStatus.PENDING, TargetStatus.NO_PHONE],
+            to=TargetStatus.EXCLUDED,
+            fields={"updated_at": now},
+        )
         # A phone fixed in the register brings a household back into the queue, and a phone
         # found wrong since sends a not-yet-called one apart.
-        untouched.filter(status=TargetStatus.NO_PHONE, household__has_phone=True).update(
-            status=TargetStatus.PENDING, due_at=now, updated_at=now
+        transitions.move_many(
+            TARGET,
+            untouched.filter(household__has_phone=True),
+            sources=[TargetStatus.NO_PHONE],
+            to=TargetStatus.PENDING,
+            fields={"due_at": now, "updated_at": now},
         )
-        untouched.filter(status=TargetStatus.PENDING, household__has_phone=False).update(
-            status=TargetStatus.NO_PHONE, updated_at=now
+        transitions.move_many(
+            TARGET,
+            untouched.filter(household__has_phone=False),
+            sources=[TargetStatus.PENDING],
+            to=TargetStatus.NO_PHONE,
+            fields={"updated_at": now},
         )
     campaign.built_at = now
     campaign.save(update_fields=["built_at", "updated_at"])
@@ -206,10 +224,12 @@ def _targets_return(campaign: Campaign, per_wave: dict[int, list[tuple]], now: d
                 by_phone[bool(row[5])].append(departed[row[0]])
     for phone, pks in by_phone.items():
         for start in range(0, len(pks), 500):
-            Target.objects.filter(pk__in=pks[start : start + 500]).update(
-                status=TargetStatus.PENDING if phone else TargetStatus.NO_PHONE,
-                due_at=now,
-                updated_at=now,
+            transitions.move_many(
+                TARGET,
+                Target.objects.filter(pk__in=pks[start : start + 500]),
+                sources=[TargetStatus.DEPARTED],
+                to=TargetStatus.PENDING if phone else TargetStatus.NO_PHONE,
+                fields={"due_at": now, "updated_at": now},
             )
     return len(by_phone[True]) + len(by_phone[False])
 

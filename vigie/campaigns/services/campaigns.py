@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.campaigns.choices import (
-    CAMPAIGN_TRANSITIONS,
     OPEN_TARGET_STATUSES,
     RETRYABLE_RESULTS,
     CampaignStatus,
@@ -35,9 +35,14 @@ from vigie.campaigns.services.common import (
 )
 from vigie.campaigns.services.waves import WaveSpec, wave_spec
 from vigie.campaigns.templates_catalog import TEMPLATES
+from vigie.campaigns.transitions import CAMPAIGN, TARGET
+from vigie.core import transitions
 from vigie.core.errors import ConflictError
 from vigie.core.models import Organisation, OrganisationKind
 from vigie.core.services import audit_log
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
 
 
 def _question_rows(questions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -47,17 +52,26 @@ def _question_rows(questions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         kind = str(q.get("kind") or QuestionKind.YES_NO)
         need = str(q.get("maps_to_need") or "")
         if not text:
-            raise CampaignInputError(f"question {i + 1} de la trame : le texte est vide.")
+            raise CampaignInputError(
+                _("question %(number)s de la trame : le texte est vide.") % {"number": i + 1}
+            )
         if kind not in QuestionKind.values:
             raise CampaignInputError(
-                f"question {i + 1} de la trame : type « {kind} » inconnu (attendu : {', '.join(QuestionKind.values)})."
+                _(
+                    "question %(number)s de la trame : type « %(kind)s » inconnu (attendu : %(expected)s)."
+                )
+                % {"number": i + 1, "kind": kind, "expected": ", ".join(QuestionKind.values)}
             )
         if need and need not in NeedKind.values:
-            raise CampaignInputError(f"question {i + 1} de la trame : besoin « {need} » inconnu.")
+            raise CampaignInputError(
+                _("question %(number)s de la trame : besoin « %(need)s » inconnu.")
+                % {"number": i + 1, "need": need}
+            )
         choices = [str(c) for c in (q.get("choices") or [])]
         if kind == QuestionKind.CHOICE and not choices:
             raise CampaignInputError(
-                f"question {i + 1} de la trame : indiquez les choix possibles."
+                _("question %(number)s de la trame : indiquez les choix possibles.")
+                % {"number": i + 1}
             )
         rows.append(
             {
@@ -74,7 +88,7 @@ def _question_rows(questions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 @transaction.atomic
 def campaign_create(
     *,
-    actor: Any,
+    actor: User | None,
     organisation: Organisation,
     name: str,
     as_of: date,
@@ -89,29 +103,32 @@ def campaign_create(
     """Create a draft campaign with its waves and call script."""
     require_manage(actor, organisation.pk)
     if organisation.kind != OrganisationKind.LANDLORD:
-        raise CampaignInputError("Seul un bailleur peut lancer une campagne d'appels.")
+        raise CampaignInputError(_("Seul un bailleur peut lancer une campagne d'appels."))
     name = (name or "").strip()
     if not name:
-        raise CampaignInputError("Donnez un nom à la campagne.")
+        raise CampaignInputError(_("Donnez un nom à la campagne."))
     if not isinstance(as_of, date):
         raise CampaignInputError(
-            "La date de référence (as_of) doit être une date, par exemple 2020-03-17."
+            _("La date de référence (as_of) doit être une date, par exemple 2020-03-17.")
         )
     if not waves:
-        raise CampaignInputError("Une campagne a au moins une vague.")
+        raise CampaignInputError(_("Une campagne a au moins une vague."))
     specs = [wave_spec(w, i) for i, w in enumerate(waves)]
     for s in specs:
         require_health_right(actor, organisation.pk, s)
     names = [s.name for s in specs]
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate:
-        raise CampaignInputError(f"Deux vagues portent le même nom « {duplicate} ».")
+        raise CampaignInputError(
+            _("Deux vagues portent le même nom « %(duplicate)s ».") % {"duplicate": duplicate}
+        )
     question_rows = _question_rows(questions or [])
     policy = default_retry_policy()
     for result, rule in (retry_policy or {}).items():
         if result not in RETRYABLE_RESULTS:
             raise CampaignInputError(
-                f"Règle de relance pour un résultat qui ne se relance pas : « {result} »."
+                _("Règle de relance pour un résultat qui ne se relance pas : « %(result)s ».")
+                % {"result": result}
             )
         policy[result] = {**policy[result], **rule}
     campaign = Campaign(
@@ -154,7 +171,7 @@ def campaign_create(
 
 def campaign_from_template(
     *,
-    actor: Any,
+    actor: User | None,
     organisation: Organisation,
     template: str,
     as_of: date,
@@ -165,12 +182,15 @@ def campaign_from_template(
     spec = TEMPLATES.get(template)
     if spec is None:
         raise CampaignInputError(
-            f"Modèle de campagne inconnu « {template} » (attendu : {', '.join(TEMPLATES)})."
+            _("Modèle de campagne inconnu « %(template)s » (attendu : %(expected)s).")
+            % {"template": template, "expected": ", ".join(TEMPLATES)}
         )
     return campaign_create(
         actor=actor,
         organisation=organisation,
-        name=name or f"{spec['name']} ({as_of:%d/%m/%Y})",
+        name=name
+        or _("%(template)s (%(date)s)")
+        % {"template": spec["name"], "date": format(as_of, "%d/%m/%Y")},
         as_of=as_of,
         purpose=purpose or spec["purpose"],
         template=template,
@@ -181,14 +201,16 @@ def campaign_from_template(
 
 @transaction.atomic
 def script_set(
-    *, actor: Any, campaign: Campaign, questions: list[dict[str, Any]]
+    *, actor: User | None, campaign: Campaign, questions: list[dict[str, Any]]
 ) -> list[ScriptQuestion]:
     """Replace the call script (only before the first call: recorded answers refer to it)."""
     require_manage(actor, campaign)
     check_editable(campaign)
     if Attempt.objects.filter(campaign=campaign).exists():
         raise ConflictError(
-            "Des appels ont déjà été enregistrés avec cette trame : elle ne peut plus être remplacée."
+            _(
+                "Des appels ont déjà été enregistrés avec cette trame : elle ne peut plus être remplacée."
+            )
         )
     rows = _question_rows(questions)
     campaign.questions.all().delete()
@@ -203,7 +225,9 @@ def script_set(
 
 
 @transaction.atomic
-def caller_set_paused(*, actor: Any, campaign: Campaign, caller: Any, paused: bool) -> None:
+def caller_set_paused(
+    *, actor: User | None, campaign: Campaign, caller: User, paused: bool
+) -> None:
     """Pause or resume one caller on a campaign (the queue gives a paused caller nothing)."""
     require_manage(actor, campaign)
     if paused:
@@ -221,37 +245,33 @@ def caller_set_paused(*, actor: Any, campaign: Campaign, caller: Any, paused: bo
 
 
 def _transition(
-    *, actor: Any, campaign: Campaign, to: str, action: str, only_from: str | None = None
+    *, actor: User | None, campaign: Campaign, to: str, action: str, only_from: str | None = None
 ) -> Campaign:
+    """Move the campaign through the one transition helper (core/transitions.py)."""
     require_manage(actor, campaign)
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = transitions.lock(CAMPAIGN, campaign)
     if only_from is not None and campaign.status != only_from:
         raise ConflictError(
-            f"La campagne « {campaign.name} » est {campaign.get_status_display()}, "
-            f"pas {CampaignStatus(only_from).label}."
+            _("La campagne « %(name)s » est %(current)s, pas %(expected)s.")
+            % {
+                "name": campaign.name,
+                "current": campaign.get_status_display(),
+                "expected": CampaignStatus(only_from).label,
+            }
         )
-    if to not in CAMPAIGN_TRANSITIONS[campaign.status]:
-        raise ConflictError(
-            f"La campagne « {campaign.name} » est {campaign.get_status_display()} : "
-            f"elle ne peut pas passer à « {CampaignStatus(to).label} »."
-        )
-    before = campaign.status
-    campaign.status = to
-    now = timezone.now()
-    fields = ["status", "updated_at"]
-    if to == CampaignStatus.RUNNING and campaign.started_at is None:
-        campaign.started_at = now
-        fields.append("started_at")
-    if to == CampaignStatus.CLOSED:
-        campaign.closed_at = now
-        fields.append("closed_at")
-    campaign.save(update_fields=fields)
-    audit_log(actor=actor, action=action, obj=campaign, payload={"from": before, "to": to})
-    return campaign
+
+    def stamp(c: Campaign) -> None:
+        now = timezone.now()
+        if to == CampaignStatus.RUNNING and c.started_at is None:
+            c.started_at = now
+        if to == CampaignStatus.CLOSED:
+            c.closed_at = now
+
+    return transitions.move(CAMPAIGN, campaign, to=to, actor=actor, code=action, apply=stamp)
 
 
 @transaction.atomic
-def campaign_start(*, actor: Any, campaign: Campaign) -> Campaign:
+def campaign_start(*, actor: User | None, campaign: Campaign) -> Campaign:
     """Open the queue: callers can take calls (also resumes a paused campaign)."""
     campaign = Campaign.objects.get(pk=campaign.pk)
     if (
@@ -260,7 +280,8 @@ def campaign_start(*, actor: Any, campaign: Campaign) -> Campaign:
     ):
         require_manage(actor, campaign)
         raise ConflictError(
-            f"La campagne « {campaign.name} » n'a aucun ménage à appeler : construisez d'abord la liste."
+            _("La campagne « %(name)s » n'a aucun ménage à appeler : construisez d'abord la liste.")
+            % {"name": campaign.name}
         )
     return _transition(
         actor=actor, campaign=campaign, to=CampaignStatus.RUNNING, action="campaign.started"
@@ -268,7 +289,7 @@ def campaign_start(*, actor: Any, campaign: Campaign) -> Campaign:
 
 
 @transaction.atomic
-def campaign_pause(*, actor: Any, campaign: Campaign) -> Campaign:
+def campaign_pause(*, actor: User | None, campaign: Campaign) -> Campaign:
     """Stop handing out calls for a while (calls in progress can still be recorded)."""
     return _transition(
         actor=actor, campaign=campaign, to=CampaignStatus.PAUSED, action="campaign.paused"
@@ -276,7 +297,7 @@ def campaign_pause(*, actor: Any, campaign: Campaign) -> Campaign:
 
 
 @transaction.atomic
-def campaign_resume(*, actor: Any, campaign: Campaign) -> Campaign:
+def campaign_resume(*, actor: User | None, campaign: Campaign) -> Campaign:
     """Hand out calls again after a pause."""
     return _transition(
         actor=actor,
@@ -288,12 +309,16 @@ def campaign_resume(*, actor: Any, campaign: Campaign) -> Campaign:
 
 
 @transaction.atomic
-def campaign_close(*, actor: Any, campaign: Campaign) -> Campaign:
+def campaign_close(*, actor: User | None, campaign: Campaign) -> Campaign:
     """Close for good: the queue stops, figures are final. Live claims are dropped."""
     campaign = _transition(
         actor=actor, campaign=campaign, to=CampaignStatus.CLOSED, action="campaign.closed"
     )
-    Target.objects.filter(campaign=campaign, status=TargetStatus.CLAIMED).update(
-        status=TargetStatus.PENDING, claimed_by=None, claimed_at=None, claim_expires_at=None
+    transitions.move_many(
+        TARGET,
+        Target.objects.filter(campaign=campaign),
+        sources=[TargetStatus.CLAIMED],
+        to=TargetStatus.PENDING,
+        fields={"claimed_by": None, "claimed_at": None, "claim_expires_at": None},
     )
     return campaign

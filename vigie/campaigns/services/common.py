@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
 
 from vigie.campaigns.choices import (
     CampaignStatus,
@@ -15,6 +17,7 @@ from vigie.core.errors import ConflictError, DomainError, PermissionDeniedError
 from vigie.core.permissions import Perm, denied_sentence
 
 if TYPE_CHECKING:
+    from vigie.accounts.models import User
     from vigie.campaigns.services.waves import WaveSpec
 
 
@@ -24,12 +27,14 @@ class CampaignInputError(DomainError):
     status_code = 422
 
 
-def require_perm(actor: Any, perm: str, organisation_id: int, message: str) -> None:
+def require_perm(actor: User | None, perm: str, organisation_id: int, message: str) -> None:
     if actor is not None and not actor.has_org_perm(perm, organisation_id):
         raise PermissionDeniedError(message)
 
 
-def require_health_right(actor: Any, org_id: int, spec: WaveSpec, *, force: bool = False) -> None:
+def require_health_right(
+    actor: User | None, org_id: int, spec: WaveSpec, *, force: bool = False
+) -> None:
     """A wave that selects on disability is health data: only a role that may see it sets it."""
     if force or selects_health_data(spec.cohorts, spec.filters):
         require_perm(
@@ -40,7 +45,7 @@ def require_health_right(actor: Any, org_id: int, spec: WaveSpec, *, force: bool
         )
 
 
-def require_manage(actor: Any, campaign_or_org_id: Campaign | int) -> None:
+def require_manage(actor: User | None, campaign_or_org_id: Campaign | int) -> None:
     org_id = (
         campaign_or_org_id.organisation_id
         if isinstance(campaign_or_org_id, Campaign)
@@ -50,10 +55,13 @@ def require_manage(actor: Any, campaign_or_org_id: Campaign | int) -> None:
         actor,
         Perm.CAMPAIGN_MANAGE,
         org_id,
-        "Seul·e un·e responsable de campagne de ce bailleur peut faire cela.",
+        _("Seul·e un·e responsable de campagne de ce bailleur peut faire cela."),
     )
 
 
 def check_editable(campaign: Campaign) -> None:
     if campaign.status == CampaignStatus.CLOSED:
-        raise ConflictError(f"La campagne « {campaign.name} » est clôturée : elle ne change plus.")
+        raise ConflictError(
+            _("La campagne « %(name)s » est clôturée : elle ne change plus.")
+            % {"name": campaign.name}
+        )

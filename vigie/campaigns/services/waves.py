@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from vigie.campaigns.models import (
     Attempt,
@@ -27,6 +28,9 @@ from vigie.core.services import audit_log
 from vigie.housing.choices import ADULT_ROLES, Cohort
 from vigie.housing.cohorts import cohort_q, years_before
 from vigie.housing.models import Occupant
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
 
 # Custom filter keys a wave accepts, and their type.
 FILTER_KEYS: dict[str, type] = {
@@ -61,38 +65,45 @@ def wave_spec(raw: dict[str, Any] | WaveSpec, index: int) -> WaveSpec:
             "cohorts": raw.cohorts,
             "filters": raw.filters,
         }
-    where = f"vague {index + 1}"
+    where = _("vague %(number)s") % {"number": index + 1}
     cohorts = [str(c) for c in (raw.get("cohorts") or [])]
     unknown = [c for c in cohorts if c not in Cohort.values]
     if unknown:
         raise CampaignInputError(
-            f"{where} : cohorte inconnue « {unknown[0]} » (attendu : {', '.join(Cohort.values)})."
+            _("%(where)s : cohorte inconnue « %(unknown_first)s » (attendu : %(expected)s).")
+            % {"where": where, "unknown_first": unknown[0], "expected": ", ".join(Cohort.values)}
         )
     filters = dict(raw.get("filters") or {})
     for key, value in filters.items():
         expected = FILTER_KEYS.get(key)
         if expected is None:
             raise CampaignInputError(
-                f"{where} : filtre inconnu « {key} » (attendu : {', '.join(FILTER_KEYS)})."
+                _("%(where)s : filtre inconnu « %(key)s » (attendu : %(expected)s).")
+                % {"where": where, "key": key, "expected": ", ".join(FILTER_KEYS)}
             )
         ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
         if not ok:
             raise CampaignInputError(
-                f"{where} : le filtre « {key} » a une valeur invalide ({value!r})."
+                _("%(where)s : le filtre « %(key)s » a une valeur invalide (%(value)s).")
+                % {"where": where, "key": key, "value": repr(value)}
             )
     try:
         priority = int(raw.get("priority", 1))
     except (TypeError, ValueError):
         raise CampaignInputError(
-            f"{where} : la priorité doit être un nombre entier (1 = appelée en premier)."
+            _("%(where)s : la priorité doit être un nombre entier (1 = appelée en premier).")
+            % {"where": where}
         )
     if priority < 1:
         raise CampaignInputError(
-            f"{where} : la priorité doit valoir 1 ou plus (1 = appelée en premier)."
+            _("%(where)s : la priorité doit valoir 1 ou plus (1 = appelée en premier).")
+            % {"where": where}
         )
     name = str(raw.get("name") or "").strip()
     if not name:
-        name = ", ".join(str(Cohort(c).label) for c in cohorts) or f"Vague {index + 1}"
+        name = ", ".join(str(Cohort(c).label) for c in cohorts) or _("Vague %(number)s") % {
+            "number": index + 1
+        }
     return WaveSpec(name=name[:150], priority=priority, cohorts=cohorts, filters=filters)
 
 
@@ -144,14 +155,14 @@ def opted_out_q() -> Q:
 
 
 @transaction.atomic
-def wave_add(*, actor: Any, campaign: Campaign, wave: dict[str, Any]) -> Wave:
+def wave_add(*, actor: User | None, campaign: Campaign, wave: dict[str, Any]) -> Wave:
     """Add a wave; rebuild the campaign to fill it."""
     require_manage(actor, campaign)
     check_editable(campaign)
     spec = wave_spec(wave, campaign.waves.count())
     require_health_right(actor, campaign.organisation_id, spec)
     if campaign.waves.filter(name=spec.name).exists():
-        raise CampaignInputError(f"Une vague s'appelle déjà « {spec.name} ».")
+        raise CampaignInputError(_("Une vague s'appelle déjà « %(name)s ».") % {"name": spec.name})
     w = Wave.objects.create(
         organisation_id=campaign.organisation_id,
         campaign=campaign,
@@ -167,7 +178,7 @@ def wave_add(*, actor: Any, campaign: Campaign, wave: dict[str, Any]) -> Wave:
 
 
 @transaction.atomic
-def wave_update(*, actor: Any, wave: Wave, changes: dict[str, Any]) -> Wave:
+def wave_update(*, actor: User | None, wave: Wave, changes: dict[str, Any]) -> Wave:
     """Change a wave's name, priority, cohorts or filters.
 
     The priority takes effect in the queue at once; new cohorts/filters at the next build
@@ -187,7 +198,7 @@ def wave_update(*, actor: Any, wave: Wave, changes: dict[str, Any]) -> Wave:
     if wave.selects_health_data or selects_health_data(spec.cohorts, spec.filters):
         require_health_right(actor, campaign.organisation_id, spec, force=True)
     if spec.name != wave.name and campaign.waves.filter(name=spec.name).exists():
-        raise CampaignInputError(f"Une vague s'appelle déjà « {spec.name} ».")
+        raise CampaignInputError(_("Une vague s'appelle déjà « %(name)s ».") % {"name": spec.name})
     wave.name, wave.priority, wave.cohorts, wave.filters = (
         spec.name,
         spec.priority,
@@ -201,23 +212,26 @@ def wave_update(*, actor: Any, wave: Wave, changes: dict[str, Any]) -> Wave:
 
 
 @transaction.atomic
-def wave_remove(*, actor: Any, wave: Wave) -> None:
+def wave_remove(*, actor: User | None, wave: Wave) -> None:
     """Remove a wave that has no call recorded yet (its households leave the list)."""
     campaign = wave.campaign
     require_manage(actor, campaign)
     check_editable(campaign)
     if Attempt.objects.filter(target__wave=wave).exists():
         raise ConflictError(
-            f"Des appels ont déjà été passés dans la vague « {wave.name} » : mettez-la en pause plutôt que de la supprimer."
+            _(
+                "Des appels ont déjà été passés dans la vague « %(name)s » : mettez-la en pause plutôt que de la supprimer."
+            )
+            % {"name": wave.name}
         )
     if campaign.waves.count() == 1:
-        raise ConflictError("Une campagne garde au moins une vague.")
+        raise ConflictError(_("Une campagne garde au moins une vague."))
     audit_log(actor=actor, action="wave.removed", obj=campaign, payload={"wave": wave.name})
     wave.delete()
 
 
 @transaction.atomic
-def wave_set_paused(*, actor: Any, wave: Wave, paused: bool) -> Wave:
+def wave_set_paused(*, actor: User | None, wave: Wave, paused: bool) -> Wave:
     """Pause or resume one wave: its households stay in the list but are not handed out."""
     require_manage(actor, wave.campaign)
     check_editable(wave.campaign)
