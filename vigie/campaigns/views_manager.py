@@ -1,6 +1,6 @@
 """Manager pages: campaigns, waves, script, build and status, planner, dashboard, lists.
 
-Views parse input and call the services (vigie/campaigns/services.py); reads go through the
+Views parse input and call the services (vigie/campaigns/services/); reads go through the
 selectors. Changing anything needs campaign.manage at the campaign's landlord; seeing needs
 campaign.view. Another landlord's campaign answers 404.
 """
