@@ -280,6 +280,6 @@ def claim_release(*, actor: User | None, target: Target, now: datetime | None = 
         target,
         to=TargetStatus.CALLBACK if target.preferred_caller_id else TargetStatus.PENDING,
         actor=actor,
-        code="target.released",
+        action="target.released",
         apply=drop_claim,
     )

@@ -125,7 +125,7 @@ def move(
     *,
     to: str,
     actor: User | None,
-    code: str,
+    action: str,
     payload: dict[str, Any] | None = None,
     journal_obj: models.Model | None = None,
     apply: Callable[[Any], None] | None = None,
@@ -139,8 +139,8 @@ def move(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("move() runs inside the service's transaction.")
-    if not is_registered(code):
-        raise ValueError(f"Journal code {code!r} is not declared in any app's journal.py.")
+    if not is_registered(action):
+        raise ValueError(f"Journal code {action!r} is not declared in any app's journal.py.")
     machine.check(obj, to)
     before = getattr(obj, machine.field)
     setattr(obj, machine.field, to)
@@ -151,7 +151,7 @@ def move(
     obj.save()
     audit_log(
         actor=actor,
-        action=code,
+        action=action,
         obj=journal_obj if journal_obj is not None else obj,
         payload={"from": str(before), "to": str(to), **(payload or {})},
     )
@@ -166,7 +166,7 @@ def transition(
     *,
     to: str,
     actor: User | None,
-    code: str,
+    action: str,
     version: int | None = None,
     payload: dict[str, Any] | None = None,
     apply: Callable[[Any], None] | None = None,
@@ -180,7 +180,7 @@ def transition(
             fresh,
             to=to,
             actor=actor,
-            code=code,
+            action=action,
             payload=payload,
             apply=apply,
             on_commit=on_commit,

@@ -59,7 +59,7 @@ def need_settle(
         need,
         to=NeedStatus.RESOLVED,
         actor=actor,
-        code="need.resolved",
+        action="need.resolved",
         payload={"via": via._meta.label_lower, "via_id": via.pk},
         apply=stamp,
     )

@@ -221,7 +221,7 @@ def referral_move(
         referral,
         to=to,
         actor=actor,
-        code=_REFERRAL_CODES[to],
+        action=_REFERRAL_CODES[to],
         payload={"partner": referral.partner_id},
         apply=stamp,
         on_commit=effects,

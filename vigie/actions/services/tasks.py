@@ -118,7 +118,7 @@ def task_move(
             t.notes = (t.notes + "\n" if t.notes else "") + note
 
     task = transitions.transition(
-        TASK, task, to=to, actor=actor, code=_TASK_CODES[to], version=version, apply=stamp
+        TASK, task, to=to, actor=actor, action=_TASK_CODES[to], version=version, apply=stamp
     )
     if to == TaskStatus.DONE and task.need_id:
         need_settle(actor=actor, need_id=task.need_id, via=task, now=now)

@@ -198,7 +198,7 @@ def ticket_move(
             if t.acknowledged_at is None:
                 t.acknowledged_at, t.acknowledged_by = now, actor
 
-    transitions.move(TICKET, ticket, to=to, actor=actor, code=_TICKET_CODES[to], apply=stamp)
+    transitions.move(TICKET, ticket, to=to, actor=actor, action=_TICKET_CODES[to], apply=stamp)
     if to == TicketStatus.RESOLVED:
         for need_id in TicketReport.objects.filter(ticket=ticket, need__isnull=False).values_list(
             "need_id", flat=True

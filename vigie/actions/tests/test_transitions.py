@@ -69,7 +69,7 @@ def test_every_move_outside_the_table_is_refused_with_a_sentence(world, machine,
     for before, after in refused:
         machine.model.objects.filter(pk=obj.pk).update(**{machine.field: before})
         with pytest.raises(ConflictError) as caught:
-            transitions.transition(machine, obj, to=after, actor=marc, code=CODES[machine])
+            transitions.transition(machine, obj, to=after, actor=marc, action=CODES[machine])
         sentence = caught.value.message
         fresh = machine.model.objects.get(pk=obj.pk)
         assert machine.name(fresh) in sentence
@@ -85,7 +85,9 @@ def test_every_move_in_the_table_goes_through_and_is_journalled(world, machine, 
     for before, targets in machine.table.items():
         for after in sorted(targets):
             machine.model.objects.filter(pk=obj.pk).update(**{machine.field: before})
-            moved = transitions.transition(machine, obj, to=after, actor=marc, code=CODES[machine])
+            moved = transitions.transition(
+                machine, obj, to=after, actor=marc, action=CODES[machine]
+            )
             assert getattr(machine.model.objects.get(pk=obj.pk), machine.field) == after
             row = AuditEvent.objects.filter(object_id=str(obj.pk)).latest("id")
             assert row.action == CODES[machine]
@@ -96,12 +98,12 @@ def test_every_move_in_the_table_goes_through_and_is_journalled(world, machine, 
 def test_a_stale_version_is_refused_and_nothing_is_written(world, marc):
     task = world[TASK]
     seen = task.version
-    transitions.transition(TASK, task, to="done", actor=marc, code="task.done", version=seen)
+    transitions.transition(TASK, task, to="done", actor=marc, action="task.done", version=seen)
     TASK.model.objects.filter(pk=task.pk).update(status="open")
     with pytest.raises(ConflictError) as caught:
         # The page still shows the version read before the first move.
         transitions.transition(
-            TASK, task, to="cancelled", actor=marc, code="task.cancelled", version=seen
+            TASK, task, to="cancelled", actor=marc, action="task.cancelled", version=seen
         )
     assert "La tâche a été modifié·e par quelqu'un d'autre" in caught.value.message
     assert TASK.model.objects.get(pk=task.pk).status == "open"
@@ -117,7 +119,7 @@ def test_a_failing_journal_write_undoes_the_move(world, marc, monkeypatch):
     monkeypatch.setattr(transitions, "audit_log", broken)
     with pytest.raises(RuntimeError):
         with transaction.atomic():
-            transitions.transition(TASK, task, to="done", actor=marc, code="task.done")
+            transitions.transition(TASK, task, to="done", actor=marc, action="task.done")
     assert TASK.model.objects.get(pk=task.pk).status == "open"
 
 
@@ -133,7 +135,7 @@ def test_a_failing_side_effect_after_commit_does_not_undo_the_move(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         transitions.transition(
-            TASK, task, to="done", actor=marc, code="task.done", on_commit=[effect]
+            TASK, task, to="done", actor=marc, action="task.done", on_commit=[effect]
         )
     assert not ran, "side effects wait for the commit"
     assert len(callbacks) == 1
@@ -147,7 +149,7 @@ def test_a_failing_side_effect_after_commit_does_not_undo_the_move(
 
 def test_an_undeclared_journal_code_is_a_programming_error(world, marc):
     with pytest.raises(ValueError):
-        transitions.transition(TASK, world[TASK], to="done", actor=marc, code="task.vanished")
+        transitions.transition(TASK, world[TASK], to="done", actor=marc, action="task.vanished")
     assert TASK.model.objects.get(pk=world[TASK].pk).status == "open"
 
 

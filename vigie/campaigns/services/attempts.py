@@ -297,7 +297,7 @@ def attempt_record(
         target,
         to=to,
         actor=actor,
-        code="attempt.recorded",
+        action="attempt.recorded",
         journal_obj=attempt,
         payload=payload,
     )

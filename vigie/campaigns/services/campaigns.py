@@ -267,7 +267,7 @@ def _transition(
         if to == CampaignStatus.CLOSED:
             c.closed_at = now
 
-    return transitions.move(CAMPAIGN, campaign, to=to, actor=actor, code=action, apply=stamp)
+    return transitions.move(CAMPAIGN, campaign, to=to, actor=actor, action=action, apply=stamp)
 
 
 @transaction.atomic

@@ -75,7 +75,7 @@ def target_exclude(*, actor: User | None, target: Target, reason: str = "") -> T
         target,
         to=TargetStatus.EXCLUDED,
         actor=actor,
-        code="target.excluded",
+        action="target.excluded",
         payload={"reason": reason[:200]},
         apply=drop_claim,
     )
