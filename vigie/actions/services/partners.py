@@ -36,8 +36,8 @@ def _clean_services(services: list[str]) -> list[str]:
     bad = [s for s in services if s not in SERVICE_CODES]
     if bad:
         raise ActionInputError(
-            _("Service inconnu « %(bad_first)s » (attendu : %(expected)s).")
-            % {"bad_first": bad[0], "expected": ", ".join(sorted(SERVICE_CODES))}
+            _("Service inconnu « %(value)s » (attendu : %(expected)s).")
+            % {"value": bad[0], "expected": ", ".join(sorted(SERVICE_CODES))}
         )
     return list(dict.fromkeys(services))
 
@@ -47,9 +47,7 @@ def _set_communes(partner: Partner, insee_codes: list[str]) -> None:
     found = set(Commune.objects.filter(insee_code__in=codes).values_list("insee_code", flat=True))
     missing = [c for c in codes if c not in found]
     if missing:
-        raise ActionInputError(
-            _("Code INSEE inconnu : « %(missing_first)s ».") % {"missing_first": missing[0]}
-        )
+        raise ActionInputError(_("Code INSEE inconnu : « %(code)s ».") % {"code": missing[0]})
     PartnerCommune.objects.filter(partner=partner).exclude(commune_id__in=codes).delete()
     have = set(PartnerCommune.objects.filter(partner=partner).values_list("commune_id", flat=True))
     PartnerCommune.objects.bulk_create(
@@ -109,15 +107,15 @@ def partner_create(
         partner_organisation = _partner_org(name)
     elif partner_organisation.kind != OrganisationKind.PARTNER:
         raise ActionInputError(
-            _("« %(partner_organisation)s » n'est pas une organisation partenaire.")
-            % {"partner_organisation": partner_organisation}
+            _("« %(organisation)s » n'est pas une organisation partenaire.")
+            % {"organisation": partner_organisation}
         )
     if Partner.objects.filter(
         organisation=organisation, partner_organisation=partner_organisation
     ).exists():
         raise ConflictError(
-            _("« %(partner_organisation)s » est déjà dans votre annuaire.")
-            % {"partner_organisation": partner_organisation}
+            _("« %(organisation)s » est déjà dans votre annuaire.")
+            % {"organisation": partner_organisation}
         )
     partner = Partner.objects.create(
         organisation=organisation,

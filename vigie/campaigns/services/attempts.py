@@ -196,8 +196,8 @@ def attempt_record(
     bad = [n for n in need_list if n not in NeedKind.values]
     if bad:
         raise CampaignInputError(
-            _("Besoin inconnu « %(bad_first)s » (attendu : %(expected)s).")
-            % {"bad_first": bad[0], "expected": ", ".join(NeedKind.values)}
+            _("Besoin inconnu « %(value)s » (attendu : %(expected)s).")
+            % {"value": bad[0], "expected": ", ".join(NeedKind.values)}
         )
     questions = list(campaign.questions.all())
     clean_answers = _validate_answers(questions, answers or {})

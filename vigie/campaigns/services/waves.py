@@ -70,8 +70,8 @@ def wave_spec(raw: dict[str, Any] | WaveSpec, index: int) -> WaveSpec:
     unknown = [c for c in cohorts if c not in Cohort.values]
     if unknown:
         raise CampaignInputError(
-            _("%(where)s : cohorte inconnue « %(unknown_first)s » (attendu : %(expected)s).")
-            % {"where": where, "unknown_first": unknown[0], "expected": ", ".join(Cohort.values)}
+            _("%(where)s : cohorte inconnue « %(cohort)s » (attendu : %(expected)s).")
+            % {"where": where, "cohort": unknown[0], "expected": ", ".join(Cohort.values)}
         )
     filters = dict(raw.get("filters") or {})
     for key, value in filters.items():
