@@ -1,4 +1,7 @@
-"""Background tasks of the actions app: the partner's e-mail and the agencies' daily digest.
+"""Background tasks of the actions app: the daily chore and the agencies' digest.
+
+The referral e-mail to a partner is in `notifications.py`: services enqueue it, and this module
+calls services, so keeping it here would make services and tasks import each other.
 
 E-mails carry no personal data: no name, address, phone nor need — only a link to Vigie, where
 the reader signs in and sees what their role allows (issue #4 §3, issue #5).
@@ -9,50 +12,16 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
+from vigie.actions.notifications import link
+from vigie.actions.services.tickets import tickets_overdue_sweep
+
 logger = logging.getLogger(__name__)
-
-
-def _link(name: str, *args: object, query: str = "") -> str:
-    return settings.VIGIE_BASE_URL.rstrip("/") + reverse(name, args=args) + query
-
-
-@task()
-def referral_notify_partner(referral_id: int) -> int:
-    """Tell the partner a referral is waiting for it (a link only). Returns e-mails sent."""
-    from vigie.actions.choices import ReferralStatus
-    from vigie.actions.models import Referral
-
-    referral = (
-        Referral.objects.select_related("partner", "organisation").filter(pk=referral_id).first()
-    )
-    if referral is None or referral.status != ReferralStatus.SENT:
-        return 0
-    to = referral.partner.notification_email
-    if not to:
-        logger.info(
-            "referral %s: partner %s has no notification e-mail", referral.pk, referral.partner_id
-        )
-        return 0
-    body = (
-        "Bonjour,\n\n"
-        f"{referral.organisation.name} vous a adressé une nouvelle orientation dans Vigie.\n\n"
-        f"Pour la consulter (connexion requise) : {_link('actions:referral', referral.pk)}\n\n"
-        "Ce message ne contient volontairement aucune donnée personnelle.\n"
-        "— Vigie"
-    )
-    return send_mail(
-        subject="Vigie : nouvelle orientation à traiter",
-        message=body,
-        from_email=None,
-        recipient_list=[to],
-    )
 
 
 @task()
@@ -77,18 +46,25 @@ def ticket_digest() -> int:
     sent = 0
     for agency in Agency.objects.filter(pk__in=by_agency).exclude(email="").order_by("pk"):
         row = by_agency[agency.pk]
-        body = (
+        body = _(
             "Bonjour,\n\n"
-            f"Signalements de l'agence {agency.name} au {today:%d/%m/%Y} :\n"
-            f"- ouverts : {row['open']}\n"
-            f"- en retard : {row['overdue']}\n"
-            f"- nouveaux depuis hier : {row['new']}\n\n"
-            f"Pour les traiter (connexion requise) : "
-            f"{_link('actions:tickets', query=f'?agency={agency.pk}')}\n\n"
+            "Signalements de l'agence %(agency)s au %(date)s :\n"
+            "- ouverts : %(open)s\n"
+            "- en retard : %(overdue)s\n"
+            "- nouveaux depuis hier : %(new)s\n\n"
+            "Pour les traiter (connexion requise) : %(link)s\n\n"
             "— Vigie"
-        )
+        ) % {
+            "agency": agency.name,
+            "date": f"{today:%d/%m/%Y}",
+            "open": row["open"],
+            "overdue": row["overdue"],
+            "new": row["new"],
+            "link": link("actions:tickets", query=f"?agency={agency.pk}"),
+        }
         sent += send_mail(
-            subject=f"Vigie : signalements du {today:%d/%m/%Y} — {agency.name}",
+            subject=_("Vigie : signalements du %(date)s — %(agency)s")
+            % {"date": f"{today:%d/%m/%Y}", "agency": agency.name},
             message=body,
             from_email=None,
             recipient_list=[agency.email],
@@ -99,7 +75,5 @@ def ticket_digest() -> int:
 @task()
 def actions_daily() -> dict[str, int]:
     """The daily chore: follow-up tasks for overdue tickets, then the agencies' digest."""
-    from vigie.actions.services import tickets_overdue_sweep
-
     overdue = tickets_overdue_sweep()
     return {"overdue_tasks": overdue, "digests": ticket_digest.call()}

@@ -39,6 +39,41 @@ class TargetStatus(models.TextChoices):
 # Statuses still in the queue (what "remaining" counts).
 OPEN_TARGET_STATUSES = (TargetStatus.PENDING, TargetStatus.CLAIMED, TargetStatus.CALLBACK)
 
+_T = TargetStatus
+# Every move a household's target may make (conventions, habit 5; core/transitions.py). A
+# build sends it apart (no phone) or back; the claim takes it (from pending, a callback due,
+# or a claim whose lease expired: queue._claim_sql reads these from here); a call moves it on
+# (a call entered from a paper sheet may start from pending or callback, and a retry stays
+# pending); an import that marks its household departed takes it out, a rebuild brings it
+# back. Done and excluded are final.
+TARGET_TRANSITIONS: dict[str, frozenset[str]] = {
+    _T.PENDING: frozenset(
+        {
+            _T.CLAIMED,
+            _T.PENDING,
+            _T.CALLBACK,
+            _T.DONE,
+            _T.NOT_REACHED,
+            _T.NO_PHONE,
+            _T.EXCLUDED,
+            _T.DEPARTED,
+        }
+    ),
+    _T.CLAIMED: frozenset(
+        {_T.CLAIMED, _T.PENDING, _T.CALLBACK, _T.DONE, _T.NOT_REACHED, _T.EXCLUDED, _T.DEPARTED}
+    ),
+    _T.CALLBACK: frozenset(
+        {_T.CLAIMED, _T.PENDING, _T.CALLBACK, _T.DONE, _T.NOT_REACHED, _T.EXCLUDED, _T.DEPARTED}
+    ),
+    _T.NOT_REACHED: frozenset({_T.EXCLUDED, _T.DEPARTED}),
+    _T.NO_PHONE: frozenset({_T.PENDING, _T.EXCLUDED, _T.DEPARTED}),
+    _T.DEPARTED: frozenset({_T.PENDING, _T.NO_PHONE, _T.EXCLUDED}),
+    _T.DONE: frozenset(),
+    _T.EXCLUDED: frozenset(),
+}
+# Where the claim takes a target from, read off the table (the claim SQL uses these).
+TARGET_CLAIM_SOURCES = tuple(s for s in TargetStatus if _T.CLAIMED in TARGET_TRANSITIONS[s])
+
 
 class AttemptResult(models.TextChoices):
     REACHED = "reached", _("joint")
@@ -74,6 +109,13 @@ SENSITIVE_NEEDS = frozenset({NeedKind.HEALTH, NeedKind.MEDICATION, NeedKind.PSYC
 class NeedStatus(models.TextChoices):
     OPEN = "open", _("ouvert")
     RESOLVED = "resolved", _("résolu")
+
+
+# A need is resolved once the work opened on it is done (actions.services.needs); never reopened.
+NEED_TRANSITIONS: dict[str, frozenset[str]] = {
+    NeedStatus.OPEN: frozenset({NeedStatus.RESOLVED}),
+    NeedStatus.RESOLVED: frozenset(),
+}
 
 
 class QuestionKind(models.TextChoices):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 
@@ -28,7 +28,12 @@ from vigie.campaigns.choices import (
     TargetStatus,
 )
 from vigie.campaigns.models import Attempt, Campaign, Target
+from vigie.campaigns.transitions import TARGET
+from vigie.core import transitions
 from vigie.core.services import audit_log
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
 
 # Where a departed household's target may stand for it to leave.
 LEAVING_STATUSES = (*OPEN_TARGET_STATUSES, TargetStatus.NO_PHONE, TargetStatus.NOT_REACHED)
@@ -40,7 +45,7 @@ def _chunks(ids: list[int]):
         yield ids[i : i + CHUNK]
 
 
-def targets_depart(*, household_ids: list[int], run: Any, actor: Any, now: datetime) -> int:
+def targets_depart(*, household_ids: list[int], run: Any, actor: User | None, now: datetime) -> int:
     """Take these households' targets out of the queues (status "departed"); returns how many.
 
     Runs inside the import's transaction. The targets are locked first (PostgreSQL; SQLite's
@@ -81,14 +86,19 @@ def targets_depart(*, household_ids: list[int], run: Any, actor: Any, now: datet
             deltas.append((key, -r["n"]))
     counters.counters_add(deltas)
     for chunk in _chunks([pk for pk, _c, _s in rows]):
-        Target.objects.filter(pk__in=chunk).update(
-            status=TargetStatus.DEPARTED,
-            claimed_by=None,
-            claimed_at=None,
-            claim_expires_at=None,
-            preferred_caller=None,
-            preferred_until=None,
-            updated_at=now,
+        transitions.move_many(
+            TARGET,
+            Target.objects.filter(pk__in=chunk),
+            sources=LEAVING_STATUSES,
+            to=TargetStatus.DEPARTED,
+            fields={
+                "claimed_by": None,
+                "claimed_at": None,
+                "claim_expires_at": None,
+                "preferred_caller": None,
+                "preferred_until": None,
+                "updated_at": now,
+            },
         )
     per_campaign: dict[int, Counter[str]] = {}
     for _pk, campaign_id, status in rows:

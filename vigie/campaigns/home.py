@@ -7,7 +7,7 @@ from vigie.core.permissions import Perm
 def _caller_with_running_campaign(user) -> str | None:
     if not user.has_org_perm(Perm.CALL_TAKE) or user.has_org_perm(Perm.CAMPAIGN_MANAGE):
         return None
-    from vigie.campaigns.selectors_ui import running_campaigns_for_caller
+    from vigie.campaigns.selectors import running_campaigns_for_caller
 
     return "campaigns:list" if running_campaigns_for_caller(user).exists() else None
 

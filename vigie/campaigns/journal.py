@@ -26,6 +26,7 @@ for code, label in (
     ("wave.resumed", _("Vague reprise")),
     ("target.assigned", _("Appel confié à un·e chargé·e de veille")),
     ("target.excluded", _("Ménage retiré de la liste d'appel")),
+    ("target.released", _("Appel rendu à la file sans être passé")),
     (
         "campaign.targets_departed",
         _("%(targets)s ménage(s) parti(s) retiré(s) de la liste d'appel"),

@@ -20,17 +20,31 @@ priority (lower first), then due time, then build order.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from vigie.campaigns.choices import CampaignStatus, TargetStatus
+from vigie.campaigns.choices import TARGET_CLAIM_SOURCES, CampaignStatus, TargetStatus
 from vigie.campaigns.models import Campaign, PausedCaller, Target, Wave
+from vigie.campaigns.transitions import TARGET
+from vigie.core import transitions
 from vigie.core.errors import ConflictError, PermissionDeniedError
 from vigie.core.permissions import Perm
 from vigie.housing.models import Household
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
+
+# The claim's move, read off the target's table (choices.TARGET_TRANSITIONS): to "claimed",
+# from a due pending or callback target, or from a claim whose lease expired. The claim is one
+# SQL statement (decision 0009), so it cannot go through `transitions.move`; its statuses come
+# from the same table, and campaigns/tests/test_transitions.py checks they agree.
+CLAIM_TO = TargetStatus.CLAIMED
+CLAIM_FROM_DUE = tuple(s for s in TARGET_CLAIM_SOURCES if s != CLAIM_TO)
+CLAIM_FROM_EXPIRED = CLAIM_TO in TARGET_CLAIM_SOURCES
 
 # Half-days in local time: a retry moves to the other one.
 MORNING_START = time(9, 0)
@@ -52,13 +66,15 @@ def next_try_at(*, last: datetime, policy: dict[str, Any]) -> datetime:
     return max(earliest, slot)
 
 
-def _due_q(*, campaign: Campaign, caller: Any, now: datetime) -> Q:
+def due_q(*, campaign: Campaign, caller: User, now: datetime) -> Q:
+    """Targets the queue may hand `caller` now: due, free (or lease expired), not held for
+    someone else, household not departed (the same test as `_claim_sql`, as a Q)."""
     active_waves = Wave.objects.filter(campaign=campaign, paused=False).values("pk")
     return (
         Q(campaign=campaign, wave_id__in=active_waves, due_at__lte=now)
         & (
-            Q(status__in=(TargetStatus.PENDING, TargetStatus.CALLBACK))
-            | Q(status=TargetStatus.CLAIMED, claim_expires_at__lt=now)
+            Q(status__in=CLAIM_FROM_DUE)
+            | (Q(status=CLAIM_TO, claim_expires_at__lt=now) if CLAIM_FROM_EXPIRED else Q(pk__in=[]))
         )
         & (
             Q(preferred_caller__isnull=True)
@@ -69,7 +85,7 @@ def _due_q(*, campaign: Campaign, caller: Any, now: datetime) -> Q:
     )
 
 
-def _ordered(qs, caller: Any):
+def queue_ordered(qs, caller: User):
     """Queue order for a list (the printed call sheet): this caller's callbacks first."""
     mine = Case(
         When(preferred_caller=caller, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -77,24 +93,27 @@ def _ordered(qs, caller: Any):
     return qs.annotate(_mine=mine).order_by("_mine", "priority", "due_at", "id")
 
 
-def _check_can_take(campaign: Campaign, caller: Any) -> None:
+def _check_can_take(campaign: Campaign, caller: User) -> None:
     if not caller.has_org_perm(Perm.CALL_TAKE, campaign.organisation_id):
         raise PermissionDeniedError(
-            "Vous n'êtes pas chargé·e de veille pour ce bailleur : vous ne pouvez pas prendre d'appels."
+            _(
+                "Vous n'êtes pas chargé·e de veille pour ce bailleur : vous ne pouvez pas prendre d'appels."
+            )
         )
     if campaign.status != CampaignStatus.RUNNING:
         raise ConflictError(
-            f"La campagne « {campaign.name} » est {campaign.get_status_display()} : "
-            "aucun appel n'est distribué."
+            _("La campagne « %(name)s » est %(status)s : aucun appel n'est distribué.")
+            % {"name": campaign.name, "status": campaign.get_status_display()}
         )
     if campaign.caller_paused:  # read with the campaign by _fresh_campaign
         raise ConflictError(
-            f"Votre responsable vous a mis·e en pause sur la campagne « {campaign.name} »."
+            _("Votre responsable vous a mis·e en pause sur la campagne « %(name)s ».")
+            % {"name": campaign.name}
         )
 
 
 def held_claim(
-    *, campaign: Campaign, caller: Any, now: datetime | None = None, targets: Any = None
+    *, campaign: Campaign, caller: User, now: datetime | None = None, targets: Any = None
 ) -> Target | None:
     """The target this caller holds a live claim on, if any (e.g. after reloading the page).
 
@@ -114,7 +133,7 @@ def held_claim(
     )
 
 
-def next_call(*, campaign: Campaign, caller: Any, now: datetime | None = None) -> Target | None:
+def next_call(*, campaign: Campaign, caller: User, now: datetime | None = None) -> Target | None:
     """Claim and return the caller's next call, or None when nothing is due for them.
 
     A caller holding a live claim gets that same target back (lease renewed): reloading the
@@ -138,7 +157,7 @@ def next_call(*, campaign: Campaign, caller: Any, now: datetime | None = None) -
     return claimed[0] if claimed else None
 
 
-def _fresh_campaign(pk: int, caller: Any) -> Campaign:
+def _fresh_campaign(pk: int, caller: User) -> Campaign:
     """The campaign as it is now (status, lease length), with `caller_paused` for this caller."""
     q = connection.ops.quote_name
     found = list(
@@ -155,7 +174,7 @@ def _fresh_campaign(pk: int, caller: Any) -> Campaign:
 
 
 def _claim_sql(
-    *, campaign: Campaign, caller: Any, now: datetime, expires: datetime, skip_locked: bool
+    *, campaign: Campaign, caller: User, now: datetime, expires: datetime, skip_locked: bool
 ) -> tuple[str, list[Any]]:
     """One `UPDATE … RETURNING` that renews the caller's live claim or takes the next due target.
 
@@ -185,8 +204,11 @@ def _claim_sql(
     )
     due_params = [campaign.pk, caller.pk, now]
     held = "campaign_id = %s AND claimed_by_id = %s AND status = %s AND claim_expires_at > %s"
-    held_params = [campaign.pk, caller.pk, TargetStatus.CLAIMED, now]
+    held_params = [campaign.pk, caller.pk, CLAIM_TO, now]
     # (rank, where, params, order): lower rank first.
+    due_in = ", ".join(["%s"] * len(CLAIM_FROM_DUE))
+    expired = " OR (status = %s AND claim_expires_at < %s)" if CLAIM_FROM_EXPIRED else ""
+    expired_params = [CLAIM_TO, now] if CLAIM_FROM_EXPIRED else []
     probes: list[tuple[int, str, list[Any], str]] = [
         # The claim this caller holds (e.g. the console reloaded): the same household again.
         (-1, held, held_params, "claimed_at, id"),
@@ -194,40 +216,32 @@ def _claim_sql(
         (
             0,
             "preferred_caller_id = %s AND campaign_id = %s AND due_at <= %s "
-            "AND (status IN (%s, %s) OR (status = %s AND claim_expires_at < %s)) "
+            f"AND (status IN ({due_in}){expired}) "
             f"AND {active} AND {free}",
-            [
-                caller.pk,
-                campaign.pk,
-                now,
-                TargetStatus.PENDING,
-                TargetStatus.CALLBACK,
-                TargetStatus.CLAIMED,
-                now,
-                *due_params,
-            ],
-            "priority, due_at, id",
-        ),
-        (
-            1,
-            f"campaign_id = %s AND status = %s AND due_at <= %s AND {active} AND {free}",
-            [campaign.pk, TargetStatus.PENDING, now, *due_params],
-            "priority, due_at, id",
-        ),
-        (
-            1,
-            f"campaign_id = %s AND status = %s AND due_at <= %s AND {active} AND {free}",
-            [campaign.pk, TargetStatus.CALLBACK, now, *due_params],
-            "priority, due_at, id",
-        ),
-        (
-            1,
-            "campaign_id = %s AND status = %s AND due_at <= %s AND claim_expires_at < %s "
-            f"AND {active} AND {free}",
-            [campaign.pk, TargetStatus.CLAIMED, now, now, *due_params],
+            [caller.pk, campaign.pk, now, *CLAIM_FROM_DUE, *expired_params, *due_params],
             "priority, due_at, id",
         ),
     ]
+    # Then, in queue order, one probe per status the claim takes a target from.
+    for status in CLAIM_FROM_DUE:
+        probes.append(
+            (
+                1,
+                f"campaign_id = %s AND status = %s AND due_at <= %s AND {active} AND {free}",
+                [campaign.pk, status, now, *due_params],
+                "priority, due_at, id",
+            )
+        )
+    if CLAIM_FROM_EXPIRED:
+        probes.append(
+            (
+                1,
+                "campaign_id = %s AND status = %s AND due_at <= %s AND claim_expires_at < %s "
+                f"AND {active} AND {free}",
+                [campaign.pk, CLAIM_TO, now, now, *due_params],
+                "priority, due_at, id",
+            )
+        )
     parts, params = [], []
     for n, (rank, where, where_params, order) in enumerate(probes):
         parts.append(
@@ -245,22 +259,27 @@ def _claim_sql(
         f"status = %s, claimed_by_id = %s, claim_expires_at = %s "
         f"WHERE id = ({pick}) RETURNING {cols}"
     )
-    return sql, [*held_params, now, TargetStatus.CLAIMED, caller.pk, expires, *params]
+    return sql, [*held_params, now, CLAIM_TO, caller.pk, expires, *params]
 
 
 @transaction.atomic
-def claim_release(*, actor: Any, target: Target, now: datetime | None = None) -> Target:
+def claim_release(*, actor: User | None, target: Target, now: datetime | None = None) -> Target:
     """Give a claimed target back to the queue untouched (the caller skips it)."""
     now = now or timezone.now()
-    updated = Target.objects.filter(
-        pk=target.pk, status=TargetStatus.CLAIMED, claimed_by=actor
-    ).update(
-        status=TargetStatus.CALLBACK if target.preferred_caller_id else TargetStatus.PENDING,
-        claimed_by=None,
-        claimed_at=None,
-        claim_expires_at=None,
+    target = transitions.lock(TARGET, target)
+    if target.status != TargetStatus.CLAIMED or target.claimed_by_id != getattr(actor, "pk", None):
+        raise ConflictError(_("Cet appel ne vous est pas (ou plus) attribué : rien à rendre."))
+
+    def drop_claim(t: Target) -> None:
+        t.claimed_by = None
+        t.claimed_at = None
+        t.claim_expires_at = None
+
+    return transitions.move(
+        TARGET,
+        target,
+        to=TargetStatus.CALLBACK if target.preferred_caller_id else TargetStatus.PENDING,
+        actor=actor,
+        action="target.released",
+        apply=drop_claim,
     )
-    if not updated:
-        raise ConflictError("Cet appel ne vous est pas (ou plus) attribué : rien à rendre.")
-    target.refresh_from_db()
-    return target

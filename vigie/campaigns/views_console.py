@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from vigie.accounts.reauth import recent_auth_required
-from vigie.campaigns import queue, selectors, selectors_ui, services, services_ui
+from vigie.campaigns import queue, selectors, services
 from vigie.campaigns.choices import (
     SENSITIVE_NEEDS,
     AttemptResult,
@@ -169,20 +169,20 @@ def _call_context(request, target: Target) -> dict[str, Any]:
 def _empty_context(campaign: Campaign, user: Any) -> dict[str, Any]:
     return {
         "campaign": campaign,
-        "next_callback": selectors_ui.next_callback_at(campaign, user),
-        "next_due": selectors_ui.next_due_at(campaign),
+        "next_callback": selectors.next_callback_at(campaign, user),
+        "next_due": selectors.next_due_at(campaign),
     }
 
 
 def _count(campaign: Campaign, user: Any) -> int:
-    return selectors_ui.caller_attempt_count(campaign, user)
+    return selectors.caller_attempt_count(campaign, user)
 
 
 @requires(Perm.CALL_TAKE)
 def console(request, pk: int):
     """The caller console; a call already held (after a reload) is shown again."""
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CALL_TAKE)
-    held = selectors_ui.console_held_target(request.user, campaign)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CALL_TAKE)
+    held = selectors.console_held_target(request.user, campaign)
     ctx: dict[str, Any] = {
         "section": "campaigns",
         "campaign": campaign,
@@ -199,7 +199,7 @@ def console(request, pk: int):
 @require_POST
 def next_call(request, pk: int):
     """Take the next due household through the queue (claims it for this caller)."""
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CALL_TAKE)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CALL_TAKE)
     try:
         target = queue.next_call(campaign=campaign, caller=request.user)
     except DomainError as exc:
@@ -220,7 +220,7 @@ def next_call(request, pk: int):
             "campaigns/partials/console_empty.html",
             _empty_context(campaign, request.user),
         )
-    target = selectors_ui.console_target(request.user, target.pk)
+    target = selectors.console_target(request.user, target.pk)
     access_record(
         user=request.user, action=AccessAction.VIEW, obj=target.household, path=request.path
     )
@@ -235,7 +235,7 @@ def next_call(request, pk: int):
 @require_POST
 def record(request, pk: int):
     """Record the call of a claimed household; a lost claim says so in French."""
-    target = selectors_ui.target_for(request.user, pk, Perm.CALL_TAKE)
+    target = selectors.target_for(request.user, pk, Perm.CALL_TAKE)
     campaign = target.campaign
     try:
         data = _attempt_input(request.POST, list(campaign.questions.all()))
@@ -289,7 +289,7 @@ def record(request, pk: int):
 @require_POST
 def release(request, pk: int):
     """Give the household back to the queue untouched (someone else will call it)."""
-    target = selectors_ui.target_for(request.user, pk, Perm.CALL_TAKE)
+    target = selectors.target_for(request.user, pk, Perm.CALL_TAKE)
     try:
         queue.claim_release(actor=request.user, target=target)
         saved = _("Appel rendu à la file, sans rien noter.")
@@ -312,8 +312,8 @@ def release(request, pk: int):
 @requires(Perm.CALL_TAKE)
 def my_callbacks(request, pk: int):
     """The callbacks this caller promised, soonest first."""
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CALL_TAKE)
-    rows = list(selectors_ui.callbacks_list(campaign, caller=request.user)[:200])
+    campaign = selectors.campaign_for(request.user, pk, Perm.CALL_TAKE)
+    rows = list(selectors.callbacks_list(campaign, caller=request.user)[:200])
     return TemplateResponse(
         request,
         "campaigns/my_callbacks.html",
@@ -332,13 +332,13 @@ def _sheet_caller(request, campaign: Campaign) -> Any:
             from django.http import Http404
 
             raise Http404
-        return selectors_ui.caller_for(campaign, raw)
+        return selectors.caller_for(campaign, raw)
     return request.user
 
 
 def _sheet_n(request) -> int:
     try:
-        return max(1, min(int(request.GET.get("n") or SHEET_DEFAULT), services_ui.SHEET_MAX))
+        return max(1, min(int(request.GET.get("n") or SHEET_DEFAULT), services.SHEET_MAX))
     except ValueError:
         return SHEET_DEFAULT
 
@@ -368,7 +368,7 @@ def _sheet_rows(campaign: Campaign, caller: Any, n: int) -> list[dict[str, Any]]
 @requires(Perm.CALL_TAKE)
 def sheet(request, pk: int):
     """A printable call sheet of the caller's next N households, with the script."""
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CALL_TAKE)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CALL_TAKE)
     caller = _sheet_caller(request, campaign)
     n = _sheet_n(request)
     access_record(
@@ -390,8 +390,8 @@ def sheet(request, pk: int):
             "questions": list(campaign.questions.all()),
             "call_choices": CALL_CHOICES,
             "need_keys": NEED_KEYS,
-            "hours": services_ui.SHEET_HOURS,
-            "callers": list(selectors_ui.org_callers(campaign))
+            "hours": services.SHEET_HOURS,
+            "callers": list(selectors.org_callers(campaign))
             if request.user.has_org_perm(Perm.CAMPAIGN_MANAGE, campaign.organisation_id)
             else [],
             "printed_at": timezone.localtime(),
@@ -403,16 +403,14 @@ def sheet(request, pk: int):
 @require_POST
 def sheet_reserve(request, pk: int):
     """Reserve the sheet's households for its caller, so that nobody else calls them."""
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CALL_TAKE)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CALL_TAKE)
     caller = _sheet_caller(request, campaign)
     try:
         n = int(request.POST.get("n") or SHEET_DEFAULT)
     except ValueError:
         n = SHEET_DEFAULT
     try:
-        reserved = services_ui.sheet_reserve(
-            actor=request.user, campaign=campaign, caller=caller, n=n
-        )
+        reserved = services.sheet_reserve(actor=request.user, campaign=campaign, caller=caller, n=n)
         messages.success(
             request,
             ngettext(
@@ -422,7 +420,7 @@ def sheet_reserve(request, pk: int):
                 "imprimez ou téléchargez la feuille.",
                 len(reserved),
             )
-            % {"n": len(reserved), "caller": caller.username, "hours": services_ui.SHEET_HOURS},
+            % {"n": len(reserved), "caller": caller.username, "hours": services.SHEET_HOURS},
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -437,10 +435,10 @@ def sheet_reserve(request, pk: int):
 @requires(Perm.CALL_TAKE)
 @require_POST
 def sheet_release(request, pk: int):
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CALL_TAKE)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CALL_TAKE)
     caller = _sheet_caller(request, campaign)
     try:
-        count = services_ui.sheet_release(actor=request.user, campaign=campaign, caller=caller)
+        count = services.sheet_release(actor=request.user, campaign=campaign, caller=caller)
         messages.success(
             request,
             ngettext(
@@ -508,7 +506,7 @@ def _sheet_filename(campaign: Campaign, caller: Any, ext: str) -> str:
 
 def _sheet_export(request, pk: int, ext: str):
     """The sheet's rows for a download, the export written in the access log."""
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CALL_TAKE)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CALL_TAKE)
     caller = _sheet_caller(request, campaign)
     header, body = _sheet_table(campaign, caller, _sheet_n(request))
     access_record(
@@ -580,9 +578,9 @@ def _paper_typed(post: Any, target: Target) -> dict[str, Any]:
 @requires(Perm.CALL_TAKE)
 def paper(request, pk: int):
     """Enter the outcomes written on a paper sheet: one row per household, one save."""
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CALL_TAKE)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CALL_TAKE)
     caller = _sheet_caller(request, campaign)
-    targets = list(selectors_ui.paper_targets(campaign, caller))
+    targets = list(selectors.paper_targets(campaign, caller))
     errors: dict[int, str] = {}
     if request.method == "POST":
         questions = list(campaign.questions.all())

@@ -1,6 +1,6 @@
 """Manager pages: campaigns, waves, script, build and status, planner, dashboard, lists.
 
-Views parse input and call the services (vigie/campaigns/services.py); reads go through the
+Views parse input and call the services (vigie/campaigns/services/); reads go through the
 selectors. Changing anything needs campaign.manage at the campaign's landlord; seeing needs
 campaign.view. Another landlord's campaign answers 404.
 """
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from vigie.campaigns import selectors, selectors_ui, services
+from vigie.campaigns import selectors, services
 from vigie.campaigns.choices import CampaignStatus
 from vigie.campaigns.forms import (
     PlannerForm,
@@ -65,14 +65,14 @@ def _pct(part: int, whole: int) -> int:
 @requires(Perm.CAMPAIGN_VIEW)
 def campaign_list(request):
     """Campaigns of the user's landlords, newest first; callers see a console button."""
-    campaigns = list(selectors_ui.campaign_list_with_counts(request.user))
+    campaigns = list(selectors.campaign_list_with_counts(request.user))
     return TemplateResponse(
         request,
         "campaigns/list.html",
         {
             "section": "campaigns",
             "campaigns": campaigns,
-            "withheld": selectors_ui.campaigns_withheld_count(request.user),
+            "withheld": selectors.campaigns_withheld_count(request.user),
             "can_manage": request.user.has_org_perm(Perm.CAMPAIGN_MANAGE),
             "can_call": request.user.has_org_perm(Perm.CALL_TAKE),
         },
@@ -236,7 +236,7 @@ ACTION_DONE = {
 @require_POST
 def campaign_action(request, pk: int, action: str):
     """Build the list, start, pause, resume or close a campaign."""
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
     fn = ACTIONS.get(action)
     if fn is None:
         raise Http404
@@ -275,7 +275,7 @@ def campaign_action(request, pk: int, action: str):
 @requires(Perm.CAMPAIGN_MANAGE)
 def wave_edit(request, pk: int, wave_pk: int | None = None):
     """Add or change a wave: name, priority, cohorts and custom filters."""
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
     wave = get_object_or_404(campaign.waves, pk=wave_pk) if wave_pk else None
     initial = WaveForm.initial_from(wave) if wave else {"priority": campaign.waves.count() + 1}
     form = WaveForm(request.POST or None, initial=initial, organisation_id=campaign.organisation_id)
@@ -302,7 +302,7 @@ def wave_edit(request, pk: int, wave_pk: int | None = None):
 @requires(Perm.CAMPAIGN_MANAGE)
 @require_POST
 def wave_remove(request, pk: int, wave_pk: int):
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
     wave = get_object_or_404(campaign.waves, pk=wave_pk)
     page = confirmation_page(request, wave_remove_danger(campaign, wave), section="campaigns")
     if page is not None:
@@ -319,7 +319,7 @@ def wave_remove(request, pk: int, wave_pk: int):
 @require_POST
 def wave_pause(request, pk: int, wave_pk: int):
     """Pause or resume one wave (its households stay listed, the queue skips them)."""
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
     wave = get_object_or_404(campaign.waves, pk=wave_pk)
     paused = request.POST.get("paused") == "1"
     try:
@@ -334,7 +334,7 @@ def wave_pause(request, pk: int, wave_pk: int):
 @requires(Perm.CAMPAIGN_MANAGE)
 def script_edit(request, pk: int):
     """The call script: ordered questions, their kind, choices and the need a "oui" raises."""
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
     initial = [
         {
             "position": q.position,
@@ -409,11 +409,11 @@ def dashboard_context(request, campaign) -> dict[str, Any]:
         w["bars"] = _bars(w)
         w["done_pct"] = _pct(w["targets"] - w["remaining"], w["targets"])
         w["reassuring_pct"] = _pct(w["reassuring"], w["reached"])
-    progress = selectors_ui.caller_progress(campaign)
+    progress = selectors.caller_progress(campaign)
     paused = set(campaign.paused_callers.values_list("pk", flat=True))
     by_name = {c["username"]: c for c in stats["callers"]}
     callers = []
-    for user in selectors_ui.org_callers(campaign):
+    for user in selectors.org_callers(campaign):
         row = by_name.get(
             user.username,
             {"attempts": 0, "reached": 0, "reassuring": 0, "needs_follow_up": 0},
@@ -455,7 +455,7 @@ def dashboard_context(request, campaign) -> dict[str, Any]:
 @requires(Perm.CAMPAIGN_VIEW)
 def dashboard(request, pk: int):
     """The manager's live view, refreshed by htmx every 15 seconds."""
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_VIEW)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CAMPAIGN_VIEW)
     ctx = dashboard_context(request, campaign)
     template = (
         "campaigns/partials/dashboard_body.html" if request.htmx else "campaigns/dashboard.html"
@@ -467,8 +467,8 @@ def dashboard(request, pk: int):
 @require_POST
 def caller_pause(request, pk: int, user_pk: int):
     """Pause or resume one caller on the campaign."""
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
-    caller = selectors_ui.caller_for(campaign, user_pk)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
+    caller = selectors.caller_for(campaign, user_pk)
     paused = request.POST.get("paused") == "1"
     try:
         services.caller_set_paused(
@@ -487,7 +487,7 @@ def caller_pause(request, pk: int, user_pk: int):
 
 
 def _target_list_page(request, pk: int, *, which: str):
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_VIEW)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CAMPAIGN_VIEW)
     qs = (
         selectors.not_reached_list(campaign)
         if which == "not_reached"
@@ -532,10 +532,10 @@ def no_phone(request, pk: int):
 @requires(Perm.CAMPAIGN_VIEW)
 def callbacks(request, pk: int):
     """Callbacks promised: a caller sees theirs; a manager sees all and can reassign."""
-    campaign = selectors_ui.campaign_for(request.user, pk, Perm.CAMPAIGN_VIEW)
+    campaign = selectors.campaign_for(request.user, pk, Perm.CAMPAIGN_VIEW)
     can_manage = _can(request, Perm.CAMPAIGN_MANAGE, campaign)
     mine = not can_manage or request.GET.get("mine") == "1"
-    qs = selectors_ui.callbacks_list(campaign, caller=request.user if mine else None)
+    qs = selectors.callbacks_list(campaign, caller=request.user if mine else None)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
@@ -547,7 +547,7 @@ def callbacks(request, pk: int):
             "mine": mine,
             "can_manage": can_manage,
             "sensitive": _can(request, Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign),
-            "callers": list(selectors_ui.org_callers(campaign)) if can_manage else [],
+            "callers": list(selectors.org_callers(campaign)) if can_manage else [],
         },
     )
 
@@ -560,7 +560,7 @@ def target_assign(request, pk: int):
         Target.objects.visible_to(request.user, Perm.CAMPAIGN_MANAGE).select_related("campaign"),
         pk=pk,
     )
-    caller = selectors_ui.caller_for(target.campaign, request.POST.get("caller"))
+    caller = selectors.caller_for(target.campaign, request.POST.get("caller"))
     try:
         services.target_assign(actor=request.user, target=target, caller=caller)
         messages.success(

@@ -18,13 +18,12 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from vigie.accounts.models import User
-from vigie.campaigns import services_ui
+from vigie.campaigns import services
 from vigie.campaigns.choices import SENSITIVE_NEEDS, TargetStatus
 from vigie.campaigns.counters import counters_rebuild, current, recount
 from vigie.campaigns.models import Attempt, CampaignCounter, Need, Target
 from vigie.campaigns.queue import claim_release, next_call
-from vigie.campaigns.selectors import campaign_stats
-from vigie.campaigns.selectors_ui import caller_progress
+from vigie.campaigns.selectors import caller_progress, campaign_stats
 from vigie.campaigns.services import attempt_record, target_exclude
 from vigie.campaigns.tests.factories import (
     BUILT_AT,
@@ -159,12 +158,12 @@ def test_counters_equal_a_recount_after_any_sequence_of_services(
                     continue
                 _record(rng, actor=actor, target=target, now=now)
             elif roll < 0.70:  # paper: a printed sheet, entered afterwards
-                sheet = services_ui.sheet_reserve(
+                sheet = services.sheet_reserve(
                     actor=marc, campaign=campaign, caller=actor, n=3, now=now
                 )
                 for target in sheet[: rng.randint(1, 3)]:
                     _record(rng, actor=actor, target=target, now=now, from_paper=True)
-                services_ui.sheet_release(actor=marc, campaign=campaign, caller=actor)
+                services.sheet_release(actor=marc, campaign=campaign, caller=actor)
             elif roll < 0.80:
                 target = _pick(rng, campaign, status__in=(TargetStatus.NOT_REACHED, "pending"))
                 if target is not None:

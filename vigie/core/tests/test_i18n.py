@@ -294,22 +294,7 @@ OPENAPI_KEYWORDS = {"summary", "description", "tags"}
 
 #: Files whose sentences another branch of issue #11 is making translatable right now.
 #: Remove an entry once that branch is merged: the test then covers the file again.
-OWNED_ELSEWHERE = {
-    # marked by the transitions branch
-    "campaigns/services.py": "transitions",
-    "campaigns/services_ui.py": "transitions",
-    "campaigns/selectors_ui.py": "transitions",
-    "campaigns/queue.py": "transitions",
-    "campaigns/departures.py": "transitions",
-    "campaigns/counters.py": "transitions",
-    "actions/services.py": "transitions",
-    "actions/tasks.py": "transitions",
-    # marked by the import branch
-    "housing/importing.py": "import",
-    "housing/import_parsing.py": "import",
-    "housing/import_validation.py": "import",
-    "housing/import_fastwrite.py": "import",
-    "housing/management/commands/import_stock.py": "import",
+OWNED_ELSEWHERE: dict[str, str] = {
 }
 
 #: Files whose French literals are data, not interface sentences.

@@ -1,4 +1,4 @@
-"""Writes the campaign pages need beyond `services.py`: reserving a printed call sheet.
+"""Printed call sheets: reserving a caller's next households for paper, and giving them back.
 
 Why a sheet reserves its households (docs/guide/campagnes.md, « Travailler sans le système »):
 a printed sheet is worked for hours, away from the queue. If it reserved nothing, the queue
@@ -13,46 +13,50 @@ goes back to everyone. Paper outcomes are recorded through `attempt_record(from_
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.campaigns.choices import CampaignStatus, TargetStatus
 from vigie.campaigns.models import Campaign, Target
-from vigie.campaigns.queue import _due_q
+from vigie.campaigns.queue import due_q
 from vigie.campaigns.selectors import caller_sheet
-from vigie.campaigns.services import _require, _require_manage
+from vigie.campaigns.services.common import require_manage, require_perm
 from vigie.core.errors import ConflictError
 from vigie.core.permissions import Perm
 from vigie.core.services import audit_log
+
+if TYPE_CHECKING:
+    from vigie.accounts.models import User
 
 SHEET_HOURS = 8
 SHEET_MAX = 200
 
 
-def _check_sheet_allowed(*, actor: Any, campaign: Campaign, caller: Any) -> None:
+def _check_sheet_allowed(*, actor: User | None, campaign: Campaign, caller: User) -> None:
     if getattr(actor, "pk", None) != caller.pk:
-        _require_manage(actor, campaign)
-    _require(
+        require_manage(actor, campaign)
+    require_perm(
         caller,
         Perm.CALL_TAKE,
         campaign.organisation_id,
-        f"{caller.username} ne prend pas d'appels chez ce bailleur.",
+        _("%(username)s ne prend pas d'appels chez ce bailleur.") % {"username": caller.username},
     )
     if campaign.status not in (CampaignStatus.RUNNING, CampaignStatus.PAUSED):
         raise ConflictError(
-            f"La campagne « {campaign.name} » est {campaign.get_status_display()} : "
-            "pas de feuille d'appels à préparer."
+            _("La campagne « %(name)s » est %(status)s : pas de feuille d'appels à préparer.")
+            % {"name": campaign.name, "status": campaign.get_status_display()}
         )
 
 
 @transaction.atomic
 def sheet_reserve(
     *,
-    actor: Any,
+    actor: User | None,
     campaign: Campaign,
-    caller: Any,
+    caller: User,
     n: int,
     hours: int = SHEET_HOURS,
     now: datetime | None = None,
@@ -66,7 +70,7 @@ def sheet_reserve(
     now = now or timezone.now()
     n = max(1, min(int(n), SHEET_MAX))
     ids = [t.pk for t in caller_sheet(campaign, caller, n=n, now=now)]
-    Target.objects.filter(_due_q(campaign=campaign, caller=caller, now=now), pk__in=ids).update(
+    Target.objects.filter(due_q(campaign=campaign, caller=caller, now=now), pk__in=ids).update(
         preferred_caller=caller, preferred_until=now + timedelta(hours=hours), updated_at=now
     )
     reserved = list(
@@ -82,7 +86,7 @@ def sheet_reserve(
 
 
 @transaction.atomic
-def sheet_release(*, actor: Any, campaign: Campaign, caller: Any) -> int:
+def sheet_release(*, actor: User | None, campaign: Campaign, caller: User) -> int:
     """Give back the households of a caller's sheet not yet entered (the queue takes them)."""
     _check_sheet_allowed(actor=actor, campaign=campaign, caller=caller)
     count = Target.objects.filter(
