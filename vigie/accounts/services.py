@@ -214,7 +214,7 @@ def membership_set(
     user: User,
     organisation: Organisation,
     role: str,
-    agency_ids: list[int] | None = None,
+    agency_pks: list[int] | None = None,
 ) -> Membership:
     """Give `user` a role in `organisation` (or change the agencies of that role)."""
     from django.utils.translation import gettext as _
@@ -230,7 +230,7 @@ def membership_set(
             field="role",
         )
     agencies: list[Any] = list(
-        Agency._default_manager.filter(organisation=organisation, pk__in=agency_ids or [])
+        Agency._default_manager.filter(organisation=organisation, pk__in=agency_pks or [])
     )
     if role == Role.AGENCY_STAFF and not agencies:
         raise DomainError(

@@ -68,7 +68,7 @@ def user_create(request):
                     user=user,
                     organisation=r["organisation"],
                     role=r["role"],
-                    agency_ids=[a.pk for a in r["agencies"]],
+                    agency_pks=[a.pk for a in r["agencies"]],
                 )
                 services.password_link_send(
                     user=user, base_url=request.build_absolute_uri("/"), invitation=True
@@ -150,7 +150,7 @@ def user_role_add(request, pk: int):
                 user=person,
                 organisation=d["organisation"],
                 role=d["role"],
-                agency_ids=[a.pk for a in d["agencies"]],
+                agency_pks=[a.pk for a in d["agencies"]],
             )
         except DomainError as exc:
             messages.error(request, exc.message)

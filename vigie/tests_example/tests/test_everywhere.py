@@ -107,9 +107,11 @@ def test_the_permission_matrix_and_the_sentinel_crawl_walk_its_page():
 
 
 def test_the_matrix_answers_for_every_persona_on_its_page():
-    world = test_matrix.build_world()
-    for role in test_matrix.PERSONAS:
-        user = test_matrix.persona(world, role)
+    from vigie.core.tests.world import PERSONAS, build_world, persona
+
+    world = build_world()
+    for role in PERSONAS:
+        user = persona(world, role)
         client = Client()
         client.force_login(user)
         status = client.get("/idees/").status_code
