@@ -197,7 +197,9 @@ def ticket_move(
             t.acknowledged_at, t.acknowledged_by = now, actor
         else:
             t.resolved_at, t.resolved_by, t.resolution = now, actor, note
-            if t.acknowledged_at is None:
+            # Resolving takes the problem in hand; cancelling an open ticket never did (QA:
+            # a cancelled ticket showed "Pris en compte le …").
+            if to == TicketStatus.RESOLVED and t.acknowledged_at is None:
                 t.acknowledged_at, t.acknowledged_by = now, actor
 
     transitions.move(

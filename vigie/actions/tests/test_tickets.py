@@ -188,3 +188,13 @@ def test_working_days_skip_french_public_holidays():
     assert add_working_days(date(2025, 12, 24), 1) == date(2025, 12, 26)
     # 14 July 2026 is a Tuesday: Monday 13 + 1 → Wednesday 15.
     assert add_working_days(date(2026, 7, 13), 1) == date(2026, 7, 15)
+
+
+def test_a_cancelled_ticket_was_never_taken_in_hand(campaign, marc, paul, residence_nord):
+    """QA: cancelling an open ticket stamped it "pris en compte"; resolving one still does."""
+    t = ticket_report(actor=marc, residence=residence_nord, category="lift")
+    t = ticket_move(actor=marc, ticket=t, to="cancelled", version=t.version, note="doublon")
+    assert t.acknowledged_at is None and t.acknowledged_by is None
+    other = ticket_report(actor=marc, residence=residence_nord, category="water")
+    other = ticket_move(actor=paul, ticket=other, to="resolved", version=other.version, note="ok")
+    assert other.acknowledged_at is not None
