@@ -24,11 +24,8 @@ from vigie.accounts.forms import NewUserForm, PersonForm, RoleForm
 from vigie.accounts.reauth import recent_auth_required
 from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.errors import DomainError
+from vigie.core.feedback import service_call
 from vigie.core.permissions import Perm, Role, requires
-
-
-def _refused(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @requires(Perm.ORG_ADMIN)
@@ -47,7 +44,8 @@ def user_create(request):
     role = RoleForm(request.POST or None, organisations=organisations, prefix="r")
     if request.method == "POST" and person.is_valid() and role.is_valid():
         p, r = person.cleaned_data, role.cleaned_data
-        try:
+        # A refusal goes next to its field in either form, else on top of the person's.
+        with service_call(request, form=(person, role)):
             with transaction.atomic():
                 if services.User.objects.filter(username=p["username"]).exists():
                     raise DomainError(
@@ -73,9 +71,6 @@ def user_create(request):
                 services.password_link_send(
                     user=user, base_url=request.build_absolute_uri("/"), invitation=True
                 )
-        except DomainError as exc:
-            _refused(role if exc.field in role.fields else person, exc)
-        else:
             messages.success(
                 request,
                 _(
@@ -108,11 +103,8 @@ def user_detail(request, pk: int):
     )
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with service_call(request, form=form):
                 services.user_update(actor=request.user, user=person, **form.cleaned_data)
-            except DomainError as exc:
-                _refused(form, exc)
-            else:
                 messages.success(request, _("Fiche enregistrée."))
                 return redirect("accounts:user", pk=person.pk)
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -144,7 +136,7 @@ def user_role_add(request, pk: int):
     )
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with service_call(request):
             services.membership_set(
                 actor=request.user,
                 user=person,
@@ -152,9 +144,6 @@ def user_role_add(request, pk: int):
                 role=d["role"],
                 agency_pks=[a.pk for a in d["agencies"]],
             )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(
                 request,
                 _("Rôle « %(role)s » chez %(org)s enregistré.")
@@ -197,11 +186,8 @@ def user_role_remove(request, pk: int):
     )
     if page is not None:
         return page
-    try:
+    with service_call(request):
         services.membership_remove(actor=request.user, membership=membership)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, _("Rôle retiré."))
     return redirect("accounts:user", pk=membership.user_id)
 
@@ -241,7 +227,7 @@ def _account_action(request, pk: int, *, action: str):
         page = confirmation_page(request, dangers[action], section="users")
         if page is not None:
             return page
-    try:
+    with service_call(request):
         if action == "deactivate":
             services.user_set_active(actor=request.user, user=person, active=False)
             messages.success(request, _("Compte désactivé."))
@@ -256,8 +242,6 @@ def _account_action(request, pk: int, *, action: str):
                     "Double authentification réinitialisée : nouvel enregistrement à la prochaine connexion."
                 ),
             )
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("accounts:user", pk=person.pk)
 
 

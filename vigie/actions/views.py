@@ -28,7 +28,7 @@ from vigie.actions.models import Partner
 from vigie.campaigns.choices import NeedKind
 from vigie.campaigns.models import Need
 from vigie.core.confirm import Danger, confirmation_page
-from vigie.core.errors import DomainError
+from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction, Organisation
 from vigie.core.permissions import Perm, requires
 from vigie.core.selectors import organisation_ids_where
@@ -158,7 +158,7 @@ def partner_edit(request, pk: int | None = None):
             data.pop("communes")
             version = data.pop("version")
             services_ = data.pop("services")
-            try:
+            with service_call(request, form=form):
                 if p is None:
                     p = services.partner_create(
                         actor=request.user,
@@ -180,8 +180,6 @@ def partner_edit(request, pk: int | None = None):
                     request, _("Partenaire « %(name)s » enregistré.") % {"name": p.name}
                 )
                 return redirect("actions:partner", pk=p.pk)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
     elif p is not None:
         form = PartnerForm(
             initial={
@@ -211,12 +209,11 @@ def partner_edit(request, pk: int | None = None):
 def ccas_create(request, insee: str):
     """One click: the commune's CCAS, from the reference data."""
     commune = get_object_or_404(Commune, insee_code=insee)
-    try:
+    with service_call(request) as call:
         p = services.partner_create_ccas(
             actor=request.user, organisation=_manage_org(request), commune=commune
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if call.failed:
         return redirect("actions:partners")
     messages.success(
         request,
@@ -321,7 +318,7 @@ def need_refer(request, pk: int):
     partner_obj = get_object_or_404(
         Partner.objects.visible_to(request.user, Perm.REFERRAL_MANAGE), pk=d["partner"]
     )
-    try:
+    with service_call(request, form=form) as call:
         r = services.referral_create(
             actor=request.user,
             need=need,
@@ -333,9 +330,8 @@ def need_refer(request, pk: int):
             consent=d["consent"],
             send=d["send"],
         )
-    except DomainError as exc:
-        form.add_error(None, exc.message)
-        return _refused(request, need, "referral", form, exc.message)
+    if call.failed:
+        return _refused(request, need, "referral", form, call.message)
     messages.success(
         request,
         _("Orientation vers « %(partner)s » %(status)s.")
@@ -357,11 +353,10 @@ def need_ticket(request, pk: int):
             form,
             _("Le signalement n'est pas transmis : voyez le champ signalé."),
         )
-    try:
+    with service_call(request, form=form) as call:
         t = services.ticket_from_need(actor=request.user, need=need, **form.cleaned_data)
-    except DomainError as exc:
-        form.add_error(None, exc.message)
-        return _refused(request, need, "ticket", form, exc.message)
+    if call.failed:
+        return _refused(request, need, "ticket", form, call.message)
     if t.reports_count > 1:
         messages.success(
             request,
@@ -384,7 +379,7 @@ def need_task(request, pk: int):
             request, need, "task", form, _("La tâche n'est pas créée : voyez le champ signalé.")
         )
     d = form.cleaned_data
-    try:
+    with service_call(request, form=form) as call:
         services.task_create(
             actor=request.user,
             organisation_id=need.organisation_id,
@@ -394,11 +389,9 @@ def need_task(request, pk: int):
             notes=d["notes"],
             need=need,
         )
-    except DomainError as exc:
-        form.add_error(None, exc.message)
-        return _refused(request, need, "task", form, exc.message)
-    else:
-        messages.success(request, _("Tâche créée."))
+    if call.failed:
+        return _refused(request, need, "task", form, call.message)
+    messages.success(request, _("Tâche créée."))
     return redirect("actions:household_needs", pk=need.household_id)
 
 
@@ -476,11 +469,9 @@ def referral_move(request, pk: int):
             page = confirmation_page(request, cancel_danger("referral", r), section="referrals")
             if page is not None:
                 return page
-        try:
+        with service_call(request):
             r = services.referral_move(
                 actor=request.user, referral=r, to=d["to"], version=d["version"], note=d["note"]
             )
             messages.success(request, f"Orientation {r.get_status_display()}.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
     return redirect("actions:referral", pk=pk)

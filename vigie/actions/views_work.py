@@ -24,7 +24,7 @@ from vigie.actions.models import TicketReport
 from vigie.actions.views import CANCELLED, PAGE_SIZE, _int, cancel_danger
 from vigie.campaigns.models import Campaign
 from vigie.core.confirm import confirmation_page
-from vigie.core.errors import DomainError
+from vigie.core.feedback import service_call
 from vigie.core.permissions import Perm, requires
 from vigie.core.selectors import organisation_ids_where
 from vigie.housing.selectors import agencies_visible, residences_visible
@@ -101,7 +101,7 @@ def ticket_move(request, pk: int):
             page = confirmation_page(request, cancel_danger("ticket", t), section="tickets")
             if page is not None:
                 return page
-        try:
+        with service_call(request):
             if d["to"] == "informed":
                 services.ticket_mark_informed(actor=request.user, ticket=t, version=d["version"])
                 messages.success(request, _("Ménages informés : c'est noté."))
@@ -110,8 +110,6 @@ def ticket_move(request, pk: int):
                     actor=request.user, ticket=t, to=d["to"], version=d["version"], note=d["note"]
                 )
                 messages.success(request, f"Signalement {t.get_status_display()}.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
     return redirect("actions:ticket", pk=pk)
 
 
@@ -123,14 +121,12 @@ def ticket_new(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         residence = get_object_or_404(residences, pk=d["residence"])
-        try:
+        with service_call(request, form=form):
             t = services.ticket_report(
                 actor=request.user, residence=residence, category=d["category"], note=d["note"]
             )
             messages.success(request, _("Signalement transmis à l'agence."))
             return redirect("actions:ticket", pk=t.pk)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
     return TemplateResponse(
         request, "actions/ticket_form.html", {"section": "tickets", "form": form}
     )
@@ -165,7 +161,7 @@ def task_new(request):
     form = TaskForm(request.POST or None, owners=owners, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with service_call(request, form=form):
             t = services.task_create(
                 actor=request.user,
                 organisation_id=org_id,
@@ -176,8 +172,6 @@ def task_new(request):
             )
             messages.success(request, _("Tâche créée."))
             return redirect("actions:task", pk=t.pk)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
     return TemplateResponse(request, "actions/task_form.html", {"section": "tasks", "form": form})
 
 
@@ -217,7 +211,7 @@ def task_move(request, pk: int):
             page = confirmation_page(request, cancel_danger("task", t), section="tasks")
             if page is not None:
                 return page
-        try:
+        with service_call(request):
             if d["to"] == "reassign":
                 owner = (
                     selectors.task_owners(t.organisation_id)
@@ -237,8 +231,6 @@ def task_move(request, pk: int):
                 messages.success(
                     request, _("Tâche %(status)s.") % {"status": t.get_status_display()}
                 )
-        except DomainError as exc:
-            messages.error(request, exc.message)
     return redirect("actions:task", pk=pk)
 
 

@@ -32,7 +32,7 @@ from vigie.campaigns.choices import (
     QuestionKind,
 )
 from vigie.campaigns.models import Campaign, Target
-from vigie.core.errors import ConflictError, DomainError
+from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm, requires
 from vigie.core.phones import format_phone
@@ -200,16 +200,16 @@ def console(request, pk: int):
 def next_call(request, pk: int):
     """Take the next due household through the queue (claims it for this caller)."""
     campaign = selectors.campaign_for(request.user, pk, Perm.CALL_TAKE)
-    try:
+    # A refusal: a message on the console page, or said in the idle card to an HTMX request.
+    with service_call(request, flash=not request.htmx) as call:
         target = queue.next_call(campaign=campaign, caller=request.user)
-    except DomainError as exc:
+    if call.failed:
         if not request.htmx:
-            messages.error(request, exc.message)
             return redirect("campaigns:console", pk=campaign.pk)
         return TemplateResponse(
             request,
             "campaigns/partials/console_idle.html",
-            {"campaign": campaign, "error": exc.message},
+            {"campaign": campaign, "error": call.message},
         )
     if target is None:
         if not request.htmx:
@@ -237,26 +237,22 @@ def record(request, pk: int):
     """Record the call of a claimed household; a lost claim says so in French."""
     target = selectors.target_for(request.user, pk, Perm.CALL_TAKE)
     campaign = target.campaign
-    try:
+    with service_call(request, flash=not request.htmx) as call:
         data = _attempt_input(request.POST, list(campaign.questions.all()))
         attempt = services.attempt_record(actor=request.user, target=target, **data)
-    except ConflictError as exc:
-        # The household is no longer ours (claim expired and taken, campaign closed): the
-        # card goes, the message stays, and the next call is one key away.
+    if call.failed:
         if not request.htmx:
-            messages.error(request, exc.message)
             return redirect("campaigns:console", pk=campaign.pk)
-        return TemplateResponse(
-            request,
-            "campaigns/partials/console_idle.html",
-            {"campaign": campaign, "error": exc.message},
-        )
-    except DomainError as exc:
-        if not request.htmx:
-            messages.error(request, exc.message)
-            return redirect("campaigns:console", pk=campaign.pk)
+        if call.conflict:
+            # The household is no longer ours (claim expired and taken, campaign closed): the
+            # card goes, the message stays, and the next call is one key away.
+            return TemplateResponse(
+                request,
+                "campaigns/partials/console_idle.html",
+                {"campaign": campaign, "error": call.message},
+            )
         response = TemplateResponse(
-            request, "campaigns/partials/form_error.html", {"error": exc.message}
+            request, "campaigns/partials/form_error.html", {"error": call.message}
         )
         return reswap(retarget(response, "#call-errors"), "innerHTML")
     label = dict((v, lab) for v, _k, lab, _r, _o in CALL_CHOICES)[request.POST["call"]]
@@ -290,22 +286,17 @@ def record(request, pk: int):
 def release(request, pk: int):
     """Give the household back to the queue untouched (someone else will call it)."""
     target = selectors.target_for(request.user, pk, Perm.CALL_TAKE)
-    try:
+    with service_call(request, flash=not request.htmx) as call:
         queue.claim_release(actor=request.user, target=target)
-        saved = _("Appel rendu à la file, sans rien noter.")
-        error = ""
-    except DomainError as exc:
-        saved, error = "", exc.message
+    saved = "" if call.failed else _("Appel rendu à la file, sans rien noter.")
     if not request.htmx:
-        if error:
-            messages.error(request, error)
-        else:
+        if saved:
             messages.info(request, saved)
         return redirect("campaigns:console", pk=target.campaign_id)
     return TemplateResponse(
         request,
         "campaigns/partials/console_idle.html",
-        {"campaign": target.campaign, "saved": saved, "error": error},
+        {"campaign": target.campaign, "saved": saved, "error": call.message},
     )
 
 
@@ -409,7 +400,7 @@ def sheet_reserve(request, pk: int):
         n = int(request.POST.get("n") or SHEET_DEFAULT)
     except ValueError:
         n = SHEET_DEFAULT
-    try:
+    with service_call(request):
         reserved = services.sheet_reserve(actor=request.user, campaign=campaign, caller=caller, n=n)
         messages.success(
             request,
@@ -422,8 +413,6 @@ def sheet_reserve(request, pk: int):
             )
             % {"n": len(reserved), "caller": caller.username, "hours": services.SHEET_HOURS},
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
     from django.urls import reverse
 
     url = reverse("campaigns:sheet", kwargs={"pk": campaign.pk}) + f"?n={n}"
@@ -437,7 +426,7 @@ def sheet_reserve(request, pk: int):
 def sheet_release(request, pk: int):
     campaign = selectors.campaign_for(request.user, pk, Perm.CALL_TAKE)
     caller = _sheet_caller(request, campaign)
-    try:
+    with service_call(request):
         count = services.sheet_release(actor=request.user, campaign=campaign, caller=caller)
         messages.success(
             request,
@@ -448,8 +437,6 @@ def sheet_release(request, pk: int):
             )
             % {"n": count},
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("campaigns:paper", pk=campaign.pk)
 
 
@@ -589,12 +576,13 @@ def paper(request, pk: int):
             prefix = f"t{t.pk}-"
             if not request.POST.get(f"{prefix}call"):
                 continue
-            try:
+            # A refused row keeps its sentence next to it (no message): the others go through.
+            with service_call(request, flash=False) as call:
                 data = _attempt_input(request.POST, questions, prefix=prefix)
                 services.attempt_record(actor=request.user, target=t, from_paper=True, **data)
                 recorded.append(t.household.reference)
-            except DomainError as exc:
-                errors[t.pk] = exc.message
+            if call.failed:
+                errors[t.pk] = call.message
         if recorded:
             # Say which rows were saved: they leave the table, the refused ones stay as typed.
             messages.success(

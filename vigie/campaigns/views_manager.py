@@ -34,7 +34,7 @@ from vigie.campaigns.models import Target
 from vigie.campaigns.templates_catalog import TEMPLATES
 from vigie.campaigns.wave_labels import filter_labels
 from vigie.core.confirm import Danger, confirmation_page
-from vigie.core.errors import DomainError
+from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction, OrganisationKind
 from vigie.core.permissions import Perm, requires
 from vigie.core.services import access_record
@@ -91,7 +91,7 @@ def campaign_create(request):
     scratch_form = ScratchCampaignForm(request.POST if mode == "scratch" else None, prefix="s")
     if mode == "template" and tpl_form.is_valid():
         d = tpl_form.cleaned_data
-        try:
+        with service_call(request):
             c = services.campaign_from_template(
                 actor=request.user,
                 organisation=org,
@@ -99,9 +99,6 @@ def campaign_create(request):
                 as_of=d["as_of"],
                 name=d["name"],
             )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(
                 request,
                 _(
@@ -113,7 +110,7 @@ def campaign_create(request):
             return redirect("campaigns:detail", pk=c.pk)
     if mode == "scratch" and scratch_form.is_valid():
         d = scratch_form.cleaned_data
-        try:
+        with service_call(request):
             c = services.campaign_create(
                 actor=request.user,
                 organisation=org,
@@ -122,9 +119,6 @@ def campaign_create(request):
                 as_of=d["as_of"],
                 waves=[{"name": d["wave_name"], "cohorts": d["cohorts"], "priority": 1}],
             )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, _("Campagne « %(name)s » créée.") % {"name": c.name})
             return redirect("campaigns:detail", pk=c.pk)
     return TemplateResponse(
@@ -244,11 +238,8 @@ def campaign_action(request, pk: int, action: str):
         page = confirmation_page(request, close_danger(campaign), section="campaigns")
         if page is not None:
             return page
-    try:
+    with service_call(request):
         result = fn(actor=request.user, campaign=campaign)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         if action == "build":
             request.session[f"build-{campaign.pk}"] = result
             messages.success(
@@ -280,14 +271,11 @@ def wave_edit(request, pk: int, wave_pk: int | None = None):
     initial = WaveForm.initial_from(wave) if wave else {"priority": campaign.waves.count() + 1}
     form = WaveForm(request.POST or None, initial=initial, organisation_id=campaign.organisation_id)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_call(request):
             if wave:
                 services.wave_update(actor=request.user, wave=wave, changes=form.to_wave())
             else:
                 services.wave_add(actor=request.user, campaign=campaign, wave=form.to_wave())
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(
                 request, _("Vague enregistrée. Reconstruisez la liste pour la remplir.")
             )
@@ -307,11 +295,9 @@ def wave_remove(request, pk: int, wave_pk: int):
     page = confirmation_page(request, wave_remove_danger(campaign, wave), section="campaigns")
     if page is not None:
         return page
-    try:
+    with service_call(request):
         services.wave_remove(actor=request.user, wave=wave)
         messages.success(request, _("Vague « %(name)s » supprimée.") % {"name": wave.name})
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("campaigns:detail", pk=campaign.pk)
 
 
@@ -322,11 +308,9 @@ def wave_pause(request, pk: int, wave_pk: int):
     campaign = selectors.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
     wave = get_object_or_404(campaign.waves, pk=wave_pk)
     paused = request.POST.get("paused") == "1"
-    try:
+    with service_call(request):
         services.wave_set_paused(actor=request.user, wave=wave, paused=paused)
         messages.success(request, f"Vague « {wave.name} » {'en pause' if paused else 'reprise'}.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     back = "campaigns:detail" if request.POST.get("next") == "campaigns:detail" else None
     return redirect(back or "campaigns:dashboard", pk=campaign.pk)
 
@@ -347,13 +331,10 @@ def script_edit(request, pk: int):
     ]
     formset = QuestionFormSet(request.POST or None, initial=initial, prefix="q")
     if request.method == "POST" and formset.is_valid():
-        try:
+        with service_call(request):
             services.script_set(
                 actor=request.user, campaign=campaign, questions=questions_from_formset(formset)
             )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, _("Trame d'appel enregistrée."))
             return redirect("campaigns:detail", pk=campaign.pk)
     return TemplateResponse(
@@ -470,7 +451,7 @@ def caller_pause(request, pk: int, user_pk: int):
     campaign = selectors.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
     caller = selectors.caller_for(campaign, user_pk)
     paused = request.POST.get("paused") == "1"
-    try:
+    with service_call(request):
         services.caller_set_paused(
             actor=request.user, campaign=campaign, caller=caller, paused=paused
         )
@@ -478,8 +459,6 @@ def caller_pause(request, pk: int, user_pk: int):
             request,
             f"{caller.username} {'mis·e en pause' if paused else 'peut reprendre les appels'}.",
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("campaigns:dashboard", pk=campaign.pk)
 
 
@@ -561,11 +540,9 @@ def target_assign(request, pk: int):
         pk=pk,
     )
     caller = selectors.caller_for(target.campaign, request.POST.get("caller"))
-    try:
+    with service_call(request):
         services.target_assign(actor=request.user, target=target, caller=caller)
         messages.success(
             request, _("Ménage confié à %(username)s.") % {"username": caller.username}
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("campaigns:callbacks", pk=target.campaign_id)

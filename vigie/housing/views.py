@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigie.core.dates import parse_date
-from vigie.core.errors import ConflictError, DomainError
+from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm, requires
 from vigie.core.services import access_record
@@ -129,7 +129,7 @@ def occupant_contact(request, pk: int):
         Occupant.objects.visible_to(request.user, Perm.HOUSEHOLD_EDIT).select_related("household"),
         pk=pk,
     )
-    try:
+    with service_call(request) as call:
         occupant_update_contact(
             actor=request.user,
             occupant=occupant,
@@ -139,19 +139,18 @@ def occupant_contact(request, pk: int):
             email=request.POST.get("email", ""),
         )
         messages.success(request, _("Coordonnées mises à jour."))
-    except DomainError as exc:
+    if call.failed:
         # Back to the household page with what was typed, the sentence next to the field.
-        messages.error(request, exc.message)
         response = household(request, occupant.household_id)
         response.context_data["contact_refused"] = {
             "occupant_id": occupant.pk,
             "phone": request.POST.get("phone", ""),
             "phone_2": request.POST.get("phone_2", ""),
             "email": request.POST.get("email", ""),
-            "field": exc.field,
-            "error": exc.message,
+            "field": call.error.field if call.error else "",
+            "error": call.message,
         }
-        response.status_code = 409 if isinstance(exc, ConflictError) else 400
+        response.status_code = 409 if call.conflict else 400
         return response
     return redirect("housing:household", pk=occupant.household_id)
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vigie.core.errors import DomainError
+from vigie.core.feedback import service_call
 from vigie.core.models import Organisation
 from vigie.core.permissions import Perm, requires
 from vigie.core.selectors import organisation_ids_where, organisations_where
@@ -307,11 +308,8 @@ def import_undo(request, pk: int):
             request, _("Cochez la case de confirmation pour annuler les départs de cet import.")
         )
         return redirect("housing:import_run", pk=run.pk)
-    try:
+    with service_call(request):
         restored = import_undo_departures(actor=request.user, run=run)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(
             request,
             _(

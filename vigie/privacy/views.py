@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from vigie.accounts.reauth import recent_auth_required
 from vigie.core.dates import parse_date
 from vigie.core.errors import DomainError
+from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm, requires
 from vigie.core.services import access_record
@@ -126,7 +127,7 @@ def person_export(request, pk: int):
 @requires(Perm.SUBJECT_RIGHTS)
 def person_action(request, pk: int, action: str):
     occupant = _occupant(request, pk)
-    try:
+    with service_call(request):
         if action == "effacer":
             if request.POST.get("confirm") != "EFFACER":
                 raise DomainError(_("Pour effacer, tapez EFFACER dans la case de confirmation."))
@@ -166,6 +167,4 @@ def person_action(request, pk: int, action: str):
             messages.success(request, _("Refus enregistré avec son motif."))
         else:
             raise DomainError(_("Action inconnue."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("privacy:person", pk=occupant.pk)
