@@ -42,6 +42,18 @@ def _on_login(sender, request, user, **kwargs):
         mark_authenticated(request)
 
 
+def _same_site_path(request, url: str) -> str:
+    """The path (and query) of `url` when it is on this site, else ""."""
+    from urllib.parse import urlsplit
+
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if not url or not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return ""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def recent_auth_required(view):
     """Decorate a view: ask for the password again unless typed in the last 10 minutes."""
 
@@ -49,8 +61,13 @@ def recent_auth_required(view):
     def wrapper(request, *args, **kwargs):
         if is_recent(request):
             return view(request, *args, **kwargs)
-        # Back to the same page afterwards; a form's POST is not replayed (the user resubmits).
-        target = reverse("accounts:reauth") + "?" + urlencode({"next": request.get_full_path()})
+        # Back to the same page afterwards; a form's POST is not replayed (the user resubmits),
+        # so after a POST back to the page the form was on, never to the form's address (QA:
+        # it answered "Cette adresse enregistre un formulaire").
+        back = request.get_full_path()
+        if request.method != "GET":
+            back = _same_site_path(request, request.META.get("HTTP_REFERER", "")) or "/"
+        target = reverse("accounts:reauth") + "?" + urlencode({"next": back})
         if getattr(request, "htmx", False):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -266,7 +267,17 @@ def user_reset_second_factor(request, pk: int):
 # --- Forgotten password: public pages (they never say whether an account exists) ----------
 
 
+class _ResetForm(PasswordResetForm):
+    def get_users(self, email):
+        """Every active account with this e-mail — also one invited that never chose its
+        password (Django skips those; QA: an invited person whose link expired was stuck)."""
+        from django.contrib.auth import get_user_model
+
+        return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = _ResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"

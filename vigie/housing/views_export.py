@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vigie.accounts.reauth import recent_auth_required
 from vigie.core.dates import parse_date
@@ -15,9 +16,8 @@ from vigie.housing.choices import Cohort
 from vigie.housing.cohorts import cohorts_of
 
 
-def register_rows(user, f: selectors.HouseholdFilters, as_of):
+def register_rows(user, qs, as_of):
     """One row per household of the filtered register; disability only where the reader may."""
-    qs = selectors.household_search(user, f, as_of).select_related("dwelling__building")
     for h in qs.iterator(chunk_size=2000):
         d = h.dwelling
         occupants = list(h.occupants.all())
@@ -38,13 +38,18 @@ def register_rows(user, f: selectors.HouseholdFilters, as_of):
             " ; ".join(
                 " ".join(p for p in (o.last_name, o.first_name) if p)
                 + f" ({o.get_role_display()}"
-                + (f", {o.age_on(as_of)} ans" if o.age_on(as_of) is not None else "")
+                + (
+                    ngettext(", %(n)s an", ", %(n)s ans", o.age_on(as_of) or 0)
+                    % {"n": o.age_on(as_of)}
+                    if o.age_on(as_of) is not None
+                    else ""
+                )
                 + ")"
                 for o in occupants
             ),
             " ; ".join(format_phone(p) for o in occupants for p in o.usable_phones),
             ", ".join(str(Cohort(c).label) for c in cohorts),
-            h.departed_on,
+            h.departed_on or h.end_date,
             h.opted_out or any(o.opted_out for o in occupants),
         ]
 
@@ -66,15 +71,18 @@ def _register_export(request, fmt: str):
         _("occupant·es"),
         _("téléphones"),
         _("cohortes au %(date)s") % {"date": as_of.strftime("%d/%m/%Y")},
-        _("parti le"),
+        _("parti le (ou fin du bail)"),
         _("opposé·e aux appels"),
     ]
     detail = " ".join(f"{k}={v}" for k, v in request.GET.items() if v)
+    # Built here, before the access log is written: a refused filter (health data) is a 403,
+    # not an export (QA: it was logged as both).
+    qs = selectors.household_search(request.user, f, as_of).select_related("dwelling__building")
     return table_response(
         request,
         fmt=fmt,
         header=header,
-        rows=register_rows(request.user, f, as_of),
+        rows=register_rows(request.user, qs, as_of),
         filename="registre",
         sheet_title=_("Registre"),
         object_type="housing.household",

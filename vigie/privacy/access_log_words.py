@@ -85,7 +85,7 @@ def _names(user: Any, entries: list[AccessLog]) -> dict[tuple[str, str], str]:
     return out
 
 
-def _detail(e: AccessLog) -> str:
+def _detail(e: AccessLog, names: dict[str, dict[str, str]]) -> str:
     d = (e.detail or "").strip()
     if not d:
         return ""
@@ -108,24 +108,76 @@ def _detail(e: AccessLog) -> str:
             "actions report": _("bilan des suites"),
         }.get(rest)
         if what is None:
-            what = _("registre") + (" — " + _search_words(rest) if rest else "")
+            what = _("registre") + (" — " + _search_words(rest, names) if rest else "")
         return _("export %(fmt)s : %(what)s") % {"fmt": fmt.upper(), "what": what}
     if "=" in d:
-        return _search_words(d)
+        return _search_words(d, names)
     return d
 
 
-def _search_words(detail: str) -> str:
+def _search_words(detail: str, names: dict[str, dict[str, str]] | None = None) -> str:
+    from vigie.housing.choices import Cohort
+
+    names = names or {}
+    statuses = {
+        "active": gettext_lazy("en place"),
+        "departed": gettext_lazy("partis"),
+        "all": gettext_lazy("tous"),
+    }
     parts = []
     for piece in detail.split():
         key, _sep, value = piece.partition("=")
         label = _SEARCH_KEYS.get(key)
+        if key == "cohort" and value in Cohort.values:
+            value = str(Cohort(value).label)
+        elif key == "status" and value in statuses:
+            value = str(statuses[value])
+        elif key in names:
+            value = names[key].get(value, value)
         parts.append(f"{label} « {value} »" if label else piece)
     return ", ".join(parts)
 
 
+def _search_names(user: Any, entries: list[AccessLog]) -> dict[str, dict[str, str]]:
+    """Names of the communes, agencies and residences the search details name by code."""
+    from vigie.core.selectors import organisation_ids_where
+    from vigie.housing.models import Agency, Commune, Residence
+
+    wanted: dict[str, set[str]] = {"commune": set(), "agency": set(), "residence": set()}
+    for e in entries:
+        for piece in (e.detail or "").split():
+            key, _sep, value = piece.partition("=")
+            if key in wanted and value:
+                wanted[key].add(value)
+    out: dict[str, dict[str, str]] = {key: {} for key in wanted}
+    if wanted["commune"]:
+        out["commune"] = dict(
+            Commune.objects.filter(insee_code__in=wanted["commune"]).values_list(
+                "insee_code", "name"
+            )
+        )
+    ids = {key: [int(v) for v in wanted[key] if v.isdigit()] for key in ("agency", "residence")}
+    if ids["agency"]:
+        out["agency"] = {
+            str(pk): name
+            for pk, name in Agency.objects.filter(
+                pk__in=ids["agency"],
+                organisation_id__in=organisation_ids_where(user, Perm.AUDIT_VIEW),
+            ).values_list("pk", "name")
+        }
+    if ids["residence"]:
+        out["residence"] = {
+            str(pk): name
+            for pk, name in Residence.objects.visible_to(user, Perm.AUDIT_VIEW)
+            .filter(pk__in=ids["residence"])
+            .values_list("pk", "name")
+        }
+    return out
+
+
 def access_log_rows(user: Any, entries: list[AccessLog]) -> list[dict[str, Any]]:
     names = _names(user, entries)
+    search_names = _search_names(user, entries)
     rows = []
     for e in entries:
         who = "—"
@@ -150,7 +202,7 @@ def access_log_rows(user: Any, entries: list[AccessLog]) -> list[dict[str, Any]]
                 "who": who,
                 "action": e.get_action_display(),
                 "object": obj,
-                "detail": _detail(e),
+                "detail": _detail(e, search_names),
                 "path": e.path,
             }
         )

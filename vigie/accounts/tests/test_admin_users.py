@@ -231,3 +231,30 @@ def test_forgotten_password_does_not_say_whether_an_account_exists(smtp):
     r = Client().post("/comptes/mot-de-passe-oublie/", {"email": "personne@example.org"})
     assert r.status_code == 302 and r["Location"] == "/comptes/mot-de-passe-oublie/envoye/"
     assert smtp.messages == []
+
+
+def test_an_invited_person_whose_link_expired_asks_for_a_new_one(smtp, admin_client, landlord_a):
+    """QA: Django sends no reset e-mail to an account without a usable password (an invited
+    person who never chose one): Vigie does."""
+    from vigie.accounts.services import user_create
+
+    user_create(username="lea", organisation=landlord_a, role=Role.CALLER, email="lea@example.org")
+    r = Client().post("/comptes/mot-de-passe-oublie/", {"email": "lea@example.org"})
+    assert r.status_code == 302
+    [message] = smtp.messages
+    assert message["to"] == ["lea@example.org"]
+
+
+def test_after_the_password_asked_again_a_form_goes_back_to_its_page(admin_client, claire):
+    """QA: after re-authenticating for a POST, Vigie went to the form's address (a 405 page)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    session = admin_client.session
+    session["vigie_auth_at"] = int((timezone.now() - timedelta(hours=1)).timestamp())
+    session.save()
+    page = f"/comptes/utilisateurs/{claire.pk}/"
+    r = admin_client.post(f"{page}role/", {}, HTTP_REFERER=f"http://testserver{page}")
+    assert r.status_code == 302 and "confirmer-mot-de-passe" in r["Location"]
+    assert "next=%2Fcomptes%2Futilisateurs%2F" in r["Location"] and "role" not in r["Location"]

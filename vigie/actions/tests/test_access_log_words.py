@@ -50,7 +50,7 @@ def test_entries_read_as_words(campaign, claire, marc, pierre, ccas, dora):
     page = page_of(dora, "/confidentialite/journal-des-acces/")
     assert "Pierre Martin (pierre)" in page
     assert f"orientation n° {referral.pk} (ménage BAIL-DUPONT)" in page
-    assert "recherche « dupont », cohorte « over_75 »" in page
+    assert "recherche « dupont », cohorte « 75 ans et plus »" in page  # labels, not codes
     assert "données de santé" in page  # the refused permission's sentence
     assert not re.search(
         r"\b(actions\.referral|housing\.household|household\.view_sensitive)\b", page

@@ -5,6 +5,7 @@ disability only for roles that may see it (decision 0010)."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -97,3 +98,32 @@ def test_the_password_is_asked_again_after_ten_minutes(client, marc, register):
     session.save()
     r = client.get("/registre/export.csv")
     assert r.status_code == 302 and "confirmer-mot-de-passe" in r["Location"]
+
+
+def test_a_refused_export_is_not_logged_as_an_export(client, amina, register):
+    """QA: a 403 on a health filter was also logged as a done export."""
+    client.force_login(amina)
+    assert client.get("/registre/export.csv?cohort=disability").status_code == 403
+    assert not AccessLog.objects.filter(user=amina, action=AccessAction.EXPORT).exists()
+    assert AccessLog.objects.filter(user=amina, action=AccessAction.DENIED).exists()
+
+
+def test_a_lease_that_ended_shows_its_end_date(client, marc, landlord_a):
+    make_household(
+        landlord_a,
+        [{"last_name": "Parti", "birth_date": date(1950, 1, 1)}],
+        reference="A-ENDED",
+        end_date=date(2025, 8, 16),
+    )
+    client.force_login(marc)
+    text = csv_text(client.get("/registre/export.csv?status=all"))
+    line = next(row for row in text.splitlines() if row.startswith("A-ENDED"))
+    assert "16/08/2025" in line
+
+
+def test_export_links_open_the_password_page_rather_than_saving_it(client, marc, register):
+    """QA: with a `download` attribute, the password page was saved as download.html."""
+    client.force_login(marc)
+    page = client.get("/registre/").content.decode()
+    assert "/registre/export.csv" in page
+    assert not re.search(r'href="/registre/export\\.(csv|xlsx)[^"]*"[^>]*download', page)
