@@ -33,6 +33,10 @@ def bulk_update_fast(
         ", ".join(f"{quote(f.column)} = %s" for f in fields),
         quote(meta.pk.column),
     )
+    # As Django's bulk_update does: a related object saved after it was assigned (a building or
+    # residence the same import creates) gives its id now, rather than a NULL.
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_update", fields=fields)
     written = 0
     with connection.cursor() as cursor:
         for start in range(0, len(objs), batch_size):

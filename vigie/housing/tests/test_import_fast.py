@@ -120,3 +120,41 @@ def test_a_failed_write_rolls_everything_back_and_says_so(landlord_a, monkeypatc
     message = report.errors[-1]["message"]
     assert "l'écriture en base a échoué, rien n'a été importé (IntegrityError" in message
     assert counts(landlord_a) == before
+
+
+def test_a_dwelling_moved_to_a_building_the_same_import_creates_keeps_it(landlord_a):
+    """Review finding: the fast bulk update wrote NULL for a building created in the same run."""
+    from vigie.housing.models import Dwelling
+    from vigie.housing.tests.test_import import occupant_row, to_csv
+
+    first = import_stock(
+        organisation=landlord_a, data=to_csv([occupant_row()]), file_name="a.csv", actor=None
+    )
+    assert first.imported, first.errors
+    again = import_stock(
+        organisation=landlord_a,
+        data=to_csv([occupant_row(batiment="B")]),
+        file_name="b.csv",
+        actor=None,
+    )
+    assert again.imported, again.errors
+    dwelling = Dwelling.objects.get(reference="L001")
+    assert dwelling.building is not None and dwelling.building.name == "B"
+
+
+def test_a_dwelling_moved_to_a_residence_the_same_import_creates(landlord_a):
+    """Review finding: the same, for the residence (NOT NULL: the import was refused)."""
+    from vigie.housing.models import Dwelling
+    from vigie.housing.tests.test_import import occupant_row, to_csv
+
+    import_stock(
+        organisation=landlord_a, data=to_csv([occupant_row()]), file_name="a.csv", actor=None
+    )
+    again = import_stock(
+        organisation=landlord_a,
+        data=to_csv([occupant_row(residence="Les Tilleuls")]),
+        file_name="b.csv",
+        actor=None,
+    )
+    assert again.imported, again.errors
+    assert Dwelling.objects.get(reference="L001").residence.name == "Les Tilleuls"
