@@ -223,6 +223,14 @@ def membership_set(
     Agency = Membership._meta.get_field("agencies").related_model
 
     _require_admin_of(actor, organisation.pk)
+    if user.pk == actor.pk:
+        raise DomainError(
+            _(
+                "Vous ne pouvez pas vous donner un rôle vous-même : demandez-le à un·e autre "
+                "administrateur·rice (un rôle peut ouvrir l'accès aux données de santé)."
+            ),
+            field="role",
+        )
     if role not in ROLES_BY_KIND[organisation.kind]:
         raise DomainError(
             _("Le rôle « %(role)s » n'existe pas dans une organisation de type « %(kind)s ».")
@@ -285,7 +293,9 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
 
 @transaction.atomic
 def user_update(*, actor: User, user: User, first_name: str, last_name: str, email: str) -> User:
-    """Change a person's name and e-mail (administrator of one of their organisations)."""
+    """Change a person's name and e-mail. The e-mail is where a new password is sent: only an
+    administrator of every organisation where the person has a role changes it (review: an
+    administrator of A could take over the account of B's manager)."""
     from django.core.validators import validate_email
     from django.utils.translation import gettext as _
 
@@ -296,6 +306,7 @@ def user_update(*, actor: User, user: User, first_name: str, last_name: str, ema
         actor.has_org_perm(Perm.ORG_ADMIN, m.organisation_id) for m in user.memberships.all()
     ):
         raise PermissionDeniedError(str(denied_sentence(Perm.ORG_ADMIN)))
+    _admin_of_every_membership(actor, user)
     email = (email or "").strip()
     if email:
         try:

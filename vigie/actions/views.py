@@ -260,16 +260,22 @@ def _needs_page(request, h: Household, *, need_id: int | None = None, bound=None
             continue
         mine = bound if bound and n.pk == need_id else {}
         if row["is_housing"]:
-            note = suggestions.call_notes(request.user, n, limit=500)
+            # The call's notes suggest the category but are not copied into the ticket: agency
+            # staff read it and must never read health details (review finding). The author
+            # sees them beside the form (`call_notes`) and writes what the agency needs.
+            notes = suggestions.call_notes(request.user, n, limit=500)
+            row["call_notes"] = notes
             row["ticket_form"] = mine.get("ticket") or TicketFromNeedForm(
                 prefix=f"t{n.pk}",
-                initial={"note": note, "category": suggestions.ticket_category_from(note)},
+                initial={"category": suggestions.ticket_category_from(notes)},
             )
         else:
             row["referral_form"] = mine.get("referral") or ReferralForm(
                 prefix=f"r{n.pk}",
                 partners=selectors.partners_for_need(request.user, n, partners),
-                initial={"note": suggestions.call_notes(request.user, n, limit=300)},
+                # Into the "informations complémentaires", which reach the partner only with the
+                # household's recorded consent — not into the note every partner reads.
+                initial={"extra_notes": suggestions.call_notes(request.user, n, limit=2000)},
             )
             row["services"] = NEED_SERVICES.get(n.kind, ())
         row["task_form"] = mine.get("task") or TaskForm(prefix=f"k{n.pk}", owners=owners)

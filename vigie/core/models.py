@@ -173,6 +173,21 @@ class ScopedQuerySet(models.QuerySet):
         qs = self._guard(*fields, *expressions.values())
         return super(ScopedQuerySet, qs).values(*fields, **expressions)
 
+    def extra(self, *args: Any, **kwargs: Any) -> Any:
+        """Raw SQL can name any column: refused on a person's behalf (decision 0010)."""
+        from vigie.core.sensitivity import SensitiveDataDenied
+
+        if self._sensitive_org_ids is not None:
+            raise SensitiveDataDenied
+        return super().extra(*args, **kwargs)
+
+    def raw(self, *args: Any, **kwargs: Any) -> Any:
+        from vigie.core.sensitivity import SensitiveDataDenied
+
+        if self._sensitive_org_ids is not None:
+            raise SensitiveDataDenied
+        return super().raw(*args, **kwargs)
+
     def values_list(self, *fields: Any, **kwargs: Any) -> models.QuerySet[Any, Any]:
         return super(ScopedQuerySet, self._guard(*fields)).values_list(*fields, **kwargs)
 

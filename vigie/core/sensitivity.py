@@ -78,6 +78,11 @@ def referenced_paths(nodes: Iterable[Any]) -> Iterator[str]:
             continue
         if isinstance(node, str):
             yield node
+        elif isinstance(node, models.QuerySet):  # a queryset as a value: `pk__in=qs`
+            yield from _subquery_paths(node.query)
+        elif isinstance(node, models.FilteredRelation):
+            yield node.relation_name
+            yield from referenced_paths([node.condition])
         elif isinstance(node, models.Q):
             for child in node.children:
                 if isinstance(child, tuple):
@@ -98,9 +103,19 @@ def referenced_paths(nodes: Iterable[Any]) -> Iterator[str]:
 
 
 def _subquery_paths(query: Any) -> Iterator[str]:
-    """Paths used by a subquery, resolved against its own model (prefixed so they resolve)."""
+    """Whether a subquery filters, selects, annotates or sorts by a sensitive column (review:
+    `pk__in=Household.objects.filter(has_disability=True)`, a Subquery selecting it)."""
+    model = getattr(query, "model", None)
+    if model is not None:
+        for name in [*getattr(query, "values_select", ()), *getattr(query, "order_by", ())]:
+            if isinstance(name, str) and path_is_sensitive(model, name):
+                yield "__vigie_sensitive_subquery__"
     # A subquery's lookups are resolved already; its model's sensitive columns show as Cols.
-    stack = [query.where]
+    stack = [
+        query.where,
+        *(getattr(query, "select", ()) or ()),
+        *getattr(query, "annotations", {}).values(),
+    ]
     while stack:
         node = stack.pop()
         target = getattr(node, "target", None)

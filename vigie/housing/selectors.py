@@ -62,8 +62,12 @@ def households_visible(user: User, perm: str = Perm.HOUSEHOLD_VIEW) -> Household
     return Household.objects.visible_to(user, perm)
 
 
-def household_search(user: User, f: HouseholdFilters, as_of: date) -> HouseholdQuerySet:
-    qs = households_visible(user)
+def household_search(
+    user: User, f: HouseholdFilters, as_of: date, perm: str = Perm.HOUSEHOLD_VIEW
+) -> HouseholdQuerySet:
+    """The register filtered; `perm` the permission the rows are read under (an export reads
+    under register.export, so only the organisations where the user may export)."""
+    qs = households_visible(user, perm)
     if f.status == "active" or f.cohort:
         qs = qs.active_on(as_of)
     elif f.status == "departed":

@@ -77,7 +77,9 @@ def _register_export(request, fmt: str):
     detail = " ".join(f"{k}={v}" for k, v in request.GET.items() if v)
     # Built here, before the access log is written: a refused filter (health data) is a 403,
     # not an export (QA: it was logged as both).
-    qs = selectors.household_search(request.user, f, as_of).select_related("dwelling__building")
+    qs = selectors.household_search(
+        request.user, f, as_of, perm=Perm.REGISTER_EXPORT
+    ).select_related("dwelling__building")
     return table_response(
         request,
         fmt=fmt,

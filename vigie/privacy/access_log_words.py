@@ -45,7 +45,7 @@ def _names(user: Any, entries: list[AccessLog]) -> dict[tuple[str, str], str]:
     """A readable name for each (object_type, id) of the page, read through the scoping."""
     wanted: dict[str, set[int]] = defaultdict(set)
     for e in entries:
-        if e.object_type and e.object_id.isdigit():
+        if e.object_type and e.object_id.isascii() and e.object_id.isdigit():
             wanted[e.object_type].add(int(e.object_id))
     out: dict[tuple[str, str], str] = {}
     for object_type, ids in wanted.items():
@@ -156,7 +156,10 @@ def _search_names(user: Any, entries: list[AccessLog]) -> dict[str, dict[str, st
                 "insee_code", "name"
             )
         )
-    ids = {key: [int(v) for v in wanted[key] if v.isdigit()] for key in ("agency", "residence")}
+    ids = {
+        key: [int(v) for v in wanted[key] if v.isascii() and v.isdigit()]
+        for key in ("agency", "residence")
+    }
     if ids["agency"]:
         out["agency"] = {
             str(pk): name

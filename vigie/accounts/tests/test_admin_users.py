@@ -258,3 +258,30 @@ def test_after_the_password_asked_again_a_form_goes_back_to_its_page(admin_clien
     r = admin_client.post(f"{page}role/", {}, HTTP_REFERER=f"http://testserver{page}")
     assert r.status_code == 302 and "confirmer-mot-de-passe" in r["Location"]
     assert "next=%2Fcomptes%2Futilisateurs%2F" in r["Location"] and "role" not in r["Location"]
+
+
+def test_an_admin_of_a_cannot_change_the_email_of_someone_with_a_role_at_b(
+    admin_client, claire, landlord_b
+):
+    """Review finding: the e-mail is where a new password goes — changing it took over the
+    account of B's manager."""
+    from vigie.accounts.services import user_create
+
+    user_create(username="claire", organisation=landlord_b, role=Role.MANAGER)
+    r = admin_client.post(
+        f"/comptes/utilisateurs/{claire.pk}/",
+        {"first_name": "Claire", "last_name": "", "email": "pirate@example.org"},
+    )
+    assert r.status_code == 400
+    claire.refresh_from_db()
+    assert claire.email != "pirate@example.org"
+
+
+def test_an_admin_cannot_give_themselves_a_role(admin_client, amina, landlord_a):
+    """Review finding: an administrator could make themselves manager and read health data."""
+    r = admin_client.post(
+        f"/comptes/utilisateurs/{amina.pk}/role/",
+        {"r-organisation": landlord_a.pk, "r-role": Role.MANAGER},
+    )
+    assert r.status_code == 302
+    assert not amina.memberships.filter(role=Role.MANAGER).exists()

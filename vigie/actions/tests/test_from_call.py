@@ -43,13 +43,17 @@ def selected(page: str, name: str) -> str | None:
     return option[1] if option else None
 
 
-def test_the_ticket_starts_with_the_notes_and_a_guessed_category(campaign, claire):
+def test_the_ticket_guesses_its_category_from_the_notes_without_copying_them(campaign, claire):
+    """The notes suggest the category and show beside the form, but the ticket's text (read by
+    agency staff, who never read health details) starts empty (review finding)."""
     [need] = call_with(
-        campaign, claire, ["housing_problem"], "L'ascenseur du bâtiment B est en panne."
+        campaign, claire, ["housing_problem"], "L'ascenseur du bâtiment B est en panne, dialyse."
     )
     page = needs_page(claire, need)
-    assert "ascenseur du bâtiment B est en panne" in page
+    assert "ascenseur du bâtiment B est en panne" in page  # beside the form, for the author
     assert selected(page, f"t{need.pk}-category") == "lift"
+    note = re.search(rf'<textarea name="t{need.pk}-note"[^>]*>(.*?)</textarea>', page, re.S)[1]
+    assert "dialyse" not in note
 
 
 def test_no_category_is_guessed_from_unrelated_words(campaign, claire):
@@ -60,9 +64,14 @@ def test_no_category_is_guessed_from_unrelated_words(campaign, claire):
 def test_the_referral_starts_with_the_notes_and_the_partner_of_the_commune(
     campaign, claire, ccas, asso
 ):
+    """The notes go to the "informations complémentaires", sent to the partner only with the
+    household's recorded consent, not to the note every partner reads (review finding)."""
     [need] = call_with(campaign, claire, ["groceries"], "Ne peut plus porter ses courses.")
     page = needs_page(claire, need)
-    assert "Ne peut plus porter ses courses." in page
+    extra = re.search(rf'<textarea name="r{need.pk}-extra_notes"[^>]*>(.*?)</textarea>', page, re.S)
+    note = re.search(rf'<textarea name="r{need.pk}-note"[^>]*>(.*?)</textarea>', page, re.S)
+    assert "Ne peut plus porter ses courses." in extra[1]
+    assert "Ne peut plus porter" not in note[1]
     assert selected(page, f"r{need.pk}-partner") == str(ccas.pk)  # serves Toulouse
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery
 from django.test import Client
 
 from vigie.accounts.models import User
@@ -282,3 +282,35 @@ def test_only_a_role_with_health_data_defines_a_wave_on_it(campaigns, landlord_a
             waves=[{"name": "H", "cohorts": [], "filters": {"disability": False}}],
         )
     assert not Campaign.objects.filter(name__in=["Handicap", "Sans handicap"]).exists()
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        lambda qs: qs.filter(pk__in=Household.objects.filter(has_disability=True)),
+        lambda qs: qs.filter(
+            pk__in=Occupant.objects.filter(disability=True).values("household_id")
+        ),
+        lambda qs: qs.annotate(
+            d=FilteredRelation("occupants", condition=Q(occupants__disability=True))
+        ).filter(d__isnull=False),
+        lambda qs: qs.annotate(
+            d=Subquery(Household.objects.filter(pk=OuterRef("pk")).values("has_disability")[:1])
+        ),
+        lambda qs: qs.extra(where=["has_disability"]),
+        lambda qs: qs.raw("SELECT * FROM housing_household WHERE has_disability"),
+    ],
+    ids=[
+        "queryset-value",
+        "values-subquery",
+        "filtered-relation",
+        "subquery-select",
+        "extra",
+        "raw",
+    ],
+)
+def test_the_wall_catches_subqueries_and_raw_sql(register, amina, use):
+    """Review findings: these returned the households with a disability to the admin."""
+    qs = Household.objects.visible_to(amina, Perm.HOUSEHOLD_VIEW)
+    with pytest.raises(SensitiveDataDenied):
+        list(use(qs))

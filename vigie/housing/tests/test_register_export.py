@@ -127,3 +127,24 @@ def test_export_links_open_the_password_page_rather_than_saving_it(client, marc,
     page = client.get("/registre/").content.decode()
     assert "/registre/export.csv" in page
     assert not re.search(r'href="/registre/export\\.(csv|xlsx)[^"]*"[^>]*download', page)
+
+
+def test_the_export_reads_only_where_the_user_may_export(client, landlord_a, landlord_b, register):
+    """Review finding: admin at A (may export) and DPO at B (may only read) exported B's register."""
+    from vigie.accounts.models import User
+    from vigie.accounts.services import user_create
+    from vigie.core.permissions import Role
+
+    user_create(username="duo", organisation=landlord_a, role=Role.ADMIN)
+    user_create(username="duo", organisation=landlord_b, role=Role.DPO)
+    client.force_login(User.objects.get(username="duo"))
+    text = csv_text(client.get("/registre/export.csv?status=all"))
+    assert "A-YOUNG" in text and "B-OLD" not in text
+
+
+def test_an_odd_digit_in_a_search_does_not_break_the_dpos_access_log(client, marc, dora, register):
+    """Review finding: "²".isdigit() is True but int("²") fails: the access log answered 500."""
+    client.force_login(marc)
+    assert client.get("/registre/?q=x&agency=²&residence=³").status_code == 200
+    client.force_login(dora)
+    assert client.get("/confidentialite/journal-des-acces/").status_code == 200
