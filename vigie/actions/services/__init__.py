@@ -10,10 +10,6 @@ work is done), `calendar` (working days); `common` holds the shared checks. The 
 re-exported here, so callers write `from vigie.actions.services import referral_move`.
 """
 
-from vigie.actions.services.calendar import (
-    add_working_days,
-    public_holidays,
-)
 from vigie.actions.services.common import (
     ActionInputError,
     manager_for,
@@ -45,6 +41,10 @@ from vigie.actions.services.tickets import (
     ticket_move,
     ticket_report,
     tickets_overdue_sweep,
+)
+from vigie.core.workdays import (  # re-exported: the calendar is core's (decision 0012)
+    add_working_days,
+    public_holidays,
 )
 
 __all__ = [

@@ -24,7 +24,6 @@ from vigie.actions.models import (
     ReferralStep,
 )
 from vigie.actions.notifications import referral_notify_partner
-from vigie.actions.services.calendar import add_working_days
 from vigie.actions.services.common import (
     ActionInputError,
     manager_for,
@@ -40,6 +39,7 @@ from vigie.core import transitions
 from vigie.core.errors import ConflictError
 from vigie.core.permissions import Perm
 from vigie.core.services import audit_log
+from vigie.core.workdays import add_working_days
 
 if TYPE_CHECKING:
     from vigie.accounts.models import User

@@ -20,7 +20,6 @@ from vigie.actions.models import (
     Ticket,
     TicketReport,
 )
-from vigie.actions.services.calendar import add_working_days
 from vigie.actions.services.common import (
     ActionInputError,
     manager_for,
@@ -37,6 +36,7 @@ from vigie.core.errors import ConflictError
 from vigie.core.permissions import Perm
 from vigie.core.services import audit_log
 from vigie.core.transitions import check_version
+from vigie.core.workdays import add_working_days
 from vigie.housing.models import Residence
 
 if TYPE_CHECKING:
