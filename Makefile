@@ -78,9 +78,12 @@ lint: venv
 # (empty or fuzzy) entries of vigie/locale/en/LC_MESSAGES/django.po, run it again, and commit both
 # django.po and django.mo (installs need no gettext). French needs no catalogue: msgids are French.
 messages: venv
-	cd vigie && VIGIE_DEBUG=1 ../$(VIGIE) makemessages -l en --no-obsolete --ignore "*/tests/*" --ignore "*/migrations/*"
-	@msgattrib --only-fuzzy vigie/locale/en/LC_MESSAGES/django.po | grep -q msgid && echo "Fuzzy entries to review in vigie/locale/en/LC_MESSAGES/django.po" || true
-	@msgattrib --untranslated vigie/locale/en/LC_MESSAGES/django.po | grep -q msgid && echo "Untranslated entries in vigie/locale/en/LC_MESSAGES/django.po" || true
+	cd vigie && VIGIE_DEBUG=1 ../$(VIGIE) makemessages -l en --no-obsolete --add-location=file --ignore "*/tests/*" --ignore "*/migrations/*"
+	@for po in vigie/locale/en/LC_MESSAGES/django.po vigie/*/locale/en/LC_MESSAGES/django.po; do \
+	  [ -f $$po ] || continue; \
+	  msgattrib --only-fuzzy $$po | grep -q msgid && echo "Fuzzy entries to review in $$po" || true; \
+	  msgattrib --untranslated $$po | grep -q msgid && echo "Untranslated entries in $$po" || true; \
+	done
 	cd vigie && VIGIE_DEBUG=1 ../$(VIGIE) compilemessages -l en
 
 clean:

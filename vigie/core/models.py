@@ -192,6 +192,38 @@ class ScopedQuerySet(models.QuerySet):
         return super(ScopedQuerySet, self._guard(*fields)).values_list(*fields, **kwargs)
 
 
+class OrganisationOwned(models.Model):
+    """The base of every record that belongs to one organisation (conventions, habit 3).
+
+    It gives the organisation key, the timestamps and the scoped manager (`visible_to`), so a
+    module never writes them by hand. A subclass with its own queryset class (extra
+    `agency_field`, `sensitive_rows`…) sets `objects = ItsQuerySet.as_manager()`; one whose
+    status moves through `core.transitions` also mixes in `Versioned`. A test
+    (core/tests/test_organisation_owned.py) fails on a model with an `organisation` key that
+    does not inherit this, unless it is listed there with its reason.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Versioned(models.Model):
+    """A version number for optimistic locking: `core.transitions` checks and raises it."""
+
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+
 class AuditEvent(models.Model):
     """A journal row: who changed what, when (never health details in the payload)."""
 

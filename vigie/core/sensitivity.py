@@ -134,3 +134,16 @@ def names_sensitive(model: type[models.Model], nodes: Iterable[Any]) -> bool:
         if path == "__vigie_sensitive_subquery__" or path_is_sensitive(model, path):
             return True
     return False
+
+
+def may_see_health(user: Any, obj: Any) -> bool:
+    """Whether a page or an API answer may show `obj`'s health data to `user`.
+
+    `obj` is anything with an `organisation_id` (a household, a need, a referral, a campaign)
+    or an organisation id itself. The one display check: the query-level wall above keeps
+    selections honest, this keeps what is printed honest (a disability tag, a health need).
+    """
+    org_id = obj if isinstance(obj, int) else getattr(obj, "organisation_id", None)
+    if org_id is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.has_org_perm(SENSITIVE_PERM, org_id))
