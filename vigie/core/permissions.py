@@ -22,6 +22,9 @@ class Role(models.TextChoices):
     PARTNER_WORKER = "partner_worker", _("Intervenant·e partenaire")
     MEDIATOR = "mediator", _("Médiateur·rice")
     DPO = "dpo", _("Délégué·e à la protection des données")
+    # The modules' roles (their permissions are declared by the modules: mediation, projects).
+    MEDIATION_DIRECTOR = "mediation_director", _("Directeur·rice du centre de médiation")
+    FUNDER_VIEWER = "funder_viewer", _("Financeur (lecture)")
 
 
 class Perm:
@@ -116,6 +119,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENCY_STAFF: frozenset({Perm.HOUSEHOLD_VIEW}),
     Role.PARTNER_WORKER: frozenset(),
     Role.MEDIATOR: frozenset(),
+    Role.MEDIATION_DIRECTOR: frozenset(),
+    Role.FUNDER_VIEWER: frozenset(),
     Role.DPO: frozenset(
         {Perm.HOUSEHOLD_VIEW, Perm.HOUSEHOLD_VIEW_SENSITIVE, Perm.AUDIT_VIEW, Perm.SUBJECT_RIGHTS}
     ),

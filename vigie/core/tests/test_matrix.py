@@ -31,7 +31,16 @@ from vigie.api.api import api
 from vigie.api.declare import PERMISSION_KEY
 from vigie.core.permissions import ANY_SIGNED_IN, Perm, Role, role_has
 from vigie.core.tests.test_permission_matrix import EXEMPT_PREFIXES
-from vigie.core.tests.world import PERSONAS, Landlord, World, bearer, built_once, fresh, persona
+from vigie.core.tests.world import (
+    PERSONAS,
+    Landlord,
+    World,
+    bearer,
+    built_once,
+    fresh,
+    module_matrices,
+    persona,
+)
 
 # Who signs in: each persona of landlord A (partner worker and mediator included), and landlord
 # B's five roles, so that the walls are checked from both sides.
@@ -110,6 +119,9 @@ PARAMS: dict[tuple[str, str], Factory] = {
     ("api", "ticket_id"): lambda land, u: land.ticket.pk,
     ("api", "task_id"): lambda land, u: land.task.pk,
 }
+
+for _module in module_matrices():
+    PARAMS.update(getattr(_module, "PARAMS", {}))
 
 # Pages that end the session: checked anonymously only (they would sign the persona out).
 SIGNS_OUT = {"accounts:logout"}

@@ -88,6 +88,10 @@ class World:
     mediation: Organisation
     partner_worker: User
     mediator: User
+    # What each module's `tests/matrix.py` adds (`extend_world`): its objects by name, and the
+    # users of its own personas (`PERSONAS` there) by persona name.
+    extra: dict[str, Any] = field(default_factory=dict)
+    extra_personas: dict[str, User] = field(default_factory=dict)
 
     def other(self, landlord: Landlord) -> Landlord:
         return self.b if landlord is self.a else self.a
@@ -263,7 +267,7 @@ def build_world() -> World:
     mediation = Organisation.objects.create(
         slug="amandier", name="L'Amandier", kind=OrganisationKind.MEDIATION_CENTRE
     )
-    return World(
+    world = World(
         a=a,
         b=b,
         partner=partner,
@@ -273,6 +277,33 @@ def build_world() -> World:
         ),
         mediator=user_create(username="mediator", organisation=mediation, role=Role.MEDIATOR),
     )
+    for module in module_matrices():
+        extend = getattr(module, "extend_world", None)
+        if extend is not None:
+            extend(world)
+    return world
+
+
+def module_matrices() -> list[Any]:
+    """Each app's `tests/matrix.py`, where a module adds to the shared world without editing
+    this file: `extend_world(world)` (its objects in `world.extra`, its personas' users in
+    `world.extra_personas`), `PERSONAS` (names of its personas, signed in by the matrix and the
+    sentinel) and `PARAMS` (its routes' parameters, as in core/tests/test_matrix.py)."""
+    import importlib
+
+    from django.apps import apps
+
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("vigie.") or config.name == "vigie.core":
+            continue
+        name = f"{config.name}.tests.matrix"
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name not in (name, f"{config.name}.tests"):
+                raise
+    return found
 
 
 @contextmanager
@@ -306,10 +337,17 @@ def fresh(world: World) -> World:
 
 # Who signs in: landlord A's five roles, the partner worker and the mediator. Landlord B's users
 # own the objects that must stay invisible (the matrix is symmetric by construction).
-PERSONAS = (*LANDLORD_ROLES, Role.PARTNER_WORKER, Role.MEDIATOR)
+PERSONAS = (
+    *LANDLORD_ROLES,
+    Role.PARTNER_WORKER,
+    Role.MEDIATOR,
+    *(name for module in module_matrices() for name in getattr(module, "PERSONAS", ())),
+)
 
 
 def persona(world: World, role: str) -> User:
+    if role in world.extra_personas:
+        return world.extra_personas[role]
     if role == Role.PARTNER_WORKER:
         return world.partner_worker
     if role == Role.MEDIATOR:
