@@ -27,9 +27,11 @@ venv: $(VENV)/.installed
 # GNU gettext (xgettext, msguniq, msgmerge) for the test that the English catalogue holds every
 # string of the source (vigie/core/tests/test_i18n.py) and for `make messages`.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x $(PGBIN)/postgres ] || ! command -v xgettext >/dev/null; then \
-	  echo "Installing Debian packages chromium, postgresql and gettext…"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql gettext >/dev/null; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x $(PGBIN)/postgres ] || ! command -v xgettext >/dev/null \
+	    || ! ldconfig -p | grep -q libpangoft2-1.0; then \
+	  echo "Installing Debian packages chromium, postgresql, gettext and pango (PDF reports)…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql gettext \
+	    libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	fi
 
 demo: venv
