@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "vigie.campaigns",
     "vigie.actions",
     "vigie.privacy",
+    "vigie.mediation",
+    "vigie.foodaid",
+    "vigie.projects",
+    "vigie.reports",
     "vigie.api",
 ]
 

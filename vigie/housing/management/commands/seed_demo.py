@@ -106,6 +106,10 @@ class Command(TranslatedCommand):
                 )
         partner_users = self._partners(landlord)
         users += partner_users
+        # Each module seeds its own part of the demo (its `demo.py`: `seed(landlord=…, stdout=…,
+        # password=…)` returning its accounts as (username, organisation, role, extra)).
+        for module in demo_modules():
+            users += module.seed(landlord=landlord, stdout=self.stdout, password=DEMO_PASSWORD)
         self.stdout.write(
             "\n"
             + _("Comptes de démonstration (mot de passe : %(password)s) :")
@@ -186,3 +190,25 @@ class Command(TranslatedCommand):
                     **extra,
                 )
         return out
+
+
+def demo_modules() -> list:
+    """The `demo` module of each installed Vigie app that has one, in INSTALLED_APPS order."""
+    import importlib
+
+    from django.apps import apps
+
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("vigie.") or config.name == "vigie.housing":
+            continue
+        name = f"{config.name}.demo"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        if hasattr(module, "seed"):
+            found.append(module)
+    return found

@@ -1,0 +1,1 @@
+"""Médiation (see the issue and docs/architecture.md, « How to add a module »)."""

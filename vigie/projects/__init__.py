@@ -1,0 +1,1 @@
+"""Projets co-financés (see the issue and docs/architecture.md, « How to add a module »)."""
