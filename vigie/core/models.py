@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -206,8 +208,9 @@ class OrganisationOwned(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
     )
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    # A database default too: set-based inserts (the campaign build, the import) fill them.
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, db_default=Now())
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True, db_default=Now())
 
     objects = ScopedQuerySet.as_manager()
 
