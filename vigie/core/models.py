@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -194,6 +194,9 @@ class ScopedQuerySet(models.QuerySet):
         return super(ScopedQuerySet, self._guard(*fields)).values_list(*fields, **kwargs)
 
 
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet, "ScopedManager")
+
+
 class OrganisationOwned(models.Model):
     """The base of every record that belongs to one organisation (conventions, habit 3).
 
@@ -212,7 +215,8 @@ class OrganisationOwned(models.Model):
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, db_default=Now())
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True, db_default=Now())
 
-    objects = ScopedQuerySet.as_manager()
+    # Typed with Self so that mypy (django-stubs) gives each subclass its own manager type.
+    objects: ClassVar[ScopedManager[Self]] = ScopedManager()
 
     class Meta:
         abstract = True
