@@ -278,7 +278,8 @@ def wave_edit(request, pk: int, wave_pk: int | None = None):
     initial = WaveForm.initial_from(wave) if wave else {"priority": campaign.waves.count() + 1}
     form = WaveForm(request.POST or None, initial=initial, organisation_id=campaign.organisation_id)
     if request.method == "POST" and form.is_valid():
-        with service_call(request):
+        # A refusal (ages the wrong way round, an unknown commune…) shows next to its field.
+        with service_call(request, form=form):
             if wave:
                 services.wave_update(actor=request.user, wave=wave, changes=form.to_wave())
             else:

@@ -184,7 +184,7 @@ def attempt_record(
                     "Ce ménage a été marqué parti (il a quitté son logement) : il est sorti de la file d'appels. Demandez l'appel suivant."
                 )
             )
-        if not from_paper or taken_by_other or target.status not in OPEN_TARGET_STATUSES:
+        elif not from_paper or taken_by_other or target.status not in OPEN_TARGET_STATUSES:
             raise ConflictError(
                 _(
                     "Ce ménage n'est pas (ou plus) attribué à vous : un·e collègue l'a peut-être pris. Demandez l'appel suivant."
