@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -146,7 +146,7 @@ def campaign_build(
     if progress is not None:
         check_editable(campaign)
         waves = _waves_or_refuse(campaign)
-        steps = len(waves) + 2
+        steps = len(waves) + 2  # the waves, the writing, the end (writing batches added below)
         per_wave: dict[int, list[tuple]] = {}
         opted: set[int] = set()
         for i, wave in enumerate(waves):
@@ -160,6 +160,7 @@ def campaign_build(
             per_wave.update(rows)
             opted |= wave_opted
         total = sum(len(r) for r in per_wave.values())
+        steps += total // BUILD_BATCH  # one step per batch written (at most)
         progress(
             len(waves),
             steps,
@@ -172,7 +173,9 @@ def campaign_build(
         )
         selected = (_wave_key(waves), per_wave, opted)
     with transaction.atomic():
-        return _build_write(actor=actor, campaign=campaign, now=now, selected=selected)
+        return _build_write(
+            actor=actor, campaign=campaign, now=now, selected=selected, progress=progress
+        )
 
 
 def _placed(per_wave: dict[int, list[tuple]]) -> set[int]:
@@ -199,6 +202,7 @@ def _build_write(
     campaign: Campaign,
     now: datetime | None,
     selected: tuple[list[tuple], dict[int, list[tuple]], set[int]] | None,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     check_editable(campaign)
@@ -211,9 +215,20 @@ def _build_write(
     else:
         per_wave, opted = _wave_rows(campaign, waves)
     added = 0
+    total = sum(len(rows) for rows in per_wave.values())
+    first_step = len(waves)
+    steps = len(waves) + 2 + total // BUILD_BATCH
     for wave in waves:
         fresh = [r for r in per_wave[wave.pk] if r[0] not in existing]
         for start in range(0, len(fresh), BUILD_BATCH):
+            if progress is not None and (added + start) >= BUILD_BATCH:
+                done = added + start
+                progress(
+                    min(first_step + done // BUILD_BATCH, steps - 1),
+                    steps,
+                    _("Écriture de la liste : %(done)s ménages sur %(total)s…")
+                    % {"done": done, "total": total},
+                )
             Target.objects.bulk_create(
                 [
                     Target(
@@ -386,11 +401,28 @@ def campaign_build_run(*, build_id: int) -> CampaignBuild:
     if build.finished:
         return build
 
+    side: Any = None  # a second connection, for progress told from inside the transaction
+    outer = len(connection.atomic_blocks)  # transactions already open (none in the worker)
+
     def progress(step: int, steps: int, phase: str) -> None:
+        nonlocal side
         build.step, build.steps, build.phase = step, steps, phase[:200]
-        CampaignBuild.objects.filter(pk=build.pk).update(
-            status=BuildStatus.RUNNING, step=step, steps=steps, phase=build.phase
-        )
+        if len(connection.atomic_blocks) <= outer:  # not inside the build's transaction
+            CampaignBuild.objects.filter(pk=build.pk).update(
+                status=BuildStatus.RUNNING, step=step, steps=steps, phase=build.phase
+            )
+        elif connection.vendor == "postgresql":
+            # Inside the writing transaction, a row it updates stays unseen until the commit:
+            # say it through a connection of its own (autocommit; another row, no lock shared).
+            # SQLite has one writer at a time: there the bar waits for the commit.
+            if side is None:
+                side = connections.create_connection(DEFAULT_DB_ALIAS)
+            table = side.ops.quote_name(CampaignBuild._meta.db_table)
+            with side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET step = %s, steps = %s, phase = %s WHERE id = %s",  # nosec B608 (table name from the model)
+                    [step, steps, build.phase, build.pk],
+                )
 
     progress(0, 1, _("Démarrage…"))
     try:
@@ -410,6 +442,9 @@ def campaign_build_run(*, build_id: int) -> CampaignBuild:
     else:
         build.status, build.result, build.step = BuildStatus.DONE, result, build.steps
         build.phase = _("Terminé.")
+    finally:
+        if side is not None:
+            side.close()
     build.finished_at = timezone.now()
     build.save(update_fields=["status", "result", "error", "step", "phase", "finished_at"])
     return build

@@ -334,3 +334,42 @@ def test_a_failed_build_is_said_in_words_and_leaves_the_list_as_it_was(
     campaign_build_run(build_id=build.pk)
     page = text(c.get(reverse("campaigns:detail", args=[campaign.pk])))
     assert "La campagne « Grande » est clôturée : elle ne change plus." in page
+
+
+@pytest.mark.skipif(
+    "postgres" not in __import__("os").environ.get("DATABASE_URL", ""),
+    reason="progress from inside the writing transaction is told on PostgreSQL only",
+)
+def test_on_postgresql_the_bar_moves_while_the_list_is_written(
+    restore_reference_data, transactional_db, landlord_a, marc, monkeypatch
+):
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    households(landlord_a, 3)
+    campaign = campaign_create(
+        actor=marc, organisation=landlord_a, name="Grande", as_of=AS_OF, waves=WAVES_2020
+    )
+    monkeypatch.setattr(build_module, "BUILD_BATCH", 1)
+    seen: list[str] = []
+    real = build_module._targets_return
+
+    def watched(*args, **kwargs):  # inside the writing transaction, after the inserts
+        other = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            with other.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT phase FROM {CampaignBuild._meta.db_table} WHERE campaign_id = %s",
+                    [campaign.pk],
+                )
+                seen.append(cursor.fetchone()[0])
+        finally:
+            other.close()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "_targets_return", watched)
+    # Outside a transaction the task is enqueued at once (here: run at once, as by the worker).
+    build = campaign_build_request(actor=marc, campaign=campaign)
+    build.refresh_from_db()
+    assert seen == ["Écriture de la liste : 2 ménages sur 3…"], build.error
+    build.refresh_from_db()
+    assert build.status == BuildStatus.DONE and build.percent == 100
