@@ -274,6 +274,7 @@ def test_the_build_runs_in_the_background_and_the_page_shows_its_progress(
     status_url = reverse("campaigns:build_status", args=[campaign.pk, build.pk])
     assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 1s"' in page
     assert "En attente du service de calcul" in page and "<progress" in page
+    assert 'type="submit" disabled aria-describedby="build"' in page  # no second click
     # Asking again while it waits does not start a second build.
     assert campaign_build_request(actor=marc, campaign=campaign).pk == build.pk
 
