@@ -139,10 +139,29 @@ def test_a_refused_creation_keeps_what_was_typed(admin_client, claire, landlord_
     assert not User.objects.filter(username="paul2").exists()
 
 
-def test_give_and_take_a_role(admin_client, claire, landlord_a):
+def test_giving_a_role_asks_for_confirmation(admin_client, claire, landlord_a):
+    page = admin_client.get(f"/comptes/utilisateurs/{claire.pk}/").content.decode()
+    assert 'data-confirm="confirm-role-add"' in page and "Donner ce rôle à claire ?" in page
     r = admin_client.post(
         f"/comptes/utilisateurs/{claire.pk}/role/",
         {"r-organisation": landlord_a.pk, "r-role": Role.MANAGER},
+    )
+    # Without confirmation nothing happens: the page names the role, the person, the landlord
+    # and re-posts the choice.
+    assert r.status_code == 200
+    text = r.content.decode()
+    assert (
+        "Donner le rôle « Responsable de campagne / partenariats » à claire chez Patrimoine SA ?"
+        in text
+    )
+    assert f'name="r-role" value="{Role.MANAGER}"' in text
+    assert not claire.memberships.filter(role=Role.MANAGER).exists()
+
+
+def test_give_and_take_a_role(admin_client, claire, landlord_a):
+    r = admin_client.post(
+        f"/comptes/utilisateurs/{claire.pk}/role/",
+        {"r-organisation": landlord_a.pk, "r-role": Role.MANAGER, "confirmed": "1"},
     )
     assert r.status_code == 302
     assert set(claire.memberships.values_list("role", flat=True)) == {Role.CALLER, Role.MANAGER}
@@ -281,7 +300,7 @@ def test_an_admin_cannot_give_themselves_a_role(admin_client, amina, landlord_a)
     """Review finding: an administrator could make themselves manager and read health data."""
     r = admin_client.post(
         f"/comptes/utilisateurs/{amina.pk}/role/",
-        {"r-organisation": landlord_a.pk, "r-role": Role.MANAGER},
+        {"r-organisation": landlord_a.pk, "r-role": Role.MANAGER, "confirmed": "1"},
     )
     assert r.status_code == 302
     assert not amina.memberships.filter(role=Role.MANAGER).exists()
