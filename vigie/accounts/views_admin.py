@@ -54,6 +54,7 @@ def user_create(request):
                         % {"username": p["username"]},
                         field="username",
                     )
+                services.user_email_check_free(p["email"])
                 user = services.User(
                     username=p["username"],
                     first_name=p["first_name"],

@@ -304,3 +304,35 @@ def test_an_admin_cannot_give_themselves_a_role(admin_client, amina, landlord_a)
     )
     assert r.status_code == 302
     assert not amina.memberships.filter(role=Role.MANAGER).exists()
+
+
+def test_an_email_is_one_account_s_only(admin_client, claire, marc, landlord_a):
+    """The same address on two accounts (any letter case) is refused next to the field."""
+    marc.email = "marc@example.org"
+    marc.save()
+    r = admin_client.post(
+        "/comptes/utilisateurs/nouveau/",
+        {
+            "p-username": "lea",
+            "p-email": "MARC@example.org",
+            "r-organisation": landlord_a.pk,
+            "r-role": Role.CALLER,
+        },
+    )
+    assert r.status_code == 400
+    assert "déjà celle d&#x27;un autre compte" in r.content.decode()
+    assert r.context["person"].errors["email"]
+    assert not User.objects.filter(username="lea").exists()
+    r = admin_client.post(
+        f"/comptes/utilisateurs/{claire.pk}/",
+        {"first_name": "Claire", "last_name": "", "email": "Marc@Example.org"},
+    )
+    assert r.status_code == 400 and r.context["form"].errors["email"]
+    claire.refresh_from_db()
+    assert claire.email.lower() != "marc@example.org"
+    # Keeping one's own address (in another case) is not a conflict.
+    r = admin_client.post(
+        f"/comptes/utilisateurs/{marc.pk}/",
+        {"first_name": "Marc", "last_name": "", "email": "MARC@example.org"},
+    )
+    assert r.status_code == 302
