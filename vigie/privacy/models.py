@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.models import Organisation, ScopedQuerySet
+from vigie.core.models import OrganisationOwned
 
 
 class RequestKind(models.TextChoices):
@@ -20,10 +20,9 @@ class RequestOutcome(models.TextChoices):
     REFUSED = "refused", _("refusée")
 
 
-class SubjectRequest(models.Model):
+class SubjectRequest(OrganisationOwned):
     """A data-subject request (access, rectification, erasure, objection) and how it was handled."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     # Kept after an erasure: the occupant row is anonymised, not deleted.
     occupant = models.ForeignKey(
         "housing.Occupant", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -43,8 +42,6 @@ class SubjectRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     handled_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_on", "-id"]

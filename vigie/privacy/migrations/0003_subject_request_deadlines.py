@@ -22,7 +22,7 @@ def _received_when_handled(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("privacy", "0001_initial"),
+        ("privacy", "0002_organisation_owned"),
     ]
 
     operations = [
