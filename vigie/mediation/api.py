@@ -187,7 +187,7 @@ def case_list(request, status: str = ""):
     if status:
         qs = qs.filter(status=status)
     out = []
-    centre_ids = set(user.scope(CASE_HANDLE).full_org_ids)
+    centre_ids = set(selectors.centre_ids(user))
     centre_cases = [c for c in qs if c.organisation_id in centre_ids]
     detailed = (
         {c.pk: c for c in selectors.case_detail_many([c.pk for c in centre_cases])}
@@ -204,7 +204,7 @@ def case_list(request, status: str = ""):
             user=user,
             action=AccessAction.VIEW,
             object_type="mediation.case",
-            detail=f"{len(centre_cases)} médiations",
+            detail=f"list: {len(centre_cases)}",
             path=request.path,
         )
     return out
@@ -422,7 +422,7 @@ def note_list(request, case_id: int):
         user=request.user,
         action=AccessAction.VIEW,
         obj=case,
-        detail="notes : " + (", ".join(compartments) or "aucun compartiment"),
+        detail="notes : " + (", ".join(compartments) or "-"),
         path=request.path,
     )
     return [

@@ -4,15 +4,23 @@ resumed (called by `vigie seed_demo`, `make demo`)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.accounts.models import Membership, User
 from vigie.accounts.services import user_create
 from vigie.core.models import Organisation, OrganisationKind
 from vigie.core.permissions import Role
+
+# The demo's French texts are data (like the demo register's names), kept out of the source.
+TEXTS: dict[str, str] = json.loads(
+    (Path(__file__).parent / "data" / "demo_texts.json").read_text("utf-8")
+)
 
 STAFF = (
     ("amandier-direction", Role.MEDIATION_DIRECTOR, []),
@@ -60,7 +68,7 @@ def seed(*, landlord, stdout, password) -> list:
 
     centre = Organisation.objects.filter(slug="amandier").first() or Organisation.objects.create(
         slug="amandier",
-        name="L'Amandier, centre de médiation",
+        name=TEXTS["centre_name"],
         kind=OrganisationKind.MEDIATION_CENTRE,
     )
     neighbour = Organisation.objects.filter(slug="voisin").first()
@@ -89,7 +97,7 @@ def seed(*, landlord, stdout, password) -> list:
             households=[h.pk for h in land_homes[2 * i : 2 * i + n]],
             trouble=trouble,
             intensity=1 + i % 4,
-            summary="Situation de démonstration",
+            summary=TEXTS["summary"],
         )
 
     def consent_all(case):
@@ -119,7 +127,7 @@ def seed(*, landlord, stdout, password) -> list:
         services.case_decline(
             actor=director,
             case=refer(3, trouble="incivilities"),
-            reason="Déjà devant le tribunal judiciaire",
+            reason=TEXTS["declined"],
         )
         waiting = refer(4, trouble="common_areas")
         services.case_accept(actor=director, case=waiting)
@@ -137,7 +145,7 @@ def seed(*, landlord, stdout, password) -> list:
                 actor=staff["mediatrice"],
                 case=case,
                 compartment="mediation",
-                text="Premier entretien : chacun accepte une rencontre.",
+                text=TEXTS["first_note"],
             )
         paused = refer(7, trouble="discrimination")
         services.case_accept(actor=director, case=paused)
@@ -145,7 +153,7 @@ def seed(*, landlord, stdout, password) -> list:
         services.case_pause(
             actor=director,
             case=paused,
-            reason="Une partie hospitalisée",
+            reason=TEXTS["hospital"],
             resume_on=today + timedelta(days=30),
         )
         outcomes = [
@@ -166,9 +174,7 @@ def seed(*, landlord, stdout, password) -> list:
                 actor=director,
                 case=case,
                 outcome=outcome,
-                agreement_text="Pas de bruit après 22 h ; un point dans trois mois."
-                if shared
-                else "",
+                agreement_text=TEXTS["agreement"] if shared else "",
                 agreement_shareable=shared,
             )
         refused = refer(13, trouble="noise")
@@ -190,7 +196,7 @@ def seed(*, landlord, stdout, password) -> list:
             actor=staff["psychologue"],
             case=support,
             compartment="medical",
-            text="Soutien aux parents pendant le confinement (démonstration).",
+            text=TEXTS["support_note"],
         )
         # The lockdown case: prepared by phone in March 2020, paused, resumed and settled.
         lockdown = refer(15, trouble="noise")
@@ -199,7 +205,7 @@ def seed(*, landlord, stdout, password) -> list:
         services.case_pause(
             actor=director,
             case=lockdown,
-            reason="Confinement : séance commune impossible",
+            reason=TEXTS["lockdown"],
             resume_on=date(2020, 5, 11),
         )
         lockdown = services.case_resume(actor=director, case=lockdown)
@@ -207,7 +213,7 @@ def seed(*, landlord, stdout, password) -> list:
             actor=director,
             case=lockdown,
             outcome="agreement",
-            agreement_text="Tapis posés dans le séjour ; horaires de musique convenus.",
+            agreement_text=TEXTS["lockdown_agreement"],
             agreement_shareable=True,
         )
         Case.objects.filter(pk=lockdown.pk).update(
@@ -215,7 +221,7 @@ def seed(*, landlord, stdout, password) -> list:
             answered_on=date(2020, 3, 5),
             opened_on=date(2020, 3, 12),
             closed_on=date(2020, 6, 30),
-            pause_reason="Confinement : séance commune impossible",
+            pause_reason=TEXTS["lockdown"],
         )
         if neighbour is not None:
             other_manager = _manager(neighbour)
@@ -223,6 +229,7 @@ def seed(*, landlord, stdout, password) -> list:
             if other_manager is not None and len(other_homes) >= 2:
                 refer(0, who=other_manager, land_homes=other_homes)
     stdout.write(
-        f"Médiation : {Case.objects.filter(organisation=centre).count()} médiations à L'Amandier."
+        _("Médiation : %(n)s médiations au centre %(centre)s.")
+        % {"n": Case.objects.filter(organisation=centre).count(), "centre": centre.name}
     )
     return accounts

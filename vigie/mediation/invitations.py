@@ -52,7 +52,7 @@ def ics(session, method: str) -> bytes:
     from vigie.mediation.choices import Modality
 
     cal = Calendar()
-    cal.add("prodid", "-//Vigie//Médiation//FR")
+    cal.add("prodid", "-//Vigie//Mediation//FR")
     cal.add("version", "2.0")
     cal.add("method", method)
     event = Event()

@@ -154,7 +154,11 @@ class Assignment(OrganisationOwned):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "user"], name="assignment_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "case", "user"], name="assignment_unique"
+            )
+        ]
 
 
 class Session(OrganisationOwned, Versioned):
@@ -168,14 +172,33 @@ class Session(OrganisationOwned, Versioned):
     minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), default=60)
     cancelled = models.BooleanField(default=False)
     # The invitation's iCalendar identity: UID once, SEQUENCE raised by every update.
-    uid = models.CharField(max_length=100, unique=True)
+    uid = models.CharField(max_length=100)
     sequence = models.PositiveIntegerField(default=0)
     reminded_at = models.DateTimeField(null=True, blank=True)
-    practitioners = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    practitioners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", through="SessionPractitioner"
+    )
 
     class Meta:
         ordering = ["starts_at", "pk"]
         verbose_name = _("séance")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "uid"], name="session_uid_unique")
+        ]
+
+
+class SessionPractitioner(OrganisationOwned):
+    """A practitioner holding a session (it shows in their week calendar)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "session", "user"], name="session_practitioner_unique"
+            )
+        ]
 
 
 class SessionParty(OrganisationOwned):
@@ -190,7 +213,9 @@ class SessionParty(OrganisationOwned):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["session", "party"], name="session_party_unique")
+            models.UniqueConstraint(
+                fields=["organisation", "session", "party"], name="session_party_unique"
+            )
         ]
 
 

@@ -196,3 +196,15 @@ def disciplines_by_user(centre_id: int, user_ids: list[int]) -> dict[int, list[s
     ).values_list("user_id", "discipline"):
         out.setdefault(user_id, []).append(code)
     return out
+
+
+def centre_ids(user: User, perm: str = CASE_HANDLE) -> tuple[int, ...]:
+    """The centres where the user holds `perm` (the centre's people)."""
+    return user.scope(perm).full_org_ids
+
+
+def centres_for_referrer(user: User) -> QuerySet[ServiceAgreement]:
+    """The conventions of the landlords on whose behalf the user refers."""
+    from vigie.mediation.permissions import REFER
+
+    return centres_serving(user.scope(REFER).full_org_ids)

@@ -76,7 +76,7 @@ def case_page(request, pk: int):
         user=user,
         action=AccessAction.VIEW,
         obj=case,
-        detail="notes : " + (", ".join(sorted(readable)) or "aucun compartiment"),
+        detail="notes : " + (", ".join(sorted(readable)) or "-"),
         path=request.path,
     )
     by_compartment = [
@@ -247,7 +247,7 @@ def case_action(request, pk: int, action: str):
 def calendar(request):
     """A practitioner's week (the director picks whose)."""
     user = request.user
-    centre_ids = user.scope(CASE_HANDLE).full_org_ids
+    centre_ids = selectors.centre_ids(user)
     who = user
     if request.GET.get("praticien") and user.has_org_perm("mediation.assign"):
         who = get_object_or_404(
@@ -307,7 +307,7 @@ def _safe_int(raw: str) -> int:
 @requires(AGREEMENTS)
 def agreements(request):
     """The director's conventions with the landlords the centre serves (and a new one)."""
-    centre_ids = request.user.scope(AGREEMENTS).full_org_ids
+    centre_ids = selectors.centre_ids(request.user, AGREEMENTS)
     if request.method == "POST":
         with service_call(request):
             centre = get_object_or_404(Organisation, pk=centre_ids[0])
@@ -385,8 +385,7 @@ def refer(request):
     for raw in source.getlist("menage"):
         households.append(_safe_int(raw))
     households = list(dict.fromkeys(households))
-    landlord_ids = user.scope(REFER).full_org_ids
-    centres = list(selectors.centres_serving(landlord_ids))
+    centres = list(selectors.centres_for_referrer(user))
     if request.method == "POST":
         others = [
             {"name": n.strip(), "phone": p.strip()}

@@ -446,5 +446,5 @@ def break_glass(*, actor: User, case: Case, reason: str, path: str = "") -> Brea
         obj=case,
         payload={"reason": reason[:500]},
     )
-    access_record(user=actor, action=AccessAction.VIEW, obj=case, detail="bris de glace", path=path)
+    access_record(user=actor, action=AccessAction.VIEW, obj=case, detail="break-glass", path=path)
     return glass

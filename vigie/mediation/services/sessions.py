@@ -109,7 +109,7 @@ def session_plan(
         )
     for user in practitioners or []:
         _assign(actor=actor, case=case, user=user)
-        session.practitioners.add(user)
+        session.practitioners.add(user, through_defaults={"organisation_id": case.organisation_id})
     audit_log(
         actor=actor,
         action="mediation.session_planned",

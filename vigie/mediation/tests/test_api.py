@@ -254,7 +254,7 @@ def test_break_glass_is_the_directors_logged_for_the_dpo(
     assert [n["text"] for n in notes] == ["PSYNOTE"]
     event = AuditEvent.objects.get(action="mediation.break_glass")
     assert event.actor == diane and "Plainte" in event.payload["reason"]
-    assert AccessLog.objects.filter(user=diane, detail="bris de glace").exists()
+    assert AccessLog.objects.filter(user=diane, detail="break-glass").exists()
     from vigie.core import journal
 
     assert journal.codes()["mediation.break_glass"]
