@@ -127,6 +127,7 @@ def referral_create(
             _("Nommez au moins une partie : un ménage ou une personne extérieure."),
             field="households",
         )
+    centre_org: Organisation | None
     if isinstance(centre, Organisation):
         centre_org = centre
     else:
@@ -284,6 +285,11 @@ def consent_record(
             action="mediation.case_awaiting_consent",
         )
     if refused:
+
+        def not_engaged(c: Case) -> None:
+            c.outcome = Outcome.NOT_ENGAGED
+            c.closed_on = timezone.localdate()
+
         return transitions.move(
             CASE,
             case,
@@ -291,10 +297,7 @@ def consent_record(
             actor=actor,
             action="mediation.case_closed",
             payload={"outcome": Outcome.NOT_ENGAGED},
-            apply=lambda c: (
-                setattr(c, "outcome", Outcome.NOT_ENGAGED),
-                setattr(c, "closed_on", timezone.localdate()),
-            ),
+            apply=not_engaged,
         )
     parties = list(Party.objects.filter(case=case))
     if parties and all(p.consented for p in parties):
