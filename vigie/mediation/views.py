@@ -55,6 +55,7 @@ def case_list(request):
             "cases": list(qs[:200]),
             "status": status,
             "statuses": CaseStatus.choices,
+            "may_agreements": request.user.has_org_perm(AGREEMENTS),
             "section": "mediation",
         },
     )

@@ -273,3 +273,20 @@ def test_journal_rows_carry_no_note_text(diane, paula, case):
     services.practitioner_assign(actor=diane, case=case, user=paula)
     services.note_write(actor=paula, case=case, compartment="medical", text="PSYSECRET")
     assert "PSYSECRET" not in str(list(AuditEvent.objects.values_list("payload", flat=True)))
+
+
+def test_landlord_page_shows_the_centres_answer(marc, diane, case):
+    services.case_decline(actor=diane, case=case, reason="Déjà devant le tribunal")
+    page = client_for(marc).get(f"/mediation/orientations/{case.pk}/").content.decode()
+    assert "refusée" in page and "Déjà devant le tribunal" in page
+
+
+def test_the_director_links_a_landlord_in_the_interface(diane, medi, landlord_a, amandier):
+    from vigie.core.models import Organisation, OrganisationKind
+
+    Organisation.objects.create(slug="troisieme", name="Troisième", kind=OrganisationKind.LANDLORD)
+    client = client_for(diane)
+    assert "Conventions avec les bailleurs" in client.get("/mediation/").content.decode()
+    client.post("/mediation/conventions/", {"landlord": "troisieme", "terms": "package"})
+    assert ServiceAgreement.objects.filter(landlord__slug="troisieme", terms="package").exists()
+    assert client_for(medi).post("/mediation/conventions/", {"landlord": "x"}).status_code == 403
