@@ -35,7 +35,9 @@ if TYPE_CHECKING:
 BREAK_GLASS_HOURS = 24
 
 
-def _landlord_of(actor: User, households: list[Any], landlord: Organisation | None):
+def _landlord_of(actor: User, visible: list[Any], landlord: Organisation | None):
+    """The landlord on whose behalf the actor refers: named, or their only one, or the one of
+    the first household of theirs named."""
     ids = actor.scope(REFER).full_org_ids
     if landlord is not None:
         if landlord.pk not in ids:
@@ -43,10 +45,11 @@ def _landlord_of(actor: User, households: list[Any], landlord: Organisation | No
                 _("Vous n'orientez pas vers la médiation au nom de %(org)s.") % {"org": landlord}
             )
         return landlord
-    if households:
-        return Organisation.objects.get(pk=households[0].organisation_id)
     if len(ids) == 1:
         return Organisation.objects.get(pk=ids[0])
+    for household in visible:
+        if household.organisation_id in ids:
+            return Organisation.objects.get(pk=household.organisation_id)
     raise DomainError(_("Précisez le bailleur au nom duquel vous orientez."), field="landlord")
 
 
@@ -95,15 +98,36 @@ def referral_create(
             pk__in=household_ids
         )
     }
+    landlord = _landlord_of(actor, list(found.values()), landlord)
+    centre_org: Organisation | None
+    if isinstance(centre, Organisation):
+        centre_org = centre
+    else:
+        centre_org = Organisation.objects.filter(
+            slug=centre, kind=OrganisationKind.MEDIATION_CENTRE
+        ).first()
+    if (
+        centre_org is None
+        or not ServiceAgreement.objects.filter(organisation=centre_org, landlord=landlord).exists()
+    ):
+        raise DomainError(
+            _("Le centre de médiation « %(c)s » ne sert pas %(landlord)s (aucune convention).")
+            % {"c": getattr(centre_org, "slug", centre), "landlord": landlord.name},
+            field="centre",
+        )
+    # A party may be a household of another landlord the centre serves (a dispute between
+    # neighbours of two landlords): named by its id, never shown to the referrer, and that
+    # landlord sees nothing of the case (it did not refer it).
+    served = ServiceAgreement.objects.filter(organisation=centre_org).values("landlord_id")
+    missing = [pk for pk in household_ids if pk not in found]
+    if missing:
+        found.update(
+            (h.pk, h) for h in Household.objects.filter(pk__in=missing, organisation_id__in=served)
+        )
     missing = [pk for pk in household_ids if pk not in found]
     if missing:
         raise NotFoundError(_("Ménage n° %(id)s introuvable.") % {"id": missing[0]})
     chosen = [found[pk] for pk in household_ids]
-    landlord = _landlord_of(actor, chosen, landlord)
-    if any(h.organisation_id != landlord.pk for h in chosen):
-        raise DomainError(
-            _("Les ménages nommés doivent être du bailleur qui oriente."), field="households"
-        )
     outsiders = []
     for i, other in enumerate(others or [], start=1):
         name = str(other.get("name", "")).strip()
@@ -126,22 +150,6 @@ def referral_create(
         raise DomainError(
             _("Nommez au moins une partie : un ménage ou une personne extérieure."),
             field="households",
-        )
-    centre_org: Organisation | None
-    if isinstance(centre, Organisation):
-        centre_org = centre
-    else:
-        centre_org = Organisation.objects.filter(
-            slug=centre, kind=OrganisationKind.MEDIATION_CENTRE
-        ).first()
-    if (
-        centre_org is None
-        or not ServiceAgreement.objects.filter(organisation=centre_org, landlord=landlord).exists()
-    ):
-        raise DomainError(
-            _("Le centre de médiation « %(c)s » ne sert pas %(landlord)s (aucune convention).")
-            % {"c": getattr(centre_org, "slug", centre), "landlord": landlord.name},
-            field="centre",
         )
     case = Case.objects.create(
         organisation=centre_org,

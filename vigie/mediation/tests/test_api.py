@@ -88,8 +88,32 @@ def test_a_second_landlord_served_by_the_same_centre_sees_nothing(bruno, case_id
     assert call(bruno, "get", f"/api/v1/mediation/cases/{case_id}/notes").status_code == 403
 
 
-def test_a_landlord_may_not_name_another_landlords_household(marc, amandier, household_b):
-    assert refer(marc, [household_b]).status_code == 404
+def test_a_household_of_another_served_landlord_is_a_party_its_landlord_sees_nothing(
+    marc, bruno, diane, amandier, two_households, household_b
+):
+    r = refer(marc, [two_households[0], household_b])
+    assert r.status_code == 201
+    case_id = r.json()["id"]
+    full = call(diane, "get", f"/api/v1/mediation/cases/{case_id}").json()
+    assert {p["household"] for p in full["parties"]} == {two_households[0].pk, household_b.pk}
+    # Landlord B did not refer it: nothing, not even on its household's page.
+    assert call(bruno, "get", "/api/v1/mediation/cases").json() == []
+    assert call(bruno, "get", f"/api/v1/mediation/cases/{case_id}").status_code == 404
+    client = Client()
+    client.force_login(bruno)
+    page = client.get(f"/registre/menages/{household_b.pk}/").content.decode()
+    assert "Médiation en cours" not in page
+    # A's staff learn nothing of B's household from the answer.
+    assert b"DURAND" not in call(marc, "get", f"/api/v1/mediation/cases/{case_id}").content
+
+
+def test_a_household_of_a_landlord_the_centre_does_not_serve_is_not_found(marc, amandier):
+    from vigie.core.models import Organisation, OrganisationKind
+    from vigie.housing.tests.factories import make_household
+
+    far = Organisation.objects.create(slug="loin-hlm", name="Loin", kind=OrganisationKind.LANDLORD)
+    stranger = make_household(far, [{"last_name": "LOIN"}], reference="BAIL-LOIN")
+    assert refer(marc, [stranger]).status_code == 404
     assert Case.objects.count() == 0
 
 
