@@ -290,3 +290,10 @@ def test_the_director_links_a_landlord_in_the_interface(diane, medi, landlord_a,
     client.post("/mediation/conventions/", {"landlord": "troisieme", "terms": "package"})
     assert ServiceAgreement.objects.filter(landlord__slug="troisieme", terms="package").exists()
     assert client_for(medi).post("/mediation/conventions/", {"landlord": "x"}).status_code == 403
+
+
+def test_the_48_hour_reminder_is_a_daily_job():
+    from vigie.core import daily
+    from vigie.mediation.invitations import session_reminders
+
+    assert session_reminders in daily.jobs()
