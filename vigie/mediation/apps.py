@@ -15,7 +15,7 @@ class MediationConfig(AppConfig):
         # timeline, privacy registries, the daily reminder job and the accounts hook that gives
         # `create_user --discipline` to practitioners.
         from vigie.mediation import permissions  # noqa: F401, I001
-        from vigie.mediation import journal, menu, privacy, timeline  # noqa: F401
+        from vigie.mediation import home, journal, menu, privacy, timeline  # noqa: F401
         from vigie.mediation import accounts_hook  # noqa: F401
         from vigie.core import daily
         from vigie.mediation.invitations import session_reminders

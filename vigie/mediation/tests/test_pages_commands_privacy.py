@@ -297,3 +297,8 @@ def test_the_48_hour_reminder_is_a_daily_job():
     from vigie.mediation.invitations import session_reminders
 
     assert session_reminders in daily.jobs()
+
+
+def test_the_welcome_page_card_counts_the_centres_cases(maya, case):
+    page = client_for(maya).get("/", follow=True).content.decode()
+    assert "1 situation orientée attend une réponse." in page
