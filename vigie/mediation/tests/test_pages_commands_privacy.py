@@ -302,3 +302,12 @@ def test_the_48_hour_reminder_is_a_daily_job():
 def test_the_welcome_page_card_counts_the_centres_cases(maya, case):
     page = client_for(maya).get("/", follow=True).content.decode()
     assert "1 situation orientée attend une réponse." in page
+
+
+def test_the_centres_dpo_reads_the_break_glass_in_the_access_log(diane, amandier, case):
+    from vigie.conftest import make_user
+
+    dpo = make_user("dpo-centre", amandier, "dpo")
+    services.break_glass(actor=diane, case=case, reason="Plainte contre un praticien")
+    page = client_for(dpo).get("/confidentialite/journal-des-acces/").content.decode()
+    assert "break-glass" in page and "diane" in page
