@@ -12,4 +12,5 @@ menu.register(
     perm=Perm.AUDIT_VIEW,
     order=90,
     section="privacy",
+    icon="shield-lock",
 )
