@@ -32,5 +32,8 @@ def order_by_param(
         wanted = default
     descending = wanted.startswith("-")
     fields = columns[wanted.lstrip("-")]
-    order = [("-" + f.lstrip("-") if not f.startswith("-") else f[1:]) if descending else f for f in fields]
+    order = [
+        ("-" + f.lstrip("-") if not f.startswith("-") else f[1:]) if descending else f
+        for f in fields
+    ]
     return queryset.order_by(*order), wanted
