@@ -74,7 +74,7 @@ def test_referral_from_call_to_done_with_a_real_email(
     inbox = p.get(reverse("actions:referrals"))
     assert inbox.status_code == 200 and "portage de repas" in text(inbox)
     detail = text(p.get(reverse("actions:referral", args=[referral.pk])))
-    assert "DUPONT Jeanne" in detail and "+33561123456" in detail
+    assert "DUPONT Jeanne" in detail and "05 61 12 34 56" in detail  # the French way
     assert "Préfère être appelée le matin" in detail
     assert "Cohortes" not in detail and "handicap" not in detail.lower()
 

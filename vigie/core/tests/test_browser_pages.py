@@ -42,6 +42,8 @@ RAW_CODES = {
     "decimal point": re.compile(r"(?<![\w.,/:-])\d+\.\d+(?![\w.])"),
     # "bail(s) créé(s)": ngettext says it.
     "(s) plural": re.compile(r"\w\((?:s|x|es|e)\)"),
+    # +33561000001: a phone is shown the French way (05 61 00 00 01, core.phones).
+    "phone in E.164": re.compile(r"\+33\d{9}\b"),
 }
 
 # The page's visible text, the header's signed-in name aside (a username is data, not a code).
@@ -201,6 +203,7 @@ def test_the_console_result_buttons_are_visible_without_scrolling(live_server):
         "1.3 appels par ménage",
         "5 bail(s) créé(s)",
         "Statut : follow_up",
+        "Jeanne — +33561000001",
     ],
 )
 def test_a_raw_code_is_caught(text):
