@@ -7,7 +7,7 @@ page of the URLconf it may open (walked as core/tests/test_matrix.py walks it, w
   and the header on one row (the menu's overflow goes under "Plus");
 - no raw code in what the page shows (RAW_CODES below: snake_case identifiers, dotted model
   labels or permission/journal codes such as `actions.referral 2` or `referral.view`, a
-  decimal point, "bail(s)" plurals, an empty list numbered "1. Aucun événement");
+  decimal point, "bail(s)" plurals, an empty list shown as an item, "1. Aucun événement");
 - no link of the menu that answers 403 to that persona.
 
 And the caller console: the result buttons and "Enregistrer" are visible without scrolling at
@@ -64,7 +64,7 @@ PAGE_STATE = """async () => {
     if (!el.closest("select") && !el.checkVisibility({visibilityProperty: true})) continue;
     parts.push(n.textContent);
   }
-  const emptyLists = [...document.querySelectorAll("ol")].filter(ol =>
+  const emptyLists = [...document.querySelectorAll("ol, ul:not(nav ul)")].filter(ol =>
     ol.children.length === 1 && /^\\s*(Aucun|Aucune|Pas de|Rien)/.test(ol.children[0].textContent)
   ).map(ol => ol.textContent.trim().slice(0, 60));
   const de = document.documentElement;
@@ -160,7 +160,7 @@ def test_every_page_of_every_persona_fits_and_shows_no_raw_code(live_server):
                     if width == SIZES[0][0]:
                         failures += [f"{role} {shown}: {r}" for r in raw_codes(state["text"])]
                         failures += [
-                            f"{role} {shown}: an empty list numbered as an item: {e}"
+                            f"{role} {shown}: an empty list shown as its item: {e}"
                             for e in state["emptyLists"]
                         ]
                     for href in state["menu"]:
