@@ -162,3 +162,25 @@ def test_the_language_switch_is_two_buttons_not_a_form_with_ok(client, django_us
     switch = page.split('class="lang"')[1].split("</form>")[0]
     assert 'name="language" value="fr"' in switch and 'name="language" value="en"' in switch
     assert 'aria-pressed="true"' in switch and "<select" not in switch and ">OK<" not in switch
+
+
+def test_tabs_mark_the_current_page_and_empty_states_say_it_in_words():
+    tabs = [
+        {"url": "/a/", "label": "Programme", "current": True, "icon": "basket"},
+        {"url": "/b/", "label": "Distributions", "current": False},
+    ]
+    html = Template(
+        '{% include "includes/tabs.html" with tabs=tabs label="Pages" %}'
+        '{% include "includes/empty.html" with text="Aucun programme." action_url="/n/" action_label="Créer" %}'
+    ).render(Context({"tabs": tabs}))
+    assert '<nav class="tabs no-print" aria-label="Pages">' in html
+    assert 'href="/a/" aria-current="page"' in html and 'href="/b/">' in html
+    assert '<div class="empty">' in html and "<p>Aucun programme.</p>" in html
+    assert 'class="btn secondary" href="/n/">Créer</a>' in html
+
+
+def test_a_status_badge_carries_its_code_as_a_colour_and_its_word():
+    html = Template('{% load vigie %}{% status_badge "declined" "refusée" id="s" %}').render(
+        Context()
+    )
+    assert html.strip() == '<span class="tag status status-declined" id="s">refusée</span>'
