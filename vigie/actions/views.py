@@ -30,12 +30,21 @@ from vigie.campaigns.models import Need
 from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction, Organisation
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, requires
 from vigie.core.selectors import organisation_ids_where
 from vigie.core.services import access_record
 from vigie.housing.models import Commune, Household
 
 PAGE_SIZE = 50
+
+# Sortable columns of the referrals list (core/ordering.py): `?o=commune`, `?o=-date`…
+REFERRAL_COLUMNS = {
+    "date": ("created_at", "pk"),
+    "commune": ("household__dwelling__commune__name", "-created_at"),
+    "partner": ("partner__name", "-created_at"),
+    "status": ("status", "-created_at"),
+}
 CANCELLED = "cancelled"  # the status code of a cancelled referral, ticket and task
 
 
@@ -417,7 +426,9 @@ def referrals(request):
         campaign=_int(request.GET.get("campaign")),
     )
     # A partner never sees what the landlord has not sent: the queryset says so.
-    qs = selectors.referrals_visible(user, f)
+    qs, ordering = order_by_param(
+        request, selectors.referrals_visible(user, f), REFERRAL_COLUMNS, default="-date"
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
@@ -432,6 +443,7 @@ def referrals(request):
             if partner_only
             else Partner.objects.visible_to(user, Perm.REFERRAL_VIEW).only("id", "name"),
             "need_labels": dict(NeedKind.choices),
+            "ordering": ordering,
         },
     )
 
