@@ -15,6 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
+
+# Imported with this module (views and the API import it when a report is asked for): loading
+# WeasyPrint costs about a second, once per process, not per report.
+from weasyprint import HTML
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,8 +113,6 @@ def funder_report_pdf(
     project: Project, *, year: int, funder: Organisation | None, user: User | None = None
 ) -> bytes:
     """The funder's report as PDF bytes."""
-    from weasyprint import HTML
-
     html = render_to_string(
         "projects/report_pdf.html", report_context(project, year=year, funder=funder, user=user)
     )

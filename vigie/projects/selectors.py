@@ -86,6 +86,17 @@ def money_of(co: ProjectFunder) -> dict[str, Decimal]:
     }
 
 
+def known_funders(organisation_id: int) -> list[Organisation]:
+    """The funder organisations this landlord already works with (the form's suggestions)."""
+    from vigie.core.models import Organisation
+
+    return list(
+        Organisation.objects.filter(
+            pk__in=ProjectFunder.objects.filter(organisation_id=organisation_id).values("funder_id")
+        ).order_by("name")
+    )
+
+
 def late_tranches(qs: QuerySet[Tranche], today: date) -> QuerySet[Tranche]:
     return qs.filter(received_on__isnull=True, due_on__lt=today)
 
@@ -222,6 +233,7 @@ def financial_report(
         totals[nature]["actual"] += line.actual
         out_lines.append(
             {
+                "id": line.pk,
                 "account": line.account,
                 "label": line.label,
                 "funder": line.funder.slug if line.funder else None,

@@ -1,7 +1,7 @@
 """Fixtures of the projects tests.
 
 Personas (on top of vigie/conftest.py): Marc (manager at landlord A), Fanny (funder_viewer at
-the CAF, which co-funds A's crèche), Félix (funder_viewer at a foundation funding nothing).
+the CAF, which co-funds A's crèche), Félix (funder_viewer at a region funding nothing).
 """
 
 from __future__ import annotations
@@ -42,8 +42,11 @@ def fanny(caf):
 
 
 @pytest.fixture
-def felix(fondation):
-    return make_user("felix", fondation, Role.FUNDER_VIEWER)
+def felix(db):
+    """A funder_viewer at a region that funds none of A's projects."""
+    return make_user(
+        "felix", funder_org("region-occitanie", "Région Occitanie"), Role.FUNDER_VIEWER
+    )
 
 
 @pytest.fixture
