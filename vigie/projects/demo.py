@@ -1,32 +1,36 @@
 """The projects' part of the demo (`vigie seed_demo`): a micro-crèche in a priority
 neighbourhood co-funded by the town, the CAF and a foundation, an intergenerational common
-room co-funded by two, one report due next month, and a funder's login (`financeur`, CAF)."""
+room co-funded by two with a report due next month, and a funder's login (`financeur`, CAF).
+The demo's words (French data, not interface sentences) are in `demo_data.json`."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.core.models import Organisation, OrganisationKind
 from vigie.core.permissions import Role
 
-FUNDERS = {
-    "ville-toulouse": "Ville de Toulouse",
-    "caf-31": "CAF de la Haute-Garonne",
-    "fondation-petite-enfance": "Fondation pour la petite enfance",
-    "departement-31": "Conseil départemental de la Haute-Garonne",
-}
+DATA = json.loads((Path(__file__).parent / "demo_data.json").read_text(encoding="utf-8"))
 
 
 def _funder(slug: str) -> Organisation:
     org = Organisation.objects.filter(slug=slug).first()
     if org is None:
         org = Organisation.objects.create(
-            slug=slug, name=FUNDERS[slug], kind=OrganisationKind.FUNDER
+            slug=slug, name=DATA["funders"][slug], kind=OrganisationKind.FUNDER
         )
     return org
+
+
+def _day(year: int, month_day: str) -> date:
+    month, day = month_day.split("-")
+    return date(year, int(month), int(day))
 
 
 def seed(*, landlord: Organisation, stdout, password: str) -> list[tuple]:
@@ -41,70 +45,67 @@ def seed(*, landlord: Organisation, stdout, password: str) -> list[tuple]:
         .order_by("pk")
         .first()
     )
-    funders = {slug: _funder(slug) for slug in FUNDERS}
-    accounts = [("financeur", funders["caf-31"], Role.FUNDER_VIEWER, {})]
-    if not User.objects.filter(username="financeur").exists():
+    funders = {slug: _funder(slug) for slug in DATA["funders"]}
+    who = DATA["funder_user"]
+    accounts = [(who["username"], funders[who["funder"]], Role.FUNDER_VIEWER, {})]
+    if not User.objects.filter(username=who["username"]).exists():
         user_create(
-            username="financeur",
-            organisation=funders["caf-31"],
+            username=who["username"],
+            organisation=funders[who["funder"]],
             role=Role.FUNDER_VIEWER,
             password=password,
-            first_name="Fanny",
-            last_name="Financeur",
+            first_name=who["first_name"],
+            last_name=who["last_name"],
         )
     if Project.objects.filter(organisation=landlord).exists():
         return accounts
-    residences = Residence.objects.filter(organisation=landlord)
-    qpv = (
-        residences.filter(priority_neighbourhood=True).order_by("name").first()
-        or residences.order_by("name").first()
-    )
-    other = residences.exclude(pk=getattr(qpv, "pk", None)).order_by("name").first()
+    residences = Residence.objects.filter(organisation=landlord).order_by("name")
+    qpv = residences.filter(priority_neighbourhood=True).first() or residences.first()
+    other = residences.exclude(pk=getattr(qpv, "pk", None)).first()
     today = timezone.localdate()
     year = today.year
+    c, r = DATA["creche"], DATA["room"]
+
+    def lines(project, rows):
+        for account, label, forecast, actual, funder in rows:
+            services.budget_line_add(
+                actor=manager,
+                project=project,
+                year=year,
+                account=account,
+                label=label,
+                forecast=forecast,
+                actual=actual,
+                funder_slug=funder,
+            )
+
     with transaction.atomic():
         creche = services.project_create(
             actor=manager,
             organisation=landlord,
-            title="Micro-crèche « Les Petits Pas »",
+            title=c["title"],
             kind="childcare",
             residences=[qpv] if qpv else [],
             neighbourhood=qpv.neighbourhood if qpv else "",
             priority_neighbourhood=True,
             starts_on=date(year, 1, 1),
             ends_on=date(year + 2, 12, 31),
-            summary=(
-                "Une micro-crèche de dix places au pied de la résidence, gérée par l'association "
-                "Les Petits Pas, pour les familles du quartier prioritaire — d'abord les "
-                "familles monoparentales, dont les parents reprennent un emploi ou une formation."
-            ),
+            summary=c["summary"],
         )
         for to in ("application", "funded", "running"):
             services.project_move(actor=manager, project=creche, to=to)
         services.project_partner_add(
-            actor=manager,
-            project=creche,
-            name="Association Les Petits Pas",
-            role="gestionnaire de la crèche",
+            actor=manager, project=creche, name=c["partner"][0], role=c["partner"][1]
         )
-        services.milestone_set(
-            actor=manager,
-            project=creche,
-            label="Ouverture de la crèche",
-            due_on=date(year, 3, 1),
-            done_on=date(year, 3, 2),
-        )
-        services.milestone_set(
-            actor=manager,
-            project=creche,
-            label="Comité de pilotage annuel",
-            due_on=date(year, 11, 15),
-        )
-        for slug, requested, committed in (
-            ("ville-toulouse", 25000, 20000),
-            ("caf-31", 40000, 38000),
-            ("fondation-petite-enfance", 12000, 10000),
-        ):
+        for label, due, done in c["milestones"]:
+            services.milestone_set(
+                actor=manager,
+                project=creche,
+                label=label,
+                due_on=_day(year, due),
+                done_on=_day(year, done) if done else None,
+            )
+        for slug, requested, committed in c["funders"]:
             co = services.co_funder_add(
                 actor=manager,
                 project=creche,
@@ -121,139 +122,86 @@ def seed(*, landlord: Organisation, stdout, password: str) -> list[tuple]:
                 due_on=date(year, 2, 15),
                 received_on=date(year, 2, 20),
             )
+            # The town's second tranche is late (the portfolio shows it).
+            late = slug == "ville-toulouse"
             services.tranche_add(
                 actor=manager,
                 project=creche,
                 funder_slug=slug,
                 amount=committed - half,
-                due_on=today - timedelta(days=15)
-                if slug == "ville-toulouse"
-                else date(year, 12, 15),
+                due_on=today - timedelta(days=15) if late else date(year, 12, 15),
             )
             services.deadline_add(
-                actor=manager,
-                co_funder=co,
-                label="Compte rendu financier (CERFA 15059)",
-                due_on=date(year + 1, 6, 30),
+                actor=manager, co_funder=co, label=c["deadline"], due_on=date(year + 1, 6, 30)
             )
-        caf = creche.funders.get(funder__slug="caf-31")
+        slug, text = c["condition"]
         services.condition_add(
-            actor=manager, co_funder=caf, text="Tarification à l'heure selon le barème de la CNAF"
+            actor=manager, co_funder=creche.funders.get(funder__slug=slug), text=text
         )
-        lines = [
-            ("6063", "Fournitures et petit équipement", 4000, 3650, None),
-            ("613", "Loyer du local", 9000, 9000, None),
-            ("6226", "Honoraires (pédiatre, psychomotricien)", 3000, 3400, None),
-            ("641", "Salaires des auxiliaires de puériculture", 62000, 64500, None),
-            ("645", "Charges sociales", 9000, 9300, None),
-            ("7411", "Subvention de la Ville de Toulouse", 20000, 20000, "ville-toulouse"),
-            ("7412", "Prestation de service de la CAF", 38000, 39500, "caf-31"),
-            (
-                "7413",
-                "Subvention de la Fondation pour la petite enfance",
-                10000,
-                10000,
-                "fondation-petite-enfance",
-            ),
-            ("706", "Participations des familles", 19000, 20350, None),
-            ("864", "Personnel bénévole", 3000, 2800, None),
-            ("870", "Bénévolat", 3000, 2800, None),
-        ]
-        for account, label, forecast, actual, funder in lines:
-            services.budget_line_add(
-                actor=manager,
-                project=creche,
-                year=year,
-                account=account,
-                label=label,
-                forecast=forecast,
-                actual=actual,
-                funder_slug=funder,
-            )
+        lines(creche, c["lines"])
         services.indicator_add(actor=manager, project=creche, computed="households_reached")
         services.indicator_add(actor=manager, project=creche, computed="tickets_raised")
-        enfants = services.indicator_add(
+        ind = c["indicator"]
+        kids = services.indicator_add(
             actor=manager,
             project=creche,
-            label="Enfants accueillis",
-            unit="enfants",
-            baseline=0,
-            target=14,
-            source="registre de la crèche",
+            label=ind["label"],
+            unit=ind["unit"],
+            baseline=ind["baseline"],
+            target=ind["target"],
+            source=ind["source"],
         )
-        services.indicator_measure(
-            actor=manager, indicator=enfants, value=9, measured_on=date(year, 4, 1)
-        )
-        services.indicator_measure(
-            actor=manager, indicator=enfants, value=13, measured_on=date(year, 9, 1)
-        )
+        for on, value in ind["measures"]:
+            services.indicator_measure(
+                actor=manager, indicator=kids, value=value, measured_on=_day(year, on)
+            )
 
-        salle = services.project_create(
+        room = services.project_create(
             actor=manager,
             organisation=landlord,
-            title="Salle commune intergénérationnelle",
+            title=r["title"],
             kind="intergenerational",
             residences=[other] if other else [],
             starts_on=date(year, 4, 1),
             ends_on=date(year + 1, 3, 31),
-            summary=(
-                "Une salle commune au rez-de-chaussée, animée avec la régie de quartier : ateliers "
-                "numériques, repas partagés, aide aux devoirs entre générations."
-            ),
+            summary=r["summary"],
         )
         for to in ("application", "funded"):
-            services.project_move(actor=manager, project=salle, to=to)
+            services.project_move(actor=manager, project=room, to=to)
         services.project_partner_add(
-            actor=manager, project=salle, name="Régie de quartier", role="animation"
+            actor=manager, project=room, name=r["partner"][0], role=r["partner"][1]
         )
-        for slug, requested, committed in (
-            ("departement-31", 15000, 12000),
-            ("ville-toulouse", 8000, 8000),
-        ):
-            co = services.co_funder_add(
+        for slug, requested, committed in r["funders"]:
+            services.co_funder_add(
                 actor=manager,
-                project=salle,
+                project=room,
                 funder_slug=slug,
                 requested=requested,
                 committed=committed,
             )
             services.tranche_add(
                 actor=manager,
-                project=salle,
+                project=room,
                 funder_slug=slug,
                 amount=committed,
                 due_on=date(year, 6, 1),
             )
-        dep = salle.funders.get(funder__slug="departement-31")
+        slug, label = r["deadline"]
         services.deadline_add(
             actor=manager,
-            co_funder=dep,
-            label="Bilan à mi-parcours",
-            due_on=today + timedelta(days=30),
+            co_funder=room.funders.get(funder__slug=slug),
+            label=label,
+            due_on=today + timedelta(days=30),  # one report due next month
         )
-        for account, label, forecast, actual, funder in (
-            ("606", "Mobilier et matériel", 6000, 0, None),
-            ("6228", "Animation (régie de quartier)", 14000, 0, None),
-            ("7411", "Subvention de la Ville de Toulouse", 8000, 0, "ville-toulouse"),
-            ("7413", "Subvention du Département", 12000, 0, "departement-31"),
-        ):
-            services.budget_line_add(
-                actor=manager,
-                project=salle,
-                year=year,
-                account=account,
-                label=label,
-                forecast=forecast,
-                actual=actual,
-                funder_slug=funder,
-            )
+        lines(room, r["lines"])
+        ind = r["indicator"]
         services.indicator_add(
             actor=manager,
-            project=salle,
-            label="Participants aux ateliers",
-            unit="personnes",
-            target=60,
-            source="feuilles d'émargement",
+            project=room,
+            label=ind["label"],
+            unit=ind["unit"],
+            target=ind["target"],
+            source=ind["source"],
         )
-    stdout.write("Projets co-financés : 2 projets de démonstration.\n")
+    stdout.write(_("Projets co-financés : %(n)s projets de démonstration.") % {"n": 2} + "\n")
     return accounts

@@ -10,7 +10,19 @@ from vigie.projects.choices import DocumentKind, ProjectKind
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ProjectForm(forms.Form):
+class PageForm(forms.Form):
+    """A form sharing a page with others: its own ids (`tranche-amount`), so labels point at
+    the right field."""
+
+    id_prefix = "f"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class ProjectForm(PageForm):
+    id_prefix = "project"
     title = forms.CharField(label=_("Intitulé"), max_length=200)
     kind = forms.ChoiceField(label=_("Type de projet"), choices=ProjectKind.choices)
     residences = forms.ModelMultipleChoiceField(
@@ -33,7 +45,8 @@ class ProjectForm(forms.Form):
         self.fields["residences"].queryset = residences
 
 
-class CoFunderForm(forms.Form):
+class CoFunderForm(PageForm):
+    id_prefix = "cofunder"
     # By slug: the list of funder organisations is the platform's, not the landlord's (another
     # landlord's funders are none of its business); the datalist offers those it already works with.
     funder = forms.SlugField(
@@ -48,12 +61,14 @@ class CoFunderForm(forms.Form):
     conditions = forms.CharField(label=_("Conditions"), required=False, max_length=2000)
 
 
-class FunderOrgForm(forms.Form):
+class FunderOrgForm(PageForm):
+    id_prefix = "funderorg"
     name = forms.CharField(label=_("Nom du financeur"), max_length=200)
     slug = forms.SlugField(label=_("Identifiant (lettres, chiffres, tirets)"), max_length=60)
 
 
-class TrancheForm(forms.Form):
+class TrancheForm(PageForm):
+    id_prefix = "tranche"
     funder = forms.ChoiceField(label=_("Co-financeur"))
     amount = forms.DecimalField(label=_("Montant (€)"), min_value=0, decimal_places=2)
     due_on = forms.DateField(label=_("Attendue le"), widget=DATE)
@@ -64,11 +79,13 @@ class TrancheForm(forms.Form):
         self.fields["funder"].choices = [(c.funder.slug, c.funder.name) for c in co_funders]
 
 
-class ReceivedForm(forms.Form):
+class ReceivedForm(PageForm):
+    id_prefix = "received"
     received_on = forms.DateField(label=_("Reçue le"), widget=DATE)
 
 
-class ConditionForm(forms.Form):
+class ConditionForm(PageForm):
+    id_prefix = "condition"
     funder = forms.ChoiceField(label=_("Co-financeur"))
     text = forms.CharField(label=_("Condition"), max_length=300)
 
@@ -77,7 +94,8 @@ class ConditionForm(forms.Form):
         self.fields["funder"].choices = [(c.funder.slug, c.funder.name) for c in co_funders]
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(PageForm):
+    id_prefix = "deadline"
     funder = forms.ChoiceField(label=_("Co-financeur"))
     label = forms.CharField(label=_("Compte rendu attendu"), max_length=200)
     due_on = forms.DateField(label=_("À rendre le"), widget=DATE)
@@ -87,22 +105,26 @@ class DeadlineForm(forms.Form):
         self.fields["funder"].choices = [(c.funder.slug, c.funder.name) for c in co_funders]
 
 
-class SubmittedForm(forms.Form):
+class SubmittedForm(PageForm):
+    id_prefix = "submitted"
     submitted_on = forms.DateField(label=_("Rendu le"), widget=DATE)
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(PageForm):
+    id_prefix = "milestone"
     label = forms.CharField(label=_("Jalon"), max_length=200)
     due_on = forms.DateField(label=_("Prévu le"), widget=DATE)
     done_on = forms.DateField(label=_("Atteint le"), required=False, widget=DATE)
 
 
-class PartnerForm(forms.Form):
+class PartnerForm(PageForm):
+    id_prefix = "partner"
     name = forms.CharField(label=_("Partenaire opérationnel"), max_length=200)
     role = forms.CharField(label=_("Son rôle"), max_length=200)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(PageForm):
+    id_prefix = "document"
     kind = forms.ChoiceField(label=_("Type de document"), choices=DocumentKind.choices)
     title = forms.CharField(label=_("Titre"), max_length=200, required=False)
     funder = forms.ChoiceField(label=_("Co-financeur concerné"), required=False)
@@ -115,7 +137,8 @@ class DocumentForm(forms.Form):
         ]
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(PageForm):
+    id_prefix = "line"
     year = forms.IntegerField(label=_("Exercice"), min_value=2000, max_value=2100)
     account = forms.CharField(label=_("Compte"), max_length=6)
     label = forms.CharField(label=_("Libellé"), max_length=200)
@@ -132,12 +155,14 @@ class BudgetLineForm(forms.Form):
         ]
 
 
-class ActualForm(forms.Form):
+class ActualForm(PageForm):
+    id_prefix = "actual"
     forecast = forms.DecimalField(label=_("Prévisionnel (€)"), min_value=0, decimal_places=2)
     actual = forms.DecimalField(label=_("Réalisé (€)"), min_value=0, decimal_places=2)
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(PageForm):
+    id_prefix = "indicator"
     computed = forms.ChoiceField(label=_("Calculé par Vigie"), required=False)
     label = forms.CharField(label=_("Indicateur (saisi)"), max_length=200, required=False)
     unit = forms.CharField(label=_("Unité"), max_length=50, required=False)
@@ -155,12 +180,14 @@ class IndicatorForm(forms.Form):
         self.fields["computed"].choices = [("", _("non : saisi à la main"))] + list(computed)
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(PageForm):
+    id_prefix = "measure"
     value = forms.DecimalField(label=_("Valeur"), min_value=0)
     measured_on = forms.DateField(label=_("Mesurée le"), widget=DATE)
     source = forms.CharField(label=_("Source"), max_length=200, required=False)
 
 
-class StatusForm(forms.Form):
+class StatusForm(PageForm):
+    id_prefix = "status"
     to = forms.CharField()
     version = forms.IntegerField()

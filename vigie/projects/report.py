@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # Imported with this module (views and the API import it when a report is asked for): loading
 # WeasyPrint costs about a second, once per process, not per report.
 from weasyprint import HTML
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from vigie.projects import selectors
 from vigie.projects.budget import euros

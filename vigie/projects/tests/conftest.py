@@ -96,3 +96,6 @@ def creche(marc, landlord_a, residence, ville, caf, fondation):
             funder_slug=org.slug if org else None,
         )
     return p
+
+
+from vigie.actions.tests.conftest import smtp  # noqa: E402, F401  (a real local SMTP server)
