@@ -41,7 +41,7 @@ from vigie.projects.models import (
     Tranche,
 )
 from vigie.projects.permissions import PROJECT_MANAGE
-from vigie.projects.transitions import MOVE_CODES, PROJECT
+from vigie.projects.transitions import PROJECT
 
 if TYPE_CHECKING:
     from vigie.accounts.models import User
@@ -65,6 +65,15 @@ DOCUMENT_TYPES = {
     ".png": "image/png",
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
+}
+# The journal code of each move (fixed strings: core/tests/test_journal.py reads them).
+MOVE_CODES = {
+    "application": "project.applied",
+    "funded": "project.funded",
+    "running": "project.started",
+    "closing": "project.closing",
+    "closed": "project.closed",
+    "abandoned": "project.abandoned",
 }
 # Reminders before a report is due, in days.
 REMINDER_DAYS = (30, 7, 1)
@@ -235,12 +244,14 @@ def project_move(
 ) -> Project:
     """Move the project along idea → application → funded → running → closing → closed."""
     _require_manage(actor, project)
+    if to not in MOVE_CODES:
+        PROJECT.check(project, to)  # unknown (422), or back to "idea" (409)
     return transition(
         PROJECT,
         project,
         to=to,
         actor=actor,
-        action=MOVE_CODES.get(to, "project.updated"),
+        action=MOVE_CODES[to],
         version=version,
     )
 

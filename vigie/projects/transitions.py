@@ -15,13 +15,3 @@ PROJECT = StatusMachine(
     name=lambda p: _("Le projet « %(title)s »") % {"title": p.title},
     pronoun=gettext_lazy("il"),
 )
-
-# The journal code of each move (fixed strings: core/tests/test_journal.py reads them).
-MOVE_CODES = {
-    "application": "project.applied",
-    "funded": "project.funded",
-    "running": "project.started",
-    "closing": "project.closing",
-    "closed": "project.closed",
-    "abandoned": "project.abandoned",
-}
