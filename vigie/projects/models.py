@@ -47,10 +47,18 @@ class Project(OrganisationOwned, Versioned):
     summary = models.TextField(_("présentation de l'action"), blank=True)
     # Where: residences, some buildings, or a neighbourhood (its residences count then).
     residences = models.ManyToManyField(
-        "housing.Residence", blank=True, related_name="+", verbose_name=_("résidences")
+        "housing.Residence",
+        through="ProjectResidence",
+        blank=True,
+        related_name="+",
+        verbose_name=_("résidences"),
     )
     buildings = models.ManyToManyField(
-        "housing.Building", blank=True, related_name="+", verbose_name=_("bâtiments")
+        "housing.Building",
+        through="ProjectBuilding",
+        blank=True,
+        related_name="+",
+        verbose_name=_("bâtiments"),
     )
     neighbourhood = models.CharField(_("quartier"), max_length=150, blank=True)
     priority_neighbourhood = models.BooleanField(_("quartier prioritaire (QPV)"), default=False)
@@ -73,6 +81,34 @@ class Project(OrganisationOwned, Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProjectResidence(OrganisationOwned):
+    """A residence where the project acts (the link carries the landlord: docs/scaling.md)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    residence = models.ForeignKey("housing.Residence", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "project", "residence"], name="project_residence_unique"
+            )
+        ]
+
+
+class ProjectBuilding(OrganisationOwned):
+    """A building where the project acts."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    building = models.ForeignKey("housing.Building", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "project", "building"], name="project_building_unique"
+            )
+        ]
 
 
 class ProjectPartner(OrganisationOwned):
@@ -113,7 +149,9 @@ class ProjectFunder(OrganisationOwned):
     class Meta:
         ordering = ["funder__name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "funder"], name="project_funder_unique")
+            models.UniqueConstraint(
+                fields=["organisation", "project", "funder"], name="project_funder_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -172,7 +210,7 @@ class ProjectDocument(OrganisationOwned):
     title = models.CharField(_("titre"), max_length=200)
     file_name = models.CharField(max_length=200)
     # Path relative to the documents directory (settings.DATA_DIR / "projects").
-    stored_as = models.CharField(max_length=200, unique=True)
+    stored_as = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(
@@ -181,6 +219,11 @@ class ProjectDocument(OrganisationOwned):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "stored_as"], name="project_document_unique_file"
+            )
+        ]
 
 
 class BudgetLine(OrganisationOwned):

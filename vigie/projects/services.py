@@ -91,11 +91,16 @@ def _require_manage(actor: User | None, project: Project) -> None:
         )
 
 
-def money(value: Any, what: str, *, field: str = "", allow_none: bool = False) -> Decimal | None:
+def money_or_none(value: Any, what: str, *, field: str = "") -> Decimal | None:
+    """`money`, or None when no amount is given."""
+    if value is None or value == "":
+        return None
+    return money(value, what, field=field)
+
+
+def money(value: Any, what: str, *, field: str = "") -> Decimal:
     """An amount in euros (≥ 0, two decimals at most), or a sentence naming `what`."""
     if value is None or value == "":
-        if allow_none:
-            return None
         raise ProjectInputError(_("%(what)s : montant manquant.") % {"what": what}, field=field)
     try:
         amount = Decimal(str(value).replace(",", ".").replace(" ", "").replace("\u202f", ""))
@@ -195,7 +200,8 @@ def project_create(
         )
     _check_period(starts_on, ends_on)
     residences, buildings = list(residences), list(buildings)
-    for place in [*residences, *buildings]:
+    places: list[Any] = [*residences, *buildings]
+    for place in places:
         if place.organisation_id != organisation.pk:
             raise ProjectInputError(_("Une résidence ou un bâtiment n'est pas à ce bailleur."))
     project = Project.objects.create(
@@ -209,8 +215,9 @@ def project_create(
         ends_on=ends_on,
         lead=lead or actor,
     )
-    project.residences.set(residences)
-    project.buildings.set(buildings)
+    link = {"organisation_id": organisation.pk}
+    project.residences.set(residences, through_defaults=link)
+    project.buildings.set(buildings, through_defaults=link)
     audit_log(actor=actor, action="project.created", obj=project, payload={"kind": kind})
     return project
 
@@ -309,7 +316,7 @@ def co_funder_add(
     _require_manage(actor, project)
     funder = funder_by_slug(funder_slug)
     req = money(requested, _("Montant demandé"), field="requested")
-    com = money(committed, _("Montant accordé"), field="committed", allow_none=True)
+    com = money_or_none(committed, _("Montant accordé"), field="committed")
     if project.funders.filter(funder=funder).exists():
         raise ConflictError(
             _("%(funder)s co-finance déjà ce projet : modifiez ses montants.")
@@ -342,7 +349,7 @@ def co_funder_update(
 ) -> ProjectFunder:
     _require_manage(actor, co_funder.project)
     co_funder.requested = money(requested, _("Montant demandé"), field="requested")
-    co_funder.committed = money(committed, _("Montant accordé"), field="committed", allow_none=True)
+    co_funder.committed = money_or_none(committed, _("Montant accordé"), field="committed")
     co_funder.save()
     audit_log(
         actor=actor,
@@ -617,8 +624,8 @@ def indicator_add(
         unit=unit.strip()[:50],
         computed=computed,
         headcount=headcount,
-        baseline=money(baseline, _("Situation de départ"), field="baseline", allow_none=True),
-        target=money(target, _("Cible"), field="target", allow_none=True),
+        baseline=money_or_none(baseline, _("Situation de départ"), field="baseline"),
+        target=money_or_none(target, _("Cible"), field="target"),
         source=source.strip()[:200],
     )
     audit_log(actor=actor, action="project.indicator_added", obj=project)

@@ -103,7 +103,7 @@ def test_computed_indicators_equal_the_register(landlord_a, marc, residence):
 
     b = Building.objects.create(organisation=landlord_a, residence=elsewhere, name="B")
     DwellingFactory._meta.model.objects.filter(pk=outside[0].dwelling_id).update(building=b)
-    building_project.buildings.set([b])
+    building_project.buildings.set([b], through_defaults={"organisation_id": landlord_a.pk})
     assert selectors.computed_value(building_project, "households_reached") == 1
 
 
