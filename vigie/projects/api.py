@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
@@ -158,7 +159,7 @@ def _f(value) -> float | None:
 
 
 def _project_out(request: AuthenticatedRequest, project) -> dict:
-    today = date.today()
+    today = timezone.localdate()
     funders = []
     for co in selectors.co_funders(project, request.user):
         m = selectors.money_of(co)
