@@ -45,6 +45,17 @@ class ProjectForm(PageForm):
         self.fields["residences"].queryset = residences
 
 
+class ProjectEditForm(PageForm):
+    id_prefix = "edit"
+    summary = forms.CharField(
+        label=_("Présentation de l'action"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    starts_on = forms.DateField(label=_("Début"), required=False, widget=DATE)
+    ends_on = forms.DateField(label=_("Fin"), required=False, widget=DATE)
+
+
 class CoFunderForm(PageForm):
     id_prefix = "cofunder"
     # By slug: the list of funder organisations is the platform's, not the landlord's (another

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.portfolio, name="portfolio"),
     path("nouveau/", views.project_create, name="create"),
     path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/modifier/", views.project_edit, name="edit"),
     path("<int:pk>/statut/", views.project_move, name="move"),
     path("<int:pk>/financeurs/", views.funder_add, name="funder_add"),
     path("<int:pk>/financeurs/nouveau/", views.funder_org_create, name="funder_org_create"),

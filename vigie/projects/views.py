@@ -151,6 +151,38 @@ def project_detail(request, pk: int):
 
 
 @requires(PROJECT_MANAGE)
+def project_edit(request, pk: int):
+    """The narrative (it opens the funder's report) and the period."""
+    project = selectors.project_for(request.user, pk, PROJECT_MANAGE)
+    form = forms.ProjectEditForm(
+        request.POST or None,
+        initial={
+            "summary": project.summary,
+            "starts_on": project.starts_on,
+            "ends_on": project.ends_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        with service_call(request, form=form):
+            services.project_update(
+                actor=request.user,
+                project=project,
+                summary=d["summary"],
+                starts_on=d["starts_on"],
+                ends_on=d["ends_on"],
+            )
+            messages.success(request, _("Projet modifié."))
+            return redirect("projects:detail", pk)
+    return TemplateResponse(
+        request,
+        "projects/project_edit.html",
+        {"form": form, "project": project, "section": "projects"},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@requires(PROJECT_MANAGE)
 @require_POST
 def project_move(request, pk: int):
     project = selectors.project_for(request.user, pk, PROJECT_MANAGE)

@@ -22,6 +22,18 @@ PERSONAS = ("funder_viewer",)
 IDS: dict[str, dict[str, int]] = {}
 
 
+def _blank_pdf() -> bytes:
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buf = BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
 def _project(land: Any) -> dict[str, int]:
     manager = land.users[Role.MANAGER]
     funder = Organisation.objects.create(
@@ -61,7 +73,7 @@ def _project(land: Any) -> dict[str, int]:
         kind="agreement",
         title=f"Convention {land.token}",
         file_name="convention.pdf",
-        content=b"%PDF-1.4 test",
+        content=_blank_pdf(),
     )
     line = services.budget_line_add(
         actor=manager,

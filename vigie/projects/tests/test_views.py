@@ -163,3 +163,20 @@ def test_documents_are_private(marc, fanny, felix, creche):
     assert client_for(fanny).get(f"/projets/{creche.pk}/documents/{other.pk}/").status_code == 404
     assert client_for(felix).get(f"/projets/{creche.pk}/documents/{mine.pk}/").status_code == 404
     assert client_for(marc).get(f"/projets/{creche.pk}/documents/{other.pk}/").status_code == 200
+
+
+def test_the_narrative_is_edited_and_a_bad_period_refused(marc, creche, fanny):
+    c = client_for(marc)
+    assert c.get(f"/projets/{creche.pk}/modifier/").status_code == 200
+    r = c.post(
+        f"/projets/{creche.pk}/modifier/",
+        {"summary": "Douze places.", "starts_on": "2026-01-01", "ends_on": "2026-12-31"},
+    )
+    assert r.status_code == 302
+    creche.refresh_from_db()
+    assert creche.summary == "Douze places." and creche.ends_on == date(2026, 12, 31)
+    r = c.post(f"/projets/{creche.pk}/modifier/", {"summary": "x", "ends_on": "2025-01-01"})
+    assert r.status_code == 400 and "précède son début" in r.content.decode()
+    creche.refresh_from_db()
+    assert creche.summary == "Douze places."
+    assert client_for(fanny).get(f"/projets/{creche.pk}/modifier/").status_code == 403
