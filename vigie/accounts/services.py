@@ -33,7 +33,7 @@ ROLES_BY_KIND: dict[str, set[Role]] = {
         Role.MEDIATION_DIRECTOR,
         Role.DPO,
     },
-    OrganisationKind.FUNDER: {Role.ADMIN, Role.PARTNER_WORKER},
+    OrganisationKind.FUNDER: {Role.ADMIN, Role.PARTNER_WORKER, Role.FUNDER_VIEWER},
 }
 
 
