@@ -256,3 +256,21 @@ def test_the_links_are_on_the_pages(alpha, marc):
         ("actions:report", "actions:needs_xlsx"),
     ):
         assert reverse(export) in c.get(reverse(page) + "?status=open").content.decode(), page
+
+
+def test_referrals_export_hides_a_health_need_from_a_role_without_health_data(
+    campaign, claire, marc, pierre, ccas, monkeypatch
+):
+    (health,) = raise_needs(campaign, claire, ["health"])
+    referral_create(actor=claire, need=health, partner=ccas)
+    label = str(NeedKind.HEALTH.label)
+    assert csv_rows(marc, "actions:referrals_csv")[1][1] == label
+    # The partner it was sent to reads the need it has to deal with.
+    assert csv_rows(pierre, "actions:referrals_csv")[1][1] == label
+    monkeypatch.setitem(
+        ROLE_PERMISSIONS,
+        Role.MANAGER,
+        ROLE_PERMISSIONS[Role.MANAGER] - {Perm.HOUSEHOLD_VIEW_SENSITIVE},
+    )
+    rows = csv_rows(marc, "actions:referrals_csv")
+    assert [r[1] for r in rows[1:]] == ["besoin confidentiel (santé)"]
