@@ -177,7 +177,7 @@ def _referrals(request, fmt: str):
         if kind in SENSITIVE_NEEDS and not partner_side and not may_see_health(user, r.need):
             need = _("besoin confidentiel (santé)")
         else:
-            need = NeedKind(kind).label
+            need = str(NeedKind(kind).label)
         rows.append(
             [
                 r.sent_at or r.created_at,

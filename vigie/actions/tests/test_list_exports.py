@@ -274,3 +274,13 @@ def test_referrals_export_hides_a_health_need_from_a_role_without_health_data(
     )
     rows = csv_rows(marc, "actions:referrals_csv")
     assert [r[1] for r in rows[1:]] == ["besoin confidentiel (santé)"]
+
+
+@pytest.mark.parametrize("name", [n for n in EXPORTS if n.endswith("xlsx")])
+def test_every_xlsx_opens_with_its_rows(alpha, marc, name):
+    from openpyxl import load_workbook
+
+    r = client_for(marc).get(reverse(name))
+    assert r.status_code == 200
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert len(rows) >= 2 and all(isinstance(v, (str, int, type(None))) for v in rows[1]), rows
