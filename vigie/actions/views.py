@@ -25,6 +25,7 @@ from vigie.actions.choices import (
 )
 from vigie.actions.forms import MoveForm, PartnerForm, ReferralForm, TaskForm, TicketFromNeedForm
 from vigie.actions.models import Partner
+from vigie.actions.permissions import REFERRAL_EXPORT
 from vigie.campaigns.choices import NeedKind
 from vigie.campaigns.models import Need
 from vigie.core.confirm import Danger, confirmation_page
@@ -105,10 +106,8 @@ def _int(raw) -> int | None:
 def partners(request):
     """The landlord's partner directory, and the communes of its residences without a CCAS."""
     user = request.user
-    qs = selectors.partners_visible(user)
     service = request.GET.get("service", "")
-    if service:
-        qs = [p for p in qs if p.offers(service)]
+    qs = selectors.partner_search(user, service)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     can_manage = bool(organisation_ids_where(user, Perm.PARTNER_MANAGE))
     missing_ccas = selectors.communes_without_ccas(user) if can_manage else []
@@ -419,12 +418,7 @@ def referrals(request):
     """The landlord's referrals, or — for a partner worker — the referrals sent to them."""
     user = request.user
     partner_only = not user.has_org_perm(Perm.REFERRAL_MANAGE)
-    default = "open"
-    f = selectors.ReferralFilters(
-        status=request.GET.get("status", default),
-        partner=_int(request.GET.get("partner")),
-        campaign=_int(request.GET.get("campaign")),
-    )
+    f = selectors.ReferralFilters.from_query(request.GET)
     # A partner never sees what the landlord has not sent: the queryset says so.
     qs, ordering = order_by_param(
         request, selectors.referrals_visible(user, f), REFERRAL_COLUMNS, default="-date"
@@ -444,6 +438,7 @@ def referrals(request):
             else Partner.objects.visible_to(user, Perm.REFERRAL_VIEW).only("id", "name"),
             "need_labels": dict(NeedKind.choices),
             "ordering": ordering,
+            "can_export": bool(organisation_ids_where(user, REFERRAL_EXPORT)),
         },
     )
 

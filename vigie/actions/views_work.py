@@ -40,12 +40,7 @@ TICKET_COLUMNS = {"opened": ("opened_at", "id"), "due": ("due_on", "id")}
 def tickets(request):
     """The tickets of the user's agencies (or of the whole landlord), overdue highlighted."""
     user = request.user
-    f = selectors.TicketFilters(
-        status=request.GET.get("status", "open"),
-        agency=_int(request.GET.get("agency")),
-        category=request.GET.get("category", ""),
-        overdue=request.GET.get("overdue") == "1",
-    )
+    f = selectors.TicketFilters.from_query(request.GET)
     qs, ordering = order_by_param(
         request, selectors.ticket_search(user, f), TICKET_COLUMNS, default="due"
     )
@@ -148,12 +143,8 @@ def my_tasks(request):
     """My open tasks (and the unassigned ones); `?tout=1` for every open task I may see."""
     user = request.user
     every = request.GET.get("tout") == "1"
-    qs = (
-        selectors.tasks_visible(user).filter(status=TaskStatus.OPEN)
-        if every
-        else selectors.my_tasks(user)
-    )
-    page = Paginator(qs.order_by("due_on", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = selectors.task_list(user, every=every)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "actions/tasks.html",
@@ -264,5 +255,6 @@ def report(request):
             "campaigns": campaigns,
             "campaign": chosen,
             "r": selectors.campaign_actions_report(request.user, chosen) if chosen else None,
+            "needs_query": f"campaign={chosen.pk}" if chosen else "",
         },
     )
