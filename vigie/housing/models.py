@@ -103,6 +103,8 @@ class Building(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     residence = models.ForeignKey(Residence, on_delete=models.CASCADE, related_name="buildings")
     name = models.CharField(_("bâtiment"), max_length=50)
+    # Import column `ascenseur` (issue #16): None while the ERP has not said.
+    has_lift = models.BooleanField(_("ascenseur"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -190,6 +192,8 @@ class Household(models.Model):
     oldest_adult_birth_date = models.DateField(null=True, blank=True)
     has_disability = models.BooleanField(default=False)
     has_phone = models.BooleanField(default=False)
+    # Import column `impaye_mois` (issue #16): whole months of rent arrears; None: unknown.
+    arrears_months = models.PositiveSmallIntegerField(_("mois d'impayé"), null=True, blank=True)
     search_text = models.TextField(blank=True, default="")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
