@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from vigie.actions.choices import ReferralStatus, TicketCategory, TicketStatus
 from vigie.actions.models import Partner, Referral, Ticket, TicketReport
@@ -21,6 +24,16 @@ PARIS = ZoneInfo("Europe/Paris")
 OLD = {"birth_date": date(1940, 1, 1)}
 YOUNG = {"birth_date": date(1985, 1, 1)}
 CHILD = {"birth_date": date(2015, 1, 1), "role": OccupantRole.CHILD, "phone": ""}
+
+
+def frozen_today():
+    """`timezone.localdate()` answers TODAY (a date given as argument is still converted)."""
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return TODAY if value is None else real(value, timezone)
+
+    return mock.patch("django.utils.timezone.localdate", side_effect=localdate)
 
 
 def at(days_ago: int) -> datetime:
