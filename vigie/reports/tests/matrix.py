@@ -1,6 +1,6 @@
 """The reports module in the shared test world (core/tests/world.py): per landlord, three
 alerts (one sent to the managers, one to the callers, one of the health rule) and a heatwave-
-register consent; a funder persona of landlord A."""
+register consent."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from django.utils import timezone
 
 from vigie.core.permissions import Role
 
-PERSONAS = ("reports_funder",)
+PERSONAS: tuple[str, ...] = ()
 
 
 def extend_world(world: Any) -> None:
-    from vigie.accounts.services import user_create
     from vigie.reports.models import Alert, AlertRule, RegisterConsent
     from vigie.reports.services import rules_ensure
 
@@ -46,9 +45,6 @@ def extend_world(world: Any) -> None:
         world.extra[f"reports_consent_{land.token}"] = RegisterConsent.objects.create(
             organisation=land.org, household=land.waiting, given_on=today
         )
-    world.extra_personas["reports_funder"] = user_create(
-        username="funder-a", organisation=world.a.org, role=Role.FUNDER_VIEWER, password=None
-    )
 
 
 def _alert(land: Any, user: Any) -> int:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from vigie.actions.choices import ReferralStatus, TicketCategory, TicketStatus
 from vigie.actions.models import Partner, Referral, Ticket, TicketReport
 from vigie.campaigns.choices import TargetStatus
-from vigie.campaigns.models import Need, Target
+from vigie.campaigns.models import Campaign, Need, Target
 from vigie.campaigns.services import campaign_create
 from vigie.core.models import Organisation, OrganisationKind
 from vigie.housing.choices import OccupantRole
@@ -95,6 +95,7 @@ def plant(org: Organisation, manager, partner_org: Organisation | None = None) -
         waves=[{"name": "Tous", "cohorts": [], "priority": 1}],
     )
     wave = campaign.waves.get()
+    Campaign.objects.filter(pk=campaign.pk).update(created_at=at(60))
 
     def target(h, status, days_ago, attempts=1):
         return Target.objects.create(
@@ -124,8 +125,13 @@ def plant(org: Organisation, manager, partner_org: Organisation | None = None) -
         organisation=org, partner_organisation=partner_org, kind="ccas", name="CCAS test"
     )
 
+    kinds: list[str] = ["groceries", "isolation", "meal_delivery"]
+
     def referral(h, status, days_ago):
-        need = Need.objects.create(organisation=org, household=h, kind="groceries")
+        need = Need.objects.create(organisation=org, household=h, kind=kinds[len(kinds) % 3])
+        kinds.append(need.kind)
+        Need.objects.filter(pk=need.pk).update(created_at=at(days_ago + 3))
+        need.refresh_from_db()
         Referral.objects.create(
             organisation=org,
             partner=partner,
