@@ -14,8 +14,9 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -130,6 +131,22 @@ def _median_days(durations: list[timedelta]) -> float | None:
     return round(statistics.median(d.total_seconds() for d in durations) / 86400, 1)
 
 
+def _median(days: list[float]) -> float | None:
+    return round(statistics.median(days), 1) if days else None
+
+
+def _days_between(start: str, end: str) -> RawSQL:
+    """Days from one timestamp column to another, computed by the database (a float): reading
+    tens of thousands of datetimes into Python costs more than the whole query."""
+    if connection.vendor == "postgresql":
+        return RawSQL(f"EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0", [])  # nosec B611
+    return RawSQL(f"julianday({end}) - julianday({start})", [])  # nosec B611
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
 def check_period(start: date, end: date) -> None:
     if end < start:
         raise ReportsQueryError(
@@ -240,20 +257,59 @@ def campaigns_progress(user: User, start: date, end: date) -> list[dict[str, Any
     return out
 
 
-def needs_figures(user: User, start: date, end: date) -> dict[str, Any]:
+def _month_edges(start: date, end: date) -> list[tuple[date, datetime, datetime]]:
+    tz = timezone.get_current_timezone()
+    edges = []
+    day = start.replace(day=1)
+    while day <= end:
+        nxt = _next_month(day)
+        edges.append(
+            (day, datetime.combine(day, time.min, tz), datetime.combine(nxt, time.min, tz))
+        )
+        day = nxt
+    return edges
+
+
+def _needs_scan(user: User, start: date, end: date) -> dict[str, dict[str, int]]:
+    """One pass over the needs of the period: by kind, raised in the period, and raised and
+    resolved in each month (conditional counts: no truncation per row, no second scan)."""
+    lo, hi = _bounds(start, end)
+    counts: dict[str, Any] = {
+        "raised": Count("id", filter=Q(created_at__gte=lo, created_at__lt=hi))
+    }
+    for i, (_m, a, b) in enumerate(_month_edges(start, end)):
+        counts[f"r{i}"] = Count("id", filter=Q(created_at__gte=a, created_at__lt=b))
+        counts[f"s{i}"] = Count(
+            "id", filter=Q(status=NeedStatus.RESOLVED, resolved_at__gte=a, resolved_at__lt=b)
+        )
+    rows = (
+        Need.objects.visible_to(user, REPORTS_VIEW)
+        .filter(
+            Q(created_at__gte=lo, created_at__lt=hi)
+            | Q(status=NeedStatus.RESOLVED, resolved_at__gte=lo, resolved_at__lt=hi)
+        )
+        .values("kind")
+        .annotate(**counts)
+        .order_by()
+    )
+    return {r["kind"]: r for r in rows}
+
+
+def needs_figures(
+    user: User, start: date, end: date, scan: dict[str, dict[str, int]] | None = None
+) -> dict[str, Any]:
     lo, hi = _bounds(start, end)
     needs = Need.objects.visible_to(user, REPORTS_VIEW)
-    raised = dict(
-        needs.filter(created_at__gte=lo, created_at__lt=hi)
-        .values("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
-    )
-    durations: dict[str, list[timedelta]] = defaultdict(list)
-    for kind, created, resolved in needs.filter(
-        status=NeedStatus.RESOLVED, resolved_at__gte=lo, resolved_at__lt=hi
-    ).values_list("kind", "created_at", "resolved_at"):
-        durations[kind].append(resolved - created)
+    scan = scan if scan is not None else _needs_scan(user, start, end)
+    raised = {kind: r["raised"] for kind, r in scan.items() if r["raised"]}
+    durations: dict[str, list[float]] = defaultdict(list)
+    table = Need._meta.db_table
+    for kind, days in (
+        needs.filter(status=NeedStatus.RESOLVED, resolved_at__gte=lo, resolved_at__lt=hi)
+        .annotate(days=_days_between(f"{table}.created_at", f"{table}.resolved_at"))
+        .values_list("kind", "days")
+    ):
+        durations[kind].append(days)
     labels = dict(Need._meta.get_field("kind").choices)
     by_kind = [
         {
@@ -261,16 +317,18 @@ def needs_figures(user: User, start: date, end: date) -> dict[str, Any]:
             "label": str(labels.get(kind, kind)),
             "raised": raised.get(kind, 0),
             "resolved": len(durations.get(kind, [])),
-            "median_days": _median_days(durations.get(kind, [])),
+            "median_days": _median(durations.get(kind, [])),
         }
         for kind in sorted(set(raised) | set(durations))
     ]
     partners: dict[str, dict[str, Any]] = {}
-    for name, status, created, resolved in (
+    # The join on the need (its table under its own name) carries its dates to `days`.
+    for name, status, resolved, days in (
         Referral.objects.visible_to(user, REPORTS_VIEW)
         .filter(created_at__gte=lo, created_at__lt=hi)
-        .filter(need__in=needs)
-        .values_list("partner__name", "status", "need__created_at", "need__resolved_at")
+        .filter(need__in=needs, need__created_at__isnull=False)
+        .annotate(days=_days_between(f"{table}.created_at", f"{table}.resolved_at"))
+        .values_list("partner__name", "status", "need__resolved_at", "days")
     ):
         p = partners.setdefault(
             name, {"partner": name, "referrals": 0, "done": 0, "declined": 0, "_d": []}
@@ -279,16 +337,16 @@ def needs_figures(user: User, start: date, end: date) -> dict[str, Any]:
         p["done"] += status == ReferralStatus.DONE
         p["declined"] += status == ReferralStatus.DECLINED
         if resolved is not None:
-            p["_d"].append(resolved - created)
+            p["_d"].append(days)
     by_partner = []
     for p in sorted(partners.values(), key=lambda p: p["partner"]):
-        p["median_days"] = _median_days(p.pop("_d"))
+        p["median_days"] = _median(p.pop("_d"))
         by_partner.append(p)
     all_durations = [d for ds in durations.values() for d in ds]
     return {
         "raised": sum(raised.values()),
         "resolved": len(all_durations),
-        "median_days": _median_days(all_durations),
+        "median_days": _median(all_durations),
         "by_kind": by_kind,
         "by_partner": by_partner,
     }
@@ -330,46 +388,49 @@ def tickets_figures(user: User, start: date, end: date, today: date) -> dict[str
         r = row(name)
         r["open"] += n
         r["overdue"] += overdue
-    for name, opened, resolved, due in tickets.filter(
-        status=TicketStatus.RESOLVED, resolved_at__gte=lo, resolved_at__lt=hi
-    ).values_list("agency__name", "opened_at", "resolved_at", "due_on"):
+    ticket_table = Ticket._meta.db_table
+    for name, resolved, due, days in (
+        tickets.filter(status=TicketStatus.RESOLVED, resolved_at__gte=lo, resolved_at__lt=hi)
+        .annotate(days=_days_between(f"{ticket_table}.opened_at", f"{ticket_table}.resolved_at"))
+        .values_list("agency__name", "resolved_at", "due_on", "days")
+    ):
         r = row(name)
         r["resolved"] += 1
-        r["_d"].append(resolved - opened)
+        r["_d"].append(days)
         r["late"] += timezone.localdate(resolved) > due
     out = []
     for r in sorted(agencies.values(), key=lambda r: r["agency"]):
-        r["median_days"] = _median_days(r.pop("_d"))
+        r["median_days"] = _median(r.pop("_d"))
         out.append(r)
     return {"by_agency": out}
 
 
-def trends(user: User, start: date, end: date) -> list[dict[str, Any]]:
+def trends(
+    user: User, start: date, end: date, scan: dict[str, dict[str, int]] | None = None
+) -> list[dict[str, Any]]:
+    """Needs raised and resolved, tickets opened, by calendar month of the period."""
     lo, hi = _bounds(start, end)
-    tz = timezone.get_current_timezone()
-    months: dict[date, dict[str, Any]] = {}
-    day = start.replace(day=1)
-    while day <= end:
-        months[day] = {"month": day, "needs_raised": 0, "needs_resolved": 0, "tickets_opened": 0}
-        day = (day + timedelta(days=32)).replace(day=1)
-
-    def add(qs, field: str, key: str) -> None:
-        for r in (
-            qs.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})
-            .annotate(m=TruncMonth(field, tzinfo=tz))
-            .values("m")
-            .annotate(n=Count("id"))
-            .order_by()
-        ):
-            m = r["m"].date() if isinstance(r["m"], datetime) else r["m"]
-            if m in months:
-                months[m][key] += r["n"]
-
-    needs = Need.objects.visible_to(user, REPORTS_VIEW)
-    add(needs, "created_at", "needs_raised")
-    add(needs.filter(status=NeedStatus.RESOLVED), "resolved_at", "needs_resolved")
-    add(Ticket.objects.visible_to(user, REPORTS_VIEW), "opened_at", "tickets_opened")
-    return list(months.values())
+    edges = _month_edges(start, end)
+    scan = scan if scan is not None else _needs_scan(user, start, end)
+    tickets = (
+        Ticket.objects.visible_to(user, REPORTS_VIEW)
+        .filter(opened_at__gte=lo, opened_at__lt=hi)
+        .aggregate(
+            **{
+                f"t{i}": Count("id", filter=Q(opened_at__gte=a, opened_at__lt=b))
+                for i, (_m, a, b) in enumerate(edges)
+            }
+        )
+    )
+    return [
+        {
+            "month": m,
+            "needs_raised": sum(r[f"r{i}"] for r in scan.values()),
+            "needs_resolved": sum(r[f"s{i}"] for r in scan.values()),
+            "tickets_opened": tickets[f"t{i}"] or 0,
+        }
+        for i, (m, _a, _b) in enumerate(edges)
+    ]
 
 
 def overview(user: User, *, start: date, end: date, today: date | None = None) -> dict[str, Any]:
@@ -378,15 +439,16 @@ def overview(user: User, *, start: date, end: date, today: date | None = None) -
 
     check_period(start, end)
     today = today or timezone.localdate()
+    scan = _needs_scan(user, start, end)
     return {
         "from": start,
         "to": end,
         "as_of": today,
         "cohorts": cohorts_by_residence(user, today),
         "campaigns": campaigns_progress(user, start, end),
-        "needs": needs_figures(user, start, end),
+        "needs": needs_figures(user, start, end, scan),
         "tickets": tickets_figures(user, start, end, today),
-        "trends": trends(user, start, end),
+        "trends": trends(user, start, end, scan),
         "alerts": alerts_open_by_rule(user),
         "modules": blocks_for(user, start, end),
     }
