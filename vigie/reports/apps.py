@@ -19,4 +19,4 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # The permissions first: the other declarations name them.
         from vigie.reports import permissions  # noqa: F401, I001
-        from vigie.reports import journal, menu, tasks  # noqa: F401
+        from vigie.reports import journal, menu, privacy, tasks  # noqa: F401
