@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 def seed(*, landlord: Any, stdout: Any, password: str) -> list:
@@ -32,5 +33,5 @@ def seed(*, landlord: Any, stdout: Any, password: str) -> list:
             defaults={"given_on": today},
         )
     result = alerts_run(actor=None, organisation=landlord)
-    stdout.write(f"Alertes : {result['raised']} levées ({result['by_rule']})\n")
+    stdout.write(_("Alertes levées : %(raised)s (%(by_rule)s)") % result + "\n")
     return []

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vigie.actions.choices import TaskStatus
 from vigie.actions.models import Task
@@ -280,10 +281,10 @@ def alert_close(*, actor: User, alert: Alert, note: str = "", version: int | Non
 # Plan canicule levels (1 veille saisonnière … 4 mobilisation maximale): who is called, in
 # which order. Each level adds waves to the one before.
 HEATWAVE_LEVELS = {
-    1: "veille saisonnière",
-    2: "avertissement chaleur",
-    3: "alerte canicule",
-    4: "mobilisation maximale",
+    1: gettext_lazy("veille saisonnière"),
+    2: gettext_lazy("avertissement chaleur"),
+    3: gettext_lazy("alerte canicule"),
+    4: gettext_lazy("mobilisation maximale"),
 }
 
 

@@ -201,7 +201,7 @@ def bar_chart(
         f'style="max-width:100%;height:auto;background:#fff">',
         f"<title>{escape(title)}</title>",
         PATTERNS,
-        '<g font-size="10" font-family="sans-serif">',
+        '<g font-size="10" font-family="Arial, Helvetica">',
     ]
     for i in range(5):
         v = top * i / 4

