@@ -61,7 +61,9 @@ def _ts(pg: bool, minutes_ago: str) -> str:
     """A timestamp `minutes_ago` (an SQL expression) before TODAY 10:00 (UTC)."""
     if pg:
         return f"(timestamptz '{TODAY} 10:00:00+00' - ({minutes_ago}) * interval '1 minute')"
-    return f"strftime('%Y-%m-%d %H:%M:%f', '{TODAY} 10:00:00', '-' || ({minutes_ago}) || ' minutes')"
+    return (
+        f"strftime('%Y-%m-%d %H:%M:%f', '{TODAY} 10:00:00', '-' || ({minutes_ago}) || ' minutes')"
+    )
 
 
 def _day(pg: bool, days_ago: str) -> str:
@@ -120,7 +122,9 @@ def build(households: int, attempts: int) -> dict:
     now = _ts(pg, "0")
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS bench_res")
-        cur.execute("CREATE TABLE bench_res (rn integer primary key, id bigint, commune varchar(5))")
+        cur.execute(
+            "CREATE TABLE bench_res (rn integer primary key, id bigint, commune varchar(5))"
+        )
         cur.executemany(
             "INSERT INTO bench_res VALUES (%s, %s, %s)",
             [(i, pk, c) for i, (pk, c) in enumerate(res_ids)],
@@ -216,9 +220,7 @@ def build(households: int, attempts: int) -> dict:
     from vigie.actions.models import Partner
 
     partners = Partner.objects.bulk_create(
-        [
-            Partner(organisation=org, partner_organisation=partner_org, kind="ccas", name="CCAS")
-        ]
+        [Partner(organisation=org, partner_organisation=partner_org, kind="ccas", name="CCAS")]
     )
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
@@ -292,9 +294,8 @@ def measure(ids: dict) -> dict:
         for figure in selectors.MAP_FIGURES:
 
             def draw(figure=figure):
-                features = selectors.map_values(manager, figure=figure, today=TODAY)
-                points = selectors.residence_points(manager, TODAY)
-                return svg.choropleth(features, points, title=figure)
+                data = selectors.map_data(manager, figure=figure, today=TODAY)
+                return svg.choropleth(data["features"], data["points"], title=figure)
 
             maps[figure], _ = timed(draw)
         out["map_s"] = maps

@@ -39,8 +39,15 @@ class Finding:
     subject_key: str
     household_id: int | None
     evidence: str
-    reason: str
+    # The reason in words: a sentence translated once per run, and its values (formatted only
+    # for the alerts actually raised: a run finds tens of thousands of households again).
+    template: str
+    params: dict[str, Any]
     place: str = ""
+
+    @property
+    def reason(self) -> str:
+        return self.template % self.params
 
 
 @dataclass(frozen=True)
@@ -120,32 +127,50 @@ def find_no_contact_over_75_alone(org: int, today: date, params: dict[str, int])
         for household_id, at in _latest(source).items():
             if household_id not in last or at > last[household_id]:
                 last[household_id] = at
+    since_contact = _(
+        "75 ans et plus, vit seul·e : aucun contact (appel, orientation, signalement) "
+        "depuis le %(date)s, plus de %(months)s mois. Prendre des nouvelles."
+    )
+    never_unknown = _(
+        "75 ans et plus, vit seul·e : jamais contacté·e par Vigie (date d'entrée "
+        "inconnue). Prendre des nouvelles."
+    )
+    never_since = _(
+        "75 ans et plus, vit seul·e : jamais contacté·e depuis son entrée le "
+        "%(date)s, plus de %(months)s mois. Prendre des nouvelles."
+    )
+    tz = timezone.get_current_timezone()
+    # A contact on the cutoff day or before is old enough (compared as instants, not per row
+    # converted to a local date).
+    before = datetime.combine(cutoff + timedelta(days=1), datetime.min.time(), tz)
     out = []
     for pk, start in candidates.values_list("pk", "start_date"):
         contact = last.get(pk)
         if contact is not None:
-            if timezone.localdate(contact) > cutoff:
+            if contact >= before:
                 continue
-            evidence = f"contact:{timezone.localdate(contact).isoformat()}"
-            reason = _(
-                "75 ans et plus, vit seul·e : aucun contact (appel, orientation, signalement) "
-                "depuis le %(date)s, plus de %(months)s mois. Prendre des nouvelles."
-            ) % {"date": _d(contact), "months": months}
-        elif start is None or start <= cutoff:
-            evidence = f"start:{start.isoformat() if start else ''}"
-            if start is None:
-                reason = _(
-                    "75 ans et plus, vit seul·e : jamais contacté·e par Vigie (date d'entrée "
-                    "inconnue). Prendre des nouvelles."
+            day = contact.astimezone(tz).date()
+            out.append(
+                Finding(
+                    f"h:{pk}",
+                    pk,
+                    f"contact:{day.isoformat()}",
+                    since_contact,
+                    {"date": day.strftime("%d/%m/%Y"), "months": months},
                 )
-            else:
-                reason = _(
-                    "75 ans et plus, vit seul·e : jamais contacté·e depuis son entrée le "
-                    "%(date)s, plus de %(months)s mois. Prendre des nouvelles."
-                ) % {"date": _d(start), "months": months}
-        else:
-            continue
-        out.append(Finding(f"h:{pk}", pk, evidence, reason))
+            )
+        elif start is None:
+            out.append(Finding(f"h:{pk}", pk, "start:", never_unknown, {}))
+        elif start <= cutoff:
+            out.append(
+                Finding(
+                    f"h:{pk}",
+                    pk,
+                    f"start:{start.isoformat()}",
+                    never_since,
+                    {"date": start.strftime("%d/%m/%Y"), "months": months},
+                )
+            )
     return out
 
 
@@ -160,6 +185,10 @@ def find_not_reached(org: int, today: date, params: dict[str, int]) -> list[Find
         .order_by("household_id", "-last_attempt_at", "-id")
         .values_list("household_id", "id", "attempts_count", "last_attempt_at", "campaign__name")
     )
+    template = _(
+        "Injoignable après %(attempts)s appel(s) de la campagne « %(campaign)s » "
+        "(dernier le %(date)s) : prévoir une visite ou un courrier."
+    )
     out: dict[int, Finding] = {}
     for household_id, target_id, attempts, at, campaign in rows:
         if household_id in out:
@@ -168,11 +197,8 @@ def find_not_reached(org: int, today: date, params: dict[str, int]) -> list[Find
             f"h:{household_id}",
             household_id,
             f"target:{target_id}",
-            _(
-                "Injoignable après %(attempts)s appel(s) de la campagne « %(campaign)s » "
-                "(dernier le %(date)s) : prévoir une visite ou un courrier."
-            )
-            % {"attempts": attempts, "campaign": campaign, "date": _d(at) or "—"},
+            template,
+            {"attempts": attempts, "campaign": campaign, "date": _d(at) or "—"},
         )
     return list(out.values())
 
@@ -223,8 +249,8 @@ def find_repeated_tickets_staircase(org: int, today: date, params: dict[str, int
                 _(
                     "%(count)s signalements distincts en %(days)s jours dans cet escalier "
                     "(%(categories)s) : voir avec l'agence s'il faut une intervention d'ensemble."
-                )
-                % {"count": len(tickets), "days": days, "categories": ", ".join(categories)},
+                ),
+                {"count": len(tickets), "days": days, "categories": ", ".join(categories)},
                 label[:300],
             )
         )
@@ -247,16 +273,17 @@ def find_referral_declined_twice(org: int, today: date, params: dict[str, int]) 
         .filter(n__gte=count)
         .values_list("household_id", "n", "last", "last_id")
     )
+    template = _(
+        "%(count)s orientations refusées par des partenaires en %(days)s jours (dernière "
+        "le %(date)s) : le besoin reste sans réponse, chercher une autre solution."
+    )
     return [
         Finding(
             f"h:{household_id}",
             household_id,
             f"referral:{last_id}",
-            _(
-                "%(count)s orientations refusées par des partenaires en %(days)s jours (dernière "
-                "le %(date)s) : le besoin reste sans réponse, chercher une autre solution."
-            )
-            % {"count": n, "days": days, "date": _d(last)},
+            template,
+            {"count": n, "days": days, "date": _d(last)},
         )
         for household_id, n, last, last_id in rows
     ]
@@ -286,6 +313,11 @@ def find_disability_no_lift(org: int, today: date, params: dict[str, int]) -> li
         .filter(has_disability=True, dwelling__building__has_lift=False)
         .values_list("pk", "dwelling_id", "dwelling__floor")
     )
+    template = _(
+        "Situation de handicap au %(floor)s étage (« %(text)s ») d'un bâtiment sans "
+        "ascenseur : vérifier que le ménage peut sortir et être secouru ; envisager "
+        "une mutation."
+    )
     out = []
     for pk, dwelling_id, floor_text in rows:
         floor = floor_number(floor_text)
@@ -296,12 +328,8 @@ def find_disability_no_lift(org: int, today: date, params: dict[str, int]) -> li
                 f"h:{pk}",
                 pk,
                 f"dwelling:{dwelling_id}",
-                _(
-                    "Situation de handicap au %(floor)s étage (« %(text)s ») d'un bâtiment sans "
-                    "ascenseur : vérifier que le ménage peut sortir et être secouru ; envisager "
-                    "une mutation."
-                )
-                % {"floor": floor, "text": floor_text},
+                template,
+                {"floor": floor, "text": floor_text},
             )
         )
     return out
@@ -313,19 +341,11 @@ def find_rent_arrears(org: int, today: date, params: dict[str, int]) -> list[Fin
     rows = (
         _active(org, today).filter(arrears_months__gte=months).values_list("pk", "arrears_months")
     )
-    return [
-        Finding(
-            f"h:{pk}",
-            pk,
-            f"months:{n}",
-            _(
-                "%(months)s mois d'impayé de loyer : prendre contact dès maintenant (aides, "
-                "plan d'apurement) avant que la dette ne s'installe."
-            )
-            % {"months": n},
-        )
-        for pk, n in rows
-    ]
+    template = _(
+        "%(months)s mois d'impayé de loyer : prendre contact dès maintenant (aides, "
+        "plan d'apurement) avant que la dette ne s'installe."
+    )
+    return [Finding(f"h:{pk}", pk, f"months:{n}", template, {"months": n}) for pk, n in rows]
 
 
 RULES: dict[str, RuleSpec] = {

@@ -165,6 +165,13 @@ def sees_health(user: User) -> bool:
     return bool(households(user).sensitive_org_ids)
 
 
+def sees_health_everywhere(user: User, perm: str) -> bool:
+    """Whether every organisation where `user` holds `perm` is one where they may see health
+    data: a count by disability then narrows nothing and may share the other counts' query."""
+    orgs = set(user.scope(perm).full_org_ids)
+    return bool(orgs) and orgs <= set(households(user).sensitive_org_ids or ())
+
+
 # --------------------------------------------------------------------------- dashboard
 
 
@@ -173,18 +180,30 @@ def cohorts_by_residence(user: User, today: date) -> dict[str, Any]:
     active = households(user).active_on(today)
     public = [Cohort.OVER_75, Cohort.AGE_70_74, Cohort.SINGLE_PARENT]
     counts = {c.value: Count("id", filter=cohort_q(c, today)) for c in public}
-    rows = {
-        r["dwelling__residence_id"]: r
-        for r in active.values("dwelling__residence_id").annotate(households=Count("id"), **counts)
-    }
     health = sees_health(user)
-    if health:
-        for r in (
-            active.with_sensitive()
-            .values("dwelling__residence_id")
-            .annotate(disability=Count("id", filter=Q(has_disability=True)))
-        ):
-            rows[r["dwelling__residence_id"]]["disability"] = r["disability"]
+    if health and sees_health_everywhere(user, REPORTS_VIEW):
+        # One pass: the disability count in the same query (the wall narrows nothing here).
+        counts["disability"] = Count("id", filter=Q(has_disability=True))
+        rows = {
+            r["dwelling__residence_id"]: r
+            for r in active.values("dwelling__residence_id").annotate(
+                households=Count("id"), **counts
+            )
+        }
+    else:
+        rows = {
+            r["dwelling__residence_id"]: r
+            for r in active.values("dwelling__residence_id").annotate(
+                households=Count("id"), **counts
+            )
+        }
+        if health:  # only some of the reader's landlords: counted there only
+            for r in (
+                active.with_sensitive()
+                .values("dwelling__residence_id")
+                .annotate(disability=Count("id", filter=Q(has_disability=True)))
+            ):
+                rows[r["dwelling__residence_id"]]["disability"] = r["disability"]
     keys = ["households", *(c.value for c in public)] + (["disability"] if health else [])
     names = {
         r.pk: r
@@ -459,6 +478,12 @@ def overview(user: User, *, start: date, end: date, today: date | None = None) -
 
 def map_values(user: User, *, figure: str, today: date | None = None) -> list[dict[str, Any]]:
     """One value per commune where the landlord has active households, as of today."""
+    return map_data(user, figure=figure, today=today)["features"]
+
+
+def map_data(user: User, *, figure: str, today: date | None = None) -> dict[str, Any]:
+    """The map's values by commune and its residences as points, from one pass over the
+    active households grouped by residence and commune (plus one over needs or tickets)."""
     if figure not in MAP_FIGURES:
         raise ReportsQueryError(
             _("Chiffre inconnu « %(figure)s » (attendu : %(expected)s).")
@@ -466,43 +491,59 @@ def map_values(user: User, *, figure: str, today: date | None = None) -> list[di
         )
     today = today or timezone.localdate()
     active = households(user).active_on(today)
-    base = dict(
-        active.values("dwelling__commune_id")
-        .annotate(n=Count("id"))
-        .values_list("dwelling__commune_id", "n")
-    )
-    values: dict[str, float | int] = dict.fromkeys(base, 0)
+    grid = ("dwelling__residence_id", "dwelling__residence__name", "dwelling__commune_id")
+    value: Q | None = None
     if figure == "households_over_75":
-        by = active.filter(cohort_q(Cohort.OVER_75, today))
-        values.update(_by_commune(by, "dwelling__commune_id"))
+        value = cohort_q(Cohort.OVER_75, today)
     elif figure == "households_disability":
-        # Raises SensitiveDataDenied (403) for a role without health data.
-        by = active.filter(has_disability=True)
-        values.update(_by_commune(by, "dwelling__commune_id"))
+        if not sees_health_everywhere(user, REPORTS_VIEW):
+            # Narrows to the landlords where the reader sees health, or refuses (403).
+            active = active.filter(has_disability__in=[True, False])
+        value = Q(has_disability=True)
     elif figure == "not_reached":
-        reached = Target.objects.filter(status=TargetStatus.NOT_REACHED).values("household_id")
-        values.update(_by_commune(active.filter(pk__in=reached), "dwelling__commune_id"))
-    elif figure == "needs_per_100":
+        value = Q(
+            pk__in=Target.objects.filter(status=TargetStatus.NOT_REACHED).values("household_id")
+        )
+    annotations: dict[str, Any] = {"n": Count("id")}
+    if value is not None:
+        annotations["v"] = Count("id", filter=value)
+    rows = list(active.values(*grid).annotate(**annotations).order_by())
+    base: dict[str, int] = defaultdict(int)
+    values: dict[str, float | int] = defaultdict(int)
+    points = []
+    for r in rows:
+        code = r["dwelling__commune_id"]
+        base[code] += r["n"]
+        values[code] += r.get("v", 0)
+        points.append(
+            {
+                "residence": r["dwelling__residence__name"],
+                "insee": code,
+                "households": r["n"],
+            }
+        )
+    if figure == "needs_per_100":
         since = _bounds(today - timedelta(days=365), today)[0]
         needs = Need.objects.visible_to(user, REPORTS_VIEW).filter(
             created_at__gte=since, household__in=active
         )
         counts = _by_commune(needs, "household__dwelling__commune_id")
-        for code, n in counts.items():
-            if base.get(code):
-                values[code] = round(100 * n / base[code], 1)
+        for code in base:
+            values[code] = round(100 * counts.get(code, 0) / base[code], 1) if base[code] else 0
     elif figure == "open_tickets":
         open_tickets = Ticket.objects.visible_to(user, REPORTS_VIEW).filter(
             status__in=OPEN_TICKET_STATUSES
         )
-        for code, n in _by_commune(open_tickets, "residence__commune_id").items():
-            if code in values:
-                values[code] = n
-    names = dict(Commune.objects.filter(pk__in=list(values)).values_list("pk", "name"))
-    return [
+        counts = _by_commune(open_tickets, "residence__commune_id")
+        for code in base:
+            values[code] = counts.get(code, 0)
+    names = dict(Commune.objects.filter(pk__in=list(base)).values_list("pk", "name"))
+    features = [
         {"insee": code, "name": names.get(code, code), "value": values[code]}
-        for code in sorted(values, key=lambda c: (names.get(c, c), c))
+        for code in sorted(base, key=lambda c: (names.get(c, c), c))
     ]
+    points.sort(key=lambda p: (p["residence"], p["insee"]))
+    return {"features": features, "points": points}
 
 
 def _by_commune(qs, path: str) -> dict[str, int]:
@@ -511,22 +552,7 @@ def _by_commune(qs, path: str) -> dict[str, int]:
 
 def residence_points(user: User, today: date | None = None) -> list[dict[str, Any]]:
     """The residences with active households, placed at their commune (no geocoding)."""
-    today = today or timezone.localdate()
-    rows = (
-        households(user)
-        .active_on(today)
-        .values("dwelling__residence_id", "dwelling__residence__name", "dwelling__commune_id")
-        .annotate(n=Count("id"))
-        .order_by("dwelling__residence__name")
-    )
-    return [
-        {
-            "residence": r["dwelling__residence__name"],
-            "insee": r["dwelling__commune_id"],
-            "households": r["n"],
-        }
-        for r in rows
-    ]
+    return map_data(user, figure="households_over_75", today=today)["points"]
 
 
 # --------------------------------------------------------------------------- alerts

@@ -120,8 +120,8 @@ def map_page(request):
     ]
     if figure == "households_disability" and not health:
         figure = "households_over_75"
-    features = selectors.map_values(request.user, figure=figure)
-    points = selectors.residence_points(request.user)
+    data = selectors.map_data(request.user, figure=figure)
+    features, points = data["features"], data["points"]
     title = str(selectors.MAP_FIGURES[figure])
     drawing, legend, missing = svg.choropleth(features, points, title=title)
     bounds = svg.classes([float(f["value"]) for f in features])
