@@ -159,7 +159,7 @@ def build(households: int, attempts: int) -> dict:
             "children, oldest_adult_birth_date, has_disability, has_phone, search_text, version, "
             "created_at, updated_at, arrears_months) "
             f"SELECT {org.pk}, 'B' || g, d.id, {_day(pg, '400 + g % 5000')}, NULL, NULL, NULL, "
-            f"{F}, NULL, 1 + (g % 5 = 0), CASE WHEN g % 4 = 1 THEN 1 + g % 3 ELSE 0 END, "
+            f"{F}, NULL, CASE WHEN g % 5 = 0 THEN 2 ELSE 1 END, CASE WHEN g % 4 = 1 THEN 1 + g % 3 ELSE 0 END, "
             f"{birth}, CASE WHEN g % 33 = 0 THEN {T} ELSE {F} END, {T}, '', 1, {now}, {now}, "
             "CASE WHEN g % 25 = 0 THEN g % 4 WHEN g % 7 = 0 THEN NULL ELSE 0 END "
             f"FROM {_series(pg, households)} JOIN housing_dwelling d "

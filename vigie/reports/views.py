@@ -114,7 +114,7 @@ def map_page(request):
     figure = request.GET.get("figure") or "households_over_75"
     if figure not in selectors.MAP_FIGURES:
         figure = "households_over_75"
-    health = selectors.sees_health(request.user)
+    health = selectors.sees_health_everywhere(request.user, REPORTS_VIEW)
     choices = [
         (k, v) for k, v in selectors.MAP_FIGURES.items() if health or k != "households_disability"
     ]
