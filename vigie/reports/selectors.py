@@ -23,7 +23,13 @@ from django.utils.translation import gettext_lazy
 
 from vigie.actions.choices import OPEN_TICKET_STATUSES, ReferralStatus, TicketStatus
 from vigie.actions.models import Referral, Ticket
-from vigie.campaigns.choices import OPEN_TARGET_STATUSES, CounterMetric, NeedStatus, TargetStatus
+from vigie.campaigns.choices import (
+    OPEN_TARGET_STATUSES,
+    CounterMetric,
+    NeedKind,
+    NeedStatus,
+    TargetStatus,
+)
 from vigie.campaigns.models import Campaign, CampaignCounter, Need, Target
 from vigie.core.errors import DomainError
 from vigie.core.permissions import Perm, Role
@@ -200,7 +206,7 @@ def cohorts_by_residence(user: User, today: date) -> dict[str, Any]:
     total = dict.fromkeys(keys, 0)
     for pk, r in rows.items():
         res = names[pk]
-        agency = res.agency.name if res.agency_id else _("(sans agence)")
+        agency = res.agency.name if res.agency is not None else _("(sans agence)")
         row = {"residence": res.name, "agency": agency, **{k: r.get(k, 0) for k in keys}}
         residences.append(row)
         a = agencies.setdefault(agency, {"agency": agency, **dict.fromkeys(keys, 0)})
@@ -297,7 +303,11 @@ def _needs_scan(user: User, start: date, end: date) -> dict[str, dict[str, int]]
         .annotate(**counts)
         .order_by()
     )
-    return {r["kind"]: r for r in rows}
+    out: dict[str, dict[str, int]] = {}
+    for r in rows:
+        row: dict[str, Any] = dict(r)
+        out[str(row.pop("kind"))] = row
+    return out
 
 
 def needs_figures(
@@ -315,7 +325,7 @@ def needs_figures(
         .values_list("kind", "days")
     ):
         durations[kind].append(days)
-    labels = dict(Need._meta.get_field("kind").choices)
+    labels = dict(NeedKind.choices)
     by_kind = [
         {
             "kind": kind,
@@ -558,7 +568,7 @@ def alerts_visible(user: User):
     return qs.filter(q)
 
 
-def alerts_open_by_rule(user: User) -> dict[str, int]:
+def alerts_open_by_rule(user: User) -> dict[str, int | None]:
     counts = dict(
         alerts_visible(user)
         .filter(status=AlertStatus.OPEN)
@@ -676,7 +686,7 @@ def ccas_register_rows(user: User, insee: str) -> list[list[Any]]:
                 o.first_name,
                 o.birth_date,
                 d.address,
-                d.building.name if d.building_id else "",
+                d.building.name if d.building is not None else "",
                 d.staircase,
                 d.floor,
                 d.door,
@@ -735,7 +745,7 @@ def funder_figures(user: User, start: date, end: date, today: date) -> list[dict
         .annotate(n=Count("id"))
         .values_list("kind", "n")
     )
-    labels = dict(Need._meta.get_field("kind").choices)
+    labels = dict(NeedKind.choices)
     need_values = {k: n for k, n in kinds.items()}
     need_values["total"] = sum(kinds.values())
     ns = suppress(need_values, groups=[list(need_values)])

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from vigie.actions.choices import TaskStatus
 from vigie.actions.models import Task
 from vigie.campaigns.models import Campaign
-from vigie.campaigns.services import campaign_build, campaign_create
+from vigie.campaigns.services import WaveSpec, campaign_build, campaign_create
 from vigie.campaigns.templates_catalog import LIVING_ALONE, TEMPLATES
 from vigie.core import transitions
 from vigie.core.errors import DomainError, PermissionDeniedError
@@ -288,8 +288,8 @@ HEATWAVE_LEVELS = {
 }
 
 
-def _playbook_waves(playbook: str, level: int) -> list[dict[str, Any]]:
-    waves: list[dict[str, Any]] = [
+def _playbook_waves(playbook: str, level: int) -> list[dict[str, Any] | WaveSpec]:
+    waves: list[dict[str, Any] | WaveSpec] = [
         {
             "name": _("75 ans et plus vivant seuls"),
             "cohorts": [Cohort.OVER_75],
