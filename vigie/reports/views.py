@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -168,20 +169,34 @@ def alerts(request):
         detail=f"list {len(rows)}",
         path=request.path,
     )
+    # Risks by residence, building and staircase: the open alerts counted by place (one
+    # grouped query, whatever their number).
     risk: dict[tuple[str, str, str], dict] = {}
-    for a in (
+    grouped = (
         selectors.alerts_visible(request.user)
         .filter(status=AlertStatus.OPEN)
-        .select_related("household__dwelling__residence", "household__dwelling__building")
-    ):
-        if a.household_id:
-            d = a.household.dwelling
-            key = (d.residence.name, d.building.name if d.building_id else "", d.staircase)
+        .values(
+            "household__dwelling__residence__name",
+            "household__dwelling__building__name",
+            "household__dwelling__staircase",
+            "place",
+            "rule_code",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for g in grouped:
+        if g["household__dwelling__residence__name"]:
+            key = (
+                g["household__dwelling__residence__name"],
+                g["household__dwelling__building__name"] or "",
+                g["household__dwelling__staircase"] or "",
+            )
         else:
-            key = (a.place, "", "")
+            key = (g["place"], "", "")
         entry = risk.setdefault(key, {"place": key, "count": 0, "rules": set()})
-        entry["count"] += 1
-        entry["rules"].add(str(RuleCode(a.rule_code).label))
+        entry["count"] += g["n"]
+        entry["rules"].add(str(RuleCode(g["rule_code"]).label))
     manage_orgs = list(organisations_where(request.user, ALERT_MANAGE))
     settings = []
     for org in manage_orgs:
@@ -211,7 +226,7 @@ def alerts(request):
             "rule": rule,
             "status": status,
             "rule_choices": RuleCode.choices,
-            "risk": sorted(risk.values(), key=lambda e: (-e["count"], e["place"])),
+            "risk": sorted(risk.values(), key=lambda e: (-e["count"], e["place"]))[:200],
             "settings": settings,
             "definitions": definitions,
             "teams": [(r, Role(r).label) for r in TEAM_ROLES],
