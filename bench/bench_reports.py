@@ -329,12 +329,17 @@ def main() -> None:
     parser.add_argument("--attempts", type=int, default=5_000_000)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument(
+        "--quick", action="store_true", help="20,000 households, 200,000 attempts (a smoke run)"
+    )
+    parser.add_argument(
         "--reuse",
         action="store_true",
         help="measure again on the database a previous run built (its alerts and their tasks "
         "deleted first); SQLite only",
     )
     args = parser.parse_args()
+    if args.quick:
+        args.households, args.attempts = 20_000, 200_000
     if args.reuse:
         setup_django(sqlite_url("reports"))
         migrated = 0.0
@@ -366,7 +371,8 @@ def main() -> None:
         "map < 1 s": worst_map < 1,
         "alert run < 30 s": result["alerts_run_s"] < 30,
     }
-    name = f"results-reports-{result['database']}.json"
+    quick = "-quick" if args.quick else ""
+    name = f"results-reports{quick}-{result['database']}.json"
     (HERE / name).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
