@@ -32,6 +32,7 @@ from common import (  # noqa: E402
     migrate,
     peak_rss_mb,
     pg_recreate,
+    pg_url,
     setup_django,
     sqlite_remove,
     sqlite_url,
@@ -335,13 +336,13 @@ def main() -> None:
         "--reuse",
         action="store_true",
         help="measure again on the database a previous run built (its alerts and their tasks "
-        "deleted first); SQLite only",
+        "deleted first)",
     )
     args = parser.parse_args()
     if args.quick:
         args.households, args.attempts = 20_000, 200_000
     if args.reuse:
-        setup_django(sqlite_url("reports"))
+        setup_django(pg_url("bench_reports") if args.postgres else sqlite_url("reports"))
         migrated = 0.0
         ids = reuse()
     else:
@@ -357,6 +358,7 @@ def main() -> None:
         ids = build(args.households, args.attempts)
     result = {
         "database": "postgresql" if args.postgres else "sqlite",
+        "reused": args.reuse,
         "households": args.households,
         "attempts": args.attempts,
         "migrate_s": migrated,

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vigie.actions.choices import TaskStatus
+from vigie.actions.choices import TaskOrigin, TaskStatus
 from vigie.actions.models import Task
 from vigie.campaigns.models import Campaign
 from vigie.campaigns.services import WaveSpec, campaign_build, campaign_create
@@ -24,6 +24,7 @@ from vigie.core.sensitivity import SENSITIVE_PERM
 from vigie.core.services import audit_log
 from vigie.core.workdays import add_working_days
 from vigie.housing.choices import Cohort
+from vigie.housing.import_fastwrite import RowWriter, allocate_ids, date_adapter
 from vigie.housing.models import Household
 from vigie.reports.choices import AlertStatus, Playbook
 from vigie.reports.models import Alert, AlertRule, RegisterConsent
@@ -198,43 +199,7 @@ def _run_one(*, actor: User | None, organisation: Organisation, today: date) -> 
         ]
         if not fresh:
             continue
-        tasks = Task.objects.bulk_create(
-            [
-                Task(
-                    organisation_id=organisation.pk,
-                    title=_task_title(rule, f.reason, f.place),
-                    notes=""
-                    if spec.sensitive
-                    else _("Alerte « %(rule)s » : %(reason)s")
-                    % {"rule": spec.name, "reason": f.reason},
-                    due_on=due,
-                    status=TaskStatus.OPEN,
-                    household_id=f.household_id,
-                    created_at=now,
-                )
-                for f in fresh
-            ],
-            batch_size=1000,
-        )
-        Alert.objects.bulk_create(
-            [
-                Alert(
-                    organisation_id=organisation.pk,
-                    rule=rule,
-                    rule_code=rule.code,
-                    rule_version=rule.version,
-                    household_id=f.household_id,
-                    subject_key=f.subject_key,
-                    evidence=f.evidence[:120],
-                    place=f.place,
-                    reason=f.reason,
-                    raised_on=today,
-                    task=task,
-                )
-                for f, task in zip(fresh, tasks, strict=True)
-            ],
-            batch_size=1000,
-        )
+        _write_alerts(organisation.pk, rule, spec.name, spec.sensitive, fresh, today, due, now)
         raised[rule.code] = len(fresh)
     audit_log(
         actor=actor,
@@ -243,6 +208,88 @@ def _run_one(*, actor: User | None, organisation: Organisation, today: date) -> 
         payload={"raised": sum(raised.values()), "by_rule": raised},
     )
     return raised
+
+
+def _write_alerts(
+    org_id: int,
+    rule: AlertRule,
+    rule_name: Any,
+    sensitive: bool,
+    fresh: list,
+    today: date,
+    due: date,
+    now: Any,
+) -> None:
+    """The new alerts and their tasks, written as plain rows with ids given beforehand (the
+    import's fast writer): a first run on a large landlord raises tens of thousands of each,
+    and model instances through the ORM cost most of the run."""
+    task_ids = allocate_ids(Task, len(fresh))
+    alert_ids = allocate_ids(Alert, len(fresh))
+    dates = date_adapter()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    due_value, today_value = dates[due], dates[today]
+    note = "" if sensitive else str(_("Alerte « %(rule)s » : %(reason)s"))
+
+    def task_row(task_id: int, f: Any) -> dict[str, Any]:
+        return {
+            "id": task_id,
+            "organisation_id": org_id,
+            "title": _task_title(rule, f.reason, f.place),
+            "notes": note % {"rule": rule_name, "reason": f.reason} if note else "",
+            "owner_id": None,
+            "due_on": due_value,
+            "status": TaskStatus.OPEN.value,
+            "origin": TaskOrigin.MANUAL.value,
+            "household_id": f.household_id,
+            "need_id": None,
+            "referral_id": None,
+            "ticket_id": None,
+            "created_by_id": None,
+            "created_at": stamp,
+            "done_at": None,
+            "done_by_id": None,
+            "version": 1,
+        }
+
+    def alert_row(alert_id: int, task_id: int, f: Any) -> dict[str, Any]:
+        return {
+            "id": alert_id,
+            "organisation_id": org_id,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "version": 1,
+            "rule_id": rule.pk,
+            "rule_code": rule.code,
+            "rule_version": rule.version,
+            "household_id": f.household_id,
+            "subject_key": f.subject_key,
+            "evidence": f.evidence[:120],
+            "place": f.place,
+            "reason": f.reason,
+            "status": AlertStatus.OPEN.value,
+            "raised_on": today_value,
+            "task_id": task_id,
+            "closed_at": None,
+            "closed_by_id": None,
+            "closing_note": "",
+        }
+
+    task_columns = tuple(task_row(0, fresh[0]))
+    alert_columns = tuple(alert_row(0, 0, fresh[0]))
+    with RowWriter() as writer:
+        writer.insert(
+            Task,
+            task_columns,
+            (tuple(task_row(t, f).values()) for t, f in zip(task_ids, fresh, strict=True)),
+        )
+        writer.insert(
+            Alert,
+            alert_columns,
+            (
+                tuple(alert_row(a, t, f).values())
+                for a, t, f in zip(alert_ids, task_ids, fresh, strict=True)
+            ),
+        )
 
 
 @transaction.atomic
