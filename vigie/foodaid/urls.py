@@ -1,0 +1,4 @@
+"""Pages of food aid (the API lives in api.py)."""
+
+app_name = "foodaid"
+urlpatterns: list = []
