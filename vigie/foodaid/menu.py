@@ -1,14 +1,21 @@
-"""Food aid's menu entry (core/menu.py)."""
+"""Food aid's menu entries (core/menu.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from vigie.core import menu
-from vigie.foodaid.permissions import FOODAID_VIEW
+from vigie.foodaid.permissions import FOODAID_REPORT, FOODAID_VIEW
 
 menu.register(
     "foodaid",
     label=_("Aide alimentaire"),
     url_name="foodaid:programmes",
     perm=FOODAID_VIEW,
-    order=80,
+    order=75,
+)
+menu.register(
+    "foodaid_reports",
+    label=_("Bilans aide alimentaire"),
+    url_name="foodaid:reports",
+    perm=FOODAID_REPORT,
+    order=76,
 )
