@@ -177,7 +177,7 @@ def record_checkin(
     existing = Record.objects.filter(session=session, client_id=cid).first()
     if existing is not None:
         return _replay(existing, enrolment_id, result, parcels, quantities), False
-    if session.status != SessionStatus.PLANNED:
+    if not DistributionSession.objects.filter(pk=session.pk, status=SessionStatus.PLANNED).exists():
         raise ConflictError(_("Cette distribution est clôturée : plus aucun passage."))
     enrolment = expected_enrolments(session).filter(pk=enrolment_id).first()
     if enrolment is None:
