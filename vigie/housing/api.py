@@ -133,8 +133,8 @@ def list_residences(request: AuthenticatedRequest):
         {
             "id": r.pk,
             "name": r.name,
-            "commune": r.commune.name if r.commune_id else "",
-            "agency": r.agency.name if r.agency_id else "",
+            "commune": r.commune.name if r.commune is not None else "",
+            "agency": r.agency.name if r.agency is not None else "",
         }
         for r in rows
     ]
