@@ -140,8 +140,9 @@ def record_checkin(
 
     Idempotent on `client_id` within the session: the same record sent again (a tablet
     resending its queue after a network cut) returns the stored one; the same id with other
-    values is a conflict. Two copies arriving at once are settled by the unique constraint: the
-    loser's INSERT fails and it reads the winner's row.
+    values is a conflict. The INSERT comes first (the common case costs no look-up): a copy
+    already stored, or arriving at the same instant, makes it fail on the unique constraint,
+    and the stored row is read and compared instead.
     """
     require_checkin(actor, session.programme)
     cid = _parse_client_id(client_id)
@@ -174,13 +175,17 @@ def record_checkin(
             _("Quantités invalides : un nom de produit et un nombre entier positif."),
             field="quantities",
         )
-    existing = Record.objects.filter(session=session, client_id=cid).first()
-    if existing is not None:
-        return _replay(existing, enrolment_id, result, parcels, quantities), False
     if not DistributionSession.objects.filter(pk=session.pk, status=SessionStatus.PLANNED).exists():
+        # A tablet replaying its queue after the session closed still gets its records back.
+        existing = Record.objects.filter(session=session, client_id=cid).first()
+        if existing is not None:
+            return _replay(existing, enrolment_id, result, parcels, quantities), False
         raise ConflictError(_("Cette distribution est clôturée : plus aucun passage."))
     enrolment = expected_enrolments(session).filter(pk=enrolment_id).first()
     if enrolment is None:
+        existing = Record.objects.filter(session=session, client_id=cid).first()
+        if existing is not None:  # stored before the household left the list
+            return _replay(existing, enrolment_id, result, parcels, quantities), False
         raise FoodAidInputError(
             _("Le ménage (inscription %(id)s) n'est pas attendu à cette distribution.")
             % {"id": enrolment_id},
