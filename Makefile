@@ -70,11 +70,12 @@ bench: venv pg-start
 	VIGIE_DEBUG=1 $(PY) bench/run.py $(BENCH_ARGS)
 	VIGIE_DEBUG=1 $(PY) bench/bench_foodaid.py $(filter --quick,$(BENCH_ARGS))  # food aid (issue #14)
 
-# mypy's scope and strictness: [tool.mypy] in pyproject.toml (docs/architecture.md, "Types").
+# mypy's scope and strictness: [tool.mypy] in pyproject.toml (docs/architecture.md, "Types"); the
+# example module is installed for it, as under pytest, so that its models are known.
 lint: venv
 	$(VENV)/bin/ruff check vigie bench
 	$(VENV)/bin/ruff format --check vigie bench
-	VIGIE_DEBUG=1 $(VENV)/bin/mypy
+	VIGIE_DEBUG=1 VIGIE_EXTRA_APPS=vigie.tests_example $(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache  # dependencies run one way (docs/decisions/0012)
 
 # Refresh the English catalogue from the French source strings, then compile it. Translate the new

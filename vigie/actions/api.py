@@ -24,6 +24,7 @@ from vigie.core.errors import PermissionDeniedError
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm
 from vigie.core.selectors import organisation_ids_where
+from vigie.core.sensitivity import may_see_health
 from vigie.core.services import access_record
 
 router = Router(tags=["suites des appels"])
@@ -277,9 +278,7 @@ def need_list(
 @router.get("/needs/{need_id}", summary="Un besoin", **needs(Perm.REFERRAL_MANAGE, NeedOut))
 def need_detail(request: AuthenticatedRequest, need_id: int):
     need = selectors.need_for(request.user, need_id, Perm.REFERRAL_MANAGE)
-    if need.kind in SENSITIVE_NEEDS and not request.user.has_org_perm(
-        Perm.HOUSEHOLD_VIEW_SENSITIVE, need.organisation_id
-    ):
+    if need.kind in SENSITIVE_NEEDS and not may_see_health(request.user, need):
         raise PermissionDeniedError(
             _("Ce besoin relève de la santé : votre rôle n'y donne pas accès.")
         )

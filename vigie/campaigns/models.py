@@ -20,7 +20,7 @@ from vigie.campaigns.choices import (
     QuestionKind,
     TargetStatus,
 )
-from vigie.core.models import Organisation, ScopedQuerySet
+from vigie.core.models import OrganisationOwned, ScopedQuerySet
 
 # How an unreached household comes back, per result. `max_attempts` counts all attempts of the
 # target; `min_gap_minutes` is the shortest wait; `other_half_day` moves the next try to the
@@ -64,10 +64,9 @@ class CampaignQuerySet(ScopedQuerySet):
         return _has_health_wave("pk")
 
 
-class Campaign(models.Model):
+class Campaign(OrganisationOwned):
     """A calling campaign (campagne d'appels): who to call, in which waves, with which script."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("nom"), max_length=200)
     purpose = models.TextField(_("objet"), blank=True)
     template = models.CharField(_("modèle"), max_length=30, blank=True)
@@ -78,8 +77,6 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     built_at = models.DateTimeField(null=True, blank=True)
@@ -115,7 +112,7 @@ class WaveQuerySet(ScopedQuerySet):
         return _has_health_wave("campaign")
 
 
-class Wave(models.Model):
+class Wave(OrganisationOwned):
     """A wave (vague) of a campaign: the households of some cohorts, called in priority order.
 
     `cohorts` lists standard cohorts (a household qualifies if it is in any of them; an empty
@@ -123,7 +120,6 @@ class Wave(models.Model):
     keys). Lower `priority` is called first.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="waves")
     name = models.CharField(_("nom"), max_length=150)
     priority = models.PositiveSmallIntegerField(_("priorité"), default=1)
@@ -168,10 +164,9 @@ class Wave(models.Model):
         return str(_("vague confidentielle"))
 
 
-class ScriptQuestion(models.Model):
+class ScriptQuestion(OrganisationOwned):
     """A question of the call script (trame d'appel); a "yes" can raise a need by itself."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.CharField(_("question"), max_length=300)
@@ -180,8 +175,6 @@ class ScriptQuestion(models.Model):
     maps_to_need = models.CharField(
         _("besoin signalé par un « oui »"), max_length=30, choices=NeedKind.choices, blank=True
     )
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -196,10 +189,9 @@ class TargetQuerySet(ScopedQuerySet):
         return _has_health_wave("campaign")
 
 
-class Target(models.Model):
+class Target(OrganisationOwned):
     """A household to call in a campaign: its place in the call queue and where it stands."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="targets")
     household = models.ForeignKey(
@@ -227,8 +219,6 @@ class Target(models.Model):
     last_result = models.CharField(max_length=12, choices=AttemptResult.choices, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = TargetQuerySet.as_manager()
     # The household's cohorts at build time: "disability" among them is health data.
@@ -268,10 +258,13 @@ class AttemptQuerySet(ScopedQuerySet):
         return _has_health_wave("target__campaign")
 
 
-class Attempt(models.Model):
+class Attempt(OrganisationOwned):
     """One call to a household: who called, when, what happened, what was said."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # Append-only, with its own time: no created/modified stamps.
+    created_at = None  # type: ignore[assignment]
+    updated_at = None  # type: ignore[assignment]
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="attempts")
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="attempts")
     caller = models.ForeignKey(
@@ -312,10 +305,9 @@ class NeedQuerySet(ScopedQuerySet):
         return models.Q(kind__in=SENSITIVE_NEEDS)
 
 
-class Need(models.Model):
+class Need(OrganisationOwned):
     """A need a household expressed during a call (courses, portage de repas…), to follow up."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     household = models.ForeignKey(
         "housing.Household", on_delete=models.CASCADE, related_name="needs"
     )
@@ -329,7 +321,6 @@ class Need(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     objects = NeedQuerySet.as_manager()
@@ -343,10 +334,9 @@ class Need(models.Model):
         return self.get_kind_display()
 
 
-class PausedCaller(models.Model):
+class PausedCaller(OrganisationOwned):
     """A caller the manager has paused on a campaign: the queue gives them nothing."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
@@ -358,7 +348,7 @@ class PausedCaller(models.Model):
         ]
 
 
-class CampaignCounter(models.Model):
+class CampaignCounter(OrganisationOwned):
     """A running tally of one caller's calls in a campaign, for the stats and the dashboard.
 
     Figures only, never a person's data. One row per (caller, metric, result, outcome, need):
@@ -369,7 +359,10 @@ class CampaignCounter(models.Model):
     Keyed by caller so that two callers recording at once never update the same row.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # Append-only, with its own time: no created/modified stamps.
+    created_at = None  # type: ignore[assignment]
+    updated_at = None  # type: ignore[assignment]
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="counters")
     # NULL once the caller's account is deleted (as Attempt.caller): the rows then add up.
     caller = models.ForeignKey(

@@ -27,6 +27,7 @@ from vigie.campaigns.counters import counter_rows
 from vigie.campaigns.models import Attempt, Campaign, Need, Target, Wave
 from vigie.campaigns.queue import due_q, held_claim, queue_ordered
 from vigie.core.permissions import ROLE_PERMISSIONS, Perm
+from vigie.core.sensitivity import may_see_health
 from vigie.housing.models import Household, Occupant
 from vigie.housing.timeline import TimelineEntry, register_provider
 
@@ -270,7 +271,7 @@ def call_timeline(user: User, household: Household) -> list[TimelineEntry]:
     if not user.has_org_perm(Perm.CAMPAIGN_VIEW, household.organisation_id):
         return []
     notes = user.has_org_perm(Perm.CALL_NOTES_VIEW, household.organisation_id)
-    sensitive = user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, household.organisation_id)
+    sensitive = may_see_health(user, household)
     entries = []
     # Through the scoping: the calls of a campaign with a disability wave are withheld from a
     # role without health data (decision 0010) — "called in it" would say the household's health.

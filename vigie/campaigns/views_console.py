@@ -36,6 +36,7 @@ from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm, requires
 from vigie.core.phones import format_phone
+from vigie.core.sensitivity import may_see_health
 from vigie.core.services import access_record
 from vigie.housing.choices import Cohort
 
@@ -120,7 +121,7 @@ def _call_context(request, target: Target) -> dict[str, Any]:
     """What the console shows about the household of a claimed target."""
     user = request.user
     org_id = target.organisation_id
-    sensitive = user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, org_id)
+    sensitive = may_see_health(user, org_id)
     notes = user.has_org_perm(Perm.CALL_NOTES_VIEW, org_id)
     h = target.household
     today = timezone.localdate()
@@ -607,7 +608,7 @@ def paper(request, pk: int):
             % {"n": len(errors)},
         )
         targets = [t for t in targets if t.pk in errors]
-    sensitive = request.user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign.organisation_id)
+    sensitive = may_see_health(request.user, campaign)
     return TemplateResponse(
         request,
         "campaigns/paper.html",

@@ -37,6 +37,7 @@ from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction, OrganisationKind
 from vigie.core.permissions import Perm, requires
+from vigie.core.sensitivity import may_see_health
 from vigie.core.services import access_record
 from vigie.housing.choices import Cohort
 
@@ -175,7 +176,7 @@ def campaign_detail(request, pk: int):
     campaign = selectors.campaign_detail(request.user, pk)
     stats = selectors.campaign_stats(campaign)
     build_result = request.session.pop(f"build-{campaign.pk}", None)
-    sensitive = _can(request, Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign)
+    sensitive = may_see_health(request.user, campaign)
     cohort_labels = dict(Cohort.choices)
     waves = []
     wave_stats = {w["id"]: w for w in stats["waves"]}
@@ -384,7 +385,7 @@ def _bars(row: dict[str, Any]) -> list[tuple[str, str, int, int]]:
 
 def dashboard_context(request, campaign) -> dict[str, Any]:
     """Live figures: per wave and per caller; a constant number of queries."""
-    sensitive = _can(request, Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign)
+    sensitive = may_see_health(request.user, campaign)
     stats = selectors.campaign_stats(campaign, sensitive=sensitive)
     for w in stats["waves"]:
         w["bars"] = _bars(w)
@@ -488,7 +489,7 @@ def _target_list_page(request, pk: int, *, which: str):
             "campaign": campaign,
             "page": page,
             "which": which,
-            "sensitive": _can(request, Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign),
+            "sensitive": may_see_health(request.user, campaign),
             "title": _("Ménages injoignables (visite à prévoir)")
             if which == "not_reached"
             else _("Ménages sans téléphone (visite ou courrier)"),
@@ -525,7 +526,7 @@ def callbacks(request, pk: int):
             "page": page,
             "mine": mine,
             "can_manage": can_manage,
-            "sensitive": _can(request, Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign),
+            "sensitive": may_see_health(request.user, campaign),
             "callers": list(selectors.org_callers(campaign)) if can_manage else [],
         },
     )

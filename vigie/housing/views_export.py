@@ -11,6 +11,7 @@ from vigie.core.dates import parse_date
 from vigie.core.exports import table_response
 from vigie.core.permissions import Perm, requires
 from vigie.core.phones import format_phone
+from vigie.core.sensitivity import may_see_health
 from vigie.housing import selectors
 from vigie.housing.choices import Cohort
 from vigie.housing.cohorts import cohorts_of
@@ -22,7 +23,7 @@ def register_rows(user, qs, as_of):
         d = h.dwelling
         occupants = list(h.occupants.all())
         cohorts = cohorts_of(h, as_of) if not h.is_departed else []
-        if not user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, h.organisation_id):
+        if not may_see_health(user, h):
             cohorts = [c for c in cohorts if c != Cohort.DISABILITY]
         yield [
             h.reference,

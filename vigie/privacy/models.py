@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.models import Organisation, ScopedQuerySet
+from vigie.core.models import OrganisationOwned
 
 
 class RequestKind(models.TextChoices):
@@ -19,10 +19,9 @@ class RequestOutcome(models.TextChoices):
     REFUSED = "refused", _("refusée")
 
 
-class SubjectRequest(models.Model):
+class SubjectRequest(OrganisationOwned):
     """A data-subject request (access, rectification, erasure, objection) and how it was handled."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     # Kept after an erasure: the occupant row is anonymised, not deleted.
     occupant = models.ForeignKey(
         "housing.Occupant", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -35,8 +34,6 @@ class SubjectRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     handled_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-handled_at"]
