@@ -621,7 +621,7 @@ def main() -> None:
         "checkin": checkin,
         "peak_rss_mb": peak_rss_mb(),
     }
-    out = RESULTS if not args.quick else HERE / "results-foodaid-quick.json"
+    out = RESULTS if not args.quick else WORK / "results-foodaid-quick.json"  # git-ignored
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
     if not args.keep:
         pg_drop(DB + ("_quick" if args.quick else ""))

@@ -1,0 +1,36 @@
+"""The demo's lockdown distribution (foodaid/demo.py, run by seed_demo)."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from vigie.actions.models import Task
+from vigie.foodaid.demo import PROGRAMME
+from vigie.foodaid.models import DistributionSession, Enrolment, Programme, Record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_lockdown_distribution_is_seeded_once():
+    out = io.StringIO()
+    call_command("seed_demo", dwellings=1500, stdout=out)
+    p = Programme.objects.get(name=PROGRAMME)
+    assert sorted(s.name for s in p.sites.all()) == ["Bagatelle", "Tabar"]
+    assert {pp.partner_organisation.name for pp in p.partners.all()} == {
+        "Courses solidaires (association)",
+        "Régie de quartier Bagatelle",
+    }
+    assert Enrolment.objects.filter(programme=p, status="enrolled").count() == 112
+    sessions = DistributionSession.objects.filter(programme=p)
+    assert sessions.count() == 3 and sessions.filter(status="closed").count() == 2
+    records = Record.objects.filter(session__programme=p)
+    assert records.filter(result__in=("collected", "delivered")).count() > 50
+    assert records.filter(
+        result__in=("not_home", "wrong_address"), enrolment__mode="delivery"
+    ).exists()
+    assert Task.objects.filter(title__startswith="Aide alimentaire").exists()
+    assert "112 ménages inscrits" in out.getvalue()
+    call_command("seed_demo", dwellings=1500, stdout=io.StringIO())
+    assert Programme.objects.filter(name=PROGRAMME).count() == 1
+    assert Enrolment.objects.filter(programme=p).count() == 112
