@@ -15,9 +15,10 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Count
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-PROGRAMME = "Distribution alimentaire du confinement"
+PROGRAMME = gettext_lazy("Distribution alimentaire du confinement")
 PLACES = 112
 
 
@@ -35,7 +36,7 @@ def seed(*, landlord, stdout, password) -> list:
     )
     from vigie.housing.models import Household, Residence
 
-    if Programme.objects.filter(organisation=landlord, name=PROGRAMME).exists():
+    if Programme.objects.filter(organisation=landlord, name=str(PROGRAMME)).exists():
         return []
     manager = User.objects.get(username="responsable")
     asso = Partner.objects.filter(organisation=landlord, kind="association").first()
@@ -68,7 +69,7 @@ def seed(*, landlord, stdout, password) -> list:
         programme = programme_create(
             actor=manager,
             organisation=landlord,
-            name=PROGRAMME,
+            name=str(PROGRAMME),
             starts_on=date(2020, 3, 23),
             ends_on=date(2020, 6, 30),
             sites=[tabar.pk, bagatelle.pk],
@@ -76,8 +77,8 @@ def seed(*, landlord, stdout, password) -> list:
                 (asso.partner_organisation.slug, "purchasing"),
                 (regie.partner_organisation.slug, "delivery"),
             ],
-            funders=["Ville de Toulouse", "Fondation pour l'aide alimentaire (démo)"],
-            basket="Produits secs, conserves, produits d'hygiène ; fruits et légumes de saison.",
+            funders=[_("Ville de Toulouse"), _("Fondation pour l'aide alimentaire (démo)")],
+            basket=_("Produits secs, conserves, produits d'hygiène ; fruits et légumes de saison."),
             parcels_per_household=1,
             free=True,
             places_limit=PLACES,

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from vigie.campaigns.choices import NeedKind, NeedStatus
-from vigie.core.permissions import Perm
+from vigie.core.sensitivity import may_see_health
 from vigie.core.smallcells import suppress
 from vigie.foodaid.choices import AGE_BANDS, REACHED, EnrolmentStatus
-from vigie.foodaid.models import DistributionSession, Programme, Record
+from vigie.foodaid.models import DistributionSession, Enrolment, Programme, Record
 from vigie.foodaid.permissions import FOODAID_MANAGE, FOODAID_VIEW
 from vigie.housing.cohorts import cohort_q, years_before
 from vigie.housing.models import Household, Occupant
@@ -44,7 +44,7 @@ def eligible(programme: Programme, user: User, as_of: date | None = None) -> lis
     """Households of the programme's sites proposed for enrolment, with why; never enrolled
     automatically. The disability reason only for readers allowed health data."""
     as_of = as_of or timezone.localdate()
-    sensitive = user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, programme.organisation_id)
+    sensitive = may_see_health(user, programme)
     base = (
         Household.objects.filter(
             organisation_id=programme.organisation_id,
@@ -164,17 +164,20 @@ def report_figures(
     """Exact figures: households and people reached (collected or delivered) between `start`
     and `end` (inclusive), each once; ages on `end`; people with a disability; parcels handed
     out. From the register and the records, never from typed totals."""
-    records = Record.objects.filter(
-        session__programme=programme,
-        session__date__gte=start,
-        session__date__lte=end,
-        result__in=REACHED,
+    sessions = DistributionSession.objects.filter(
+        programme=programme, date__gte=start, date__lte=end
     )
     if site_id is not None:
-        records = records.filter(session__site_id=site_id)
-    household_ids = records.values("enrolment__household_id")
+        sessions = sessions.filter(site_id=site_id)
+    records = Record.objects.filter(session_id__in=sessions.values("pk"), result__in=REACHED)
     parcels = records.aggregate(n=Coalesce(Sum("parcels"), 0))["n"]
-    households = Household.objects.filter(pk__in=household_ids).aggregate(n=Count("pk"))["n"]
+    # One enrolment per household and programme: the enrolments reached are the households,
+    # each once however many times it came. One pass over their occupants gives every figure
+    # (a household is counted through its occupants: the register gives each at least one).
+    reached = Enrolment.objects.filter(programme=programme).filter(
+        Exists(records.filter(enrolment_id=OuterRef("pk")))
+    )
+    household_ids = reached.values("household_id")
     bands: dict[str, Any] = {}
     for key, low, high in AGE_BANDS:
         # Born on or before `end` minus `low` years, and after `end` minus (high + 1) years.
@@ -183,6 +186,7 @@ def report_figures(
             q &= Q(birth_date__gt=years_before(end, high + 1))
         bands[key] = Count("pk", filter=q)
     people = Occupant.objects.filter(household_id__in=household_ids).aggregate(
+        households=Count("household_id", distinct=True),
         people=Count("pk"),
         with_disability=Coalesce(
             Count("pk", filter=Q(disability=True)), Value(0), output_field=IntegerField()
@@ -193,7 +197,7 @@ def report_figures(
         key: people[f"band_{key.replace('-', '_').replace('+', 'p')}"] for key, _l, _h in AGE_BANDS
     }
     return {
-        "households": households,
+        "households": people["households"],
         "people": people["people"],
         "by_age": by_age,
         "with_disability": people["with_disability"],
@@ -223,9 +227,7 @@ def report_for(
     figures = report_figures(programme, start, end, site_id=site_id)
     if exact is None:
         exact = user is not None and is_landlord_manager(user, programme)
-    health = user is None or user.has_org_perm(
-        Perm.HOUSEHOLD_VIEW_SENSITIVE, programme.organisation_id
-    )
+    health = user is None or may_see_health(user, programme)
     flat = {
         "households": figures["households"],
         "people": figures["people"],
