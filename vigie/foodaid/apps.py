@@ -12,4 +12,4 @@ class FoodaidConfig(AppConfig):
     def ready(self) -> None:
         # The permissions first: the other declarations name them.
         from vigie.foodaid import permissions  # noqa: F401, I001
-        from vigie.foodaid import journal, menu, privacy  # noqa: F401
+        from vigie.foodaid import journal, menu, privacy, timeline  # noqa: F401

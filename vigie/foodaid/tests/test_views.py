@@ -266,3 +266,22 @@ def test_report_page_csv_and_pdf(lockdown, marc, fanny):
     words = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
     # The funders' file is suppressed even when a manager prints it, and states the rule.
     assert "< 11" in words and "Secret statistique" in words
+
+
+def test_household_timeline_shows_enrolment_and_distributions(lockdown, marc):
+    odette = lockdown.households[0]
+    e = enrol(lockdown, marc, odette)
+    s = session_create(
+        actor=marc, programme=lockdown.programme, site=lockdown.tabar, day=date(2020, 4, 2)
+    )
+    record_checkin(
+        actor=marc,
+        session=s,
+        client_id=uuid.uuid4(),
+        enrolment_id=e.pk,
+        result="collected",
+        parcels=1,
+    )
+    body = signed_in(marc).get(f"/registre/menages/{odette.pk}/").content.decode()
+    assert "Inscrit à « Distribution confinement »" in body
+    assert "Distribution du 02/04/2020 : retiré" in body
