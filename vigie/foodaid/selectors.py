@@ -156,6 +156,13 @@ def contacts(enrolments: Any) -> list[Contact]:
 # --- The report ---------------------------------------------------------------------------------
 
 REPORT_KEYS = ("households", "people", "with_disability", "parcels")
+# Household composition in the report (page and files; the API keeps the shape).
+SIZE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("1", 1, 1),
+    ("2", 2, 2),
+    ("3-4", 3, 4),
+    ("5+", 5, None),
+)
 
 
 def report_figures(
@@ -196,7 +203,19 @@ def report_figures(
     by_age = {
         key: people[f"band_{key.replace('-', '_').replace('+', 'p')}"] for key, _l, _h in AGE_BANDS
     }
+    # Household composition: how many people each household reached counts in the register.
+    by_size = {key: 0 for key, _lo, _hi in SIZE_BANDS}
+    for row in (
+        Occupant.objects.filter(household_id__in=household_ids)
+        .values("household_id")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    ):
+        for key, lo, hi in SIZE_BANDS:
+            if row >= lo and (hi is None or row <= hi):
+                by_size[key] += 1
     return {
+        "by_size": by_size,
         "households": people["households"],
         "people": people["people"],
         "by_age": by_age,
@@ -235,7 +254,12 @@ def report_for(
         "with_disability": figures["with_disability"] if health else None,
         "parcels": figures["parcels"],
     }
-    s = suppress(flat, groups=[[k for k, _l, _h in AGE_BANDS]], exact=exact)
+    sizes = {f"size:{k}": v for k, v in figures["by_size"].items()}
+    s = suppress(
+        {**flat, **sizes},
+        groups=[[k for k, _l, _h in AGE_BANDS], list(sizes)],
+        exact=exact,
+    )
     values = s.values
     return {
         "households": values["households"],
@@ -243,7 +267,9 @@ def report_for(
         "by_age": {k: values[k] for k, _l, _h in AGE_BANDS},
         "with_disability": values["with_disability"],
         "parcels": values["parcels"],
-        "suppressed": s.suppressed,
+        "by_size": {k: values[f"size:{k}"] for k, _l, _h in SIZE_BANDS},
+        "suppressed": [k for k in s.suppressed if not k.startswith("size:")],
+        "suppressed_sizes": [k[5:] for k in s.suppressed if k.startswith("size:")],
         "withheld": [] if health else ["with_disability"],
         "from": start.isoformat(),
         "to": end.isoformat(),

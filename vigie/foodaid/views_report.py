@@ -62,6 +62,13 @@ def _rows(r: dict) -> list[tuple[str, str]]:
         ("with_disability", _("Personnes en situation de handicap"), r["with_disability"]),
         ("parcels", _("Colis remis"), r["parcels"]),
     ]
+    sizes = {
+        "1": _("ménages d'une personne"),
+        "2": _("ménages de deux personnes"),
+        "3-4": _("ménages de trois ou quatre personnes"),
+        "5+": _("ménages de cinq personnes ou plus"),
+    }
+    items += [(f"size:{k}", label, r["by_size"][k]) for k, label in sizes.items()]
     out = []
     for key, label, value in items:
         if key in r["withheld"]:

@@ -250,6 +250,9 @@ def test_report_page_csv_and_pdf(lockdown, marc, fanny):
     base = f"/aide-alimentaire/{lockdown.programme.pk}/bilan"
     page = signed_in(marc).get(base + "/").content.decode()
     assert "<td>Personnes aidées</td><td>3</td>" in page
+    # Household composition: the Durands are three.
+    assert "<td>ménages de trois ou quatre personnes</td><td>1</td>" in page
+    assert "<td>ménages d&#x27;une personne</td><td>0</td>" in page
     funder = signed_in(fanny)
     shown = funder.get(base + "/").content.decode()
     assert "&lt; 11" in shown and "<td>3</td>" not in shown and "Secret statistique" in shown
