@@ -28,7 +28,7 @@ ROLES_BY_KIND: dict[str, set[Role]] = {
     },
     OrganisationKind.PARTNER: {Role.ADMIN, Role.PARTNER_WORKER, Role.DPO},
     OrganisationKind.MEDIATION_CENTRE: {Role.ADMIN, Role.MEDIATOR, Role.DPO},
-    OrganisationKind.FUNDER: {Role.ADMIN, Role.PARTNER_WORKER},
+    OrganisationKind.FUNDER: {Role.ADMIN, Role.PARTNER_WORKER, Role.FUNDER_VIEWER},
 }
 
 

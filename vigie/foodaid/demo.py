@@ -37,7 +37,10 @@ def seed(*, landlord, stdout, password) -> list:
     from vigie.housing.models import Household, Residence
 
     if Programme.objects.filter(organisation=landlord, name=str(PROGRAMME)).exists():
-        return []
+        from vigie.accounts.models import Membership
+
+        m = Membership.objects.filter(user__username="financeur").select_related("organisation")
+        return [("financeur", x.organisation, x.role, {}) for x in m]
     manager = User.objects.get(username="responsable")
     asso = Partner.objects.filter(organisation=landlord, kind="association").first()
     regie = Partner.objects.filter(organisation=landlord, kind="regie").first()
@@ -154,6 +157,28 @@ def seed(*, landlord, stdout, password) -> list:
                 )
             if close:
                 session_close(actor=manager, session=session)
+    # The funder's reader: the figures of what it funds, suppressed, never a household.
+    from vigie.accounts.services import user_create
+    from vigie.core.models import Organisation, OrganisationKind
+    from vigie.core.permissions import Role
+    from vigie.foodaid.models import ProgrammeFunder
+
+    funder = Organisation.objects.filter(slug="fondation-demo").first() or (
+        Organisation.objects.create(
+            slug="fondation-demo",
+            name=str(_("Fondation pour l'aide alimentaire (démo)")),
+            kind=OrganisationKind.FUNDER,
+        )
+    )
+    ProgrammeFunder.objects.filter(programme=programme, funder_organisation=None).exclude(
+        name=str(_("Ville de Toulouse"))
+    ).update(funder_organisation=funder)
+    accounts = []
+    if not User.objects.filter(username="financeur").exists():
+        user_create(
+            username="financeur", organisation=funder, role=Role.FUNDER_VIEWER, password=password
+        )
+    accounts.append(("financeur", funder, Role.FUNDER_VIEWER, {}))
     stdout.write(
         ngettext(
             "Aide alimentaire : %(n)s ménage inscrit à Tabar et Bagatelle, 3 distributions.",
@@ -163,4 +188,4 @@ def seed(*, landlord, stdout, password) -> list:
         % {"n": len(enrolments)}
         + "\n"
     )
-    return []
+    return accounts

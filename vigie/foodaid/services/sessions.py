@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,17 +176,32 @@ def record_checkin(
             _("Quantités invalides : un nom de produit et un nombre entier positif."),
             field="quantities",
         )
-    if not DistributionSession.objects.filter(pk=session.pk, status=SessionStatus.PLANNED).exists():
-        # A tablet replaying its queue after the session closed still gets its records back.
+    # The household expected, and whether the session is still open: one query.
+    enrolment = (
+        expected_enrolments(session)
+        .filter(pk=enrolment_id)
+        .annotate(
+            session_open=Exists(
+                DistributionSession.objects.filter(pk=session.pk, status=SessionStatus.PLANNED)
+            )
+        )
+        .first()
+    )
+    is_open = (
+        enrolment.session_open
+        if enrolment is not None
+        else DistributionSession.objects.filter(
+            pk=session.pk, status=SessionStatus.PLANNED
+        ).exists()
+    )
+    if not is_open or enrolment is None:
+        # A tablet replaying its queue (after the session closed, or after the household left
+        # the list) still gets its records back.
         existing = Record.objects.filter(session=session, client_id=cid).first()
         if existing is not None:
             return _replay(existing, enrolment_id, result, parcels, quantities), False
-        raise ConflictError(_("Cette distribution est clôturée : plus aucun passage."))
-    enrolment = expected_enrolments(session).filter(pk=enrolment_id).first()
-    if enrolment is None:
-        existing = Record.objects.filter(session=session, client_id=cid).first()
-        if existing is not None:  # stored before the household left the list
-            return _replay(existing, enrolment_id, result, parcels, quantities), False
+        if not is_open:
+            raise ConflictError(_("Cette distribution est clôturée : plus aucun passage."))
         raise FoodAidInputError(
             _("Le ménage (inscription %(id)s) n'est pas attendu à cette distribution.")
             % {"id": enrolment_id},

@@ -64,13 +64,7 @@ def funder_org(db):
 
 @pytest.fixture
 def fanny(funder_org):
-    from vigie.accounts.models import Membership, User
-
-    # accounts.services.user_create does not offer funder_viewer in a funder organisation
-    # yet (ROLES_BY_KIND): the membership is written directly.
-    user = User.objects.create_user(username="fanny", password=None)
-    Membership.objects.create(user=user, organisation=funder_org, role=Role.FUNDER_VIEWER)
-    return user
+    return make_user("fanny", funder_org, Role.FUNDER_VIEWER)
 
 
 @pytest.fixture

@@ -31,6 +31,15 @@ def test_the_lockdown_distribution_is_seeded_once():
     ).exists()
     assert Task.objects.filter(title__startswith="Aide alimentaire").exists()
     assert "112 ménages inscrits" in out.getvalue()
+    # The funder's reader sees the programme's report, not its households.
+    from django.test import Client
+
+    from vigie.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="financeur"))
+    assert client.get(f"/aide-alimentaire/{p.pk}/bilan/").status_code == 200
+    assert client.get(f"/aide-alimentaire/{p.pk}/").status_code == 403
     call_command("seed_demo", dwellings=1500, stdout=io.StringIO())
     assert Programme.objects.filter(name=PROGRAMME).count() == 1
     assert Enrolment.objects.filter(programme=p).count() == 112
