@@ -343,6 +343,7 @@ def referral_create(request: AuthenticatedRequest, payload: ReferralIn):
         extra_notes=payload.extra_notes,
         consent=payload.consent,
         send=payload.send,
+        base_url=request.build_absolute_uri("/"),
     )
     return Status(201, _referral(selectors.referrals_visible(user).get(pk=r.pk)))
 
@@ -355,7 +356,12 @@ def referral_create(request: AuthenticatedRequest, payload: ReferralIn):
 def referral_status(request: AuthenticatedRequest, referral_id: int, payload: MoveIn):
     r = selectors.referral_for(request.user, referral_id)
     services.referral_move(
-        actor=request.user, referral=r, to=payload.to, version=payload.version, note=payload.note
+        actor=request.user,
+        referral=r,
+        to=payload.to,
+        version=payload.version,
+        note=payload.note,
+        base_url=request.build_absolute_uri("/"),
     )
     return _referral(selectors.referrals_visible(request.user).get(pk=referral_id))
 

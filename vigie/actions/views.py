@@ -30,12 +30,21 @@ from vigie.campaigns.models import Need
 from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction, Organisation
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, requires
 from vigie.core.selectors import organisation_ids_where
 from vigie.core.services import access_record
 from vigie.housing.models import Commune, Household
 
 PAGE_SIZE = 50
+
+# Sortable columns of the referrals list (core/ordering.py): `?o=commune`, `?o=-date`…
+REFERRAL_COLUMNS = {
+    "date": ("created_at", "pk"),
+    "commune": ("household__dwelling__commune__name", "-created_at"),
+    "partner": ("partner__name", "-created_at"),
+    "status": ("status", "-created_at"),
+}
 CANCELLED = "cancelled"  # the status code of a cancelled referral, ticket and task
 
 
@@ -335,6 +344,7 @@ def need_refer(request, pk: int):
             extra_notes=d["extra_notes"],
             consent=d["consent"],
             send=d["send"],
+            base_url=request.build_absolute_uri("/"),
         )
     if call.failed:
         return _refused(request, need, "referral", form, call.message)
@@ -416,7 +426,9 @@ def referrals(request):
         campaign=_int(request.GET.get("campaign")),
     )
     # A partner never sees what the landlord has not sent: the queryset says so.
-    qs = selectors.referrals_visible(user, f)
+    qs, ordering = order_by_param(
+        request, selectors.referrals_visible(user, f), REFERRAL_COLUMNS, default="-date"
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
@@ -431,6 +443,7 @@ def referrals(request):
             if partner_only
             else Partner.objects.visible_to(user, Perm.REFERRAL_VIEW).only("id", "name"),
             "need_labels": dict(NeedKind.choices),
+            "ordering": ordering,
         },
     )
 
@@ -477,7 +490,12 @@ def referral_move(request, pk: int):
                 return page
         with service_call(request):
             r = services.referral_move(
-                actor=request.user, referral=r, to=d["to"], version=d["version"], note=d["note"]
+                actor=request.user,
+                referral=r,
+                to=d["to"],
+                version=d["version"],
+                note=d["note"],
+                base_url=request.build_absolute_uri("/"),
             )
             messages.success(request, f"Orientation {r.get_status_display()}.")
     return redirect("actions:referral", pk=pk)

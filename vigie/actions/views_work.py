@@ -25,9 +25,13 @@ from vigie.actions.views import CANCELLED, PAGE_SIZE, _int, cancel_danger
 from vigie.campaigns.models import Campaign
 from vigie.core.confirm import confirmation_page
 from vigie.core.feedback import service_call
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, requires
 from vigie.core.selectors import organisation_ids_where
 from vigie.housing.selectors import agencies_visible, residences_visible
+
+# Sortable columns of the tickets list (core/ordering.py).
+TICKET_COLUMNS = {"opened": ("opened_at", "id"), "due": ("due_on", "id")}
 
 # --- Tickets --------------------------------------------------------------------------------------
 
@@ -42,7 +46,10 @@ def tickets(request):
         category=request.GET.get("category", ""),
         overdue=request.GET.get("overdue") == "1",
     )
-    page = Paginator(selectors.ticket_search(user, f), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs, ordering = order_by_param(
+        request, selectors.ticket_search(user, f), TICKET_COLUMNS, default="due"
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     agencies = agencies_visible(user, Perm.TICKET_VIEW)
     return TemplateResponse(
         request,
@@ -56,6 +63,7 @@ def tickets(request):
             "statuses": TicketStatus.choices,
             "categories": TicketCategory.choices,
             "can_report": user.has_org_perm(Perm.TICKET_REPORT),
+            "ordering": ordering,
         },
     )
 

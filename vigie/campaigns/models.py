@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from vigie.campaigns.choices import (
     SENSITIVE_NEEDS,
     AttemptResult,
+    BuildStatus,
     CampaignStatus,
     CounterMetric,
     NeedKind,
@@ -393,3 +394,57 @@ class CampaignCounter(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.caller_id}:{self.metric}={self.count}"
+
+
+class CallerSettings(models.Model):
+    """A caller's own console settings (issue #12 §2); absent means the defaults.
+
+    `auto_next`: after "Enregistrer", the next household comes by itself. `shortcuts`: the
+    single-key shortcuts (WCAG 2.1.4 asks that they can be turned off: speech input or a
+    slip of the hand would fire them).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="caller_settings"
+    )
+    auto_next = models.BooleanField(_("appel suivant automatique"), default=True)
+    shortcuts = models.BooleanField(_("raccourcis à une touche"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("réglages de la console")
+
+
+class CampaignBuild(OrganisationOwned):
+    """One build of a campaign's list, run in the background (issue #12 §9).
+
+    The page polls it for the progress bar: `step` of `steps` phases, `phase` saying which in
+    words. `result` holds the counts the build returns; `error` a French sentence on failure.
+    Figures only, never a person's data.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="builds")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=BuildStatus.choices, default=BuildStatus.QUEUED)
+    step = models.PositiveSmallIntegerField(default=0)
+    steps = models.PositiveSmallIntegerField(default=1)
+    phase = models.CharField(max_length=200, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("construction de liste")
+        indexes = [models.Index(fields=["campaign", "-created_at"], name="campaign_build_recent")]
+
+    @property
+    def percent(self) -> int:
+        if self.status == BuildStatus.DONE:
+            return 100
+        return min(99, round(100 * self.step / self.steps)) if self.steps else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (BuildStatus.DONE, BuildStatus.FAILED)

@@ -12,4 +12,13 @@ menu.register(
     perm=Perm.AUDIT_VIEW,
     order=90,
     section="privacy",
+    icon="shield-lock",
+)
+
+menu.register(
+    "subject_requests",
+    label=_("Demandes RGPD"),
+    url_name="privacy:requests",
+    perm=Perm.SUBJECT_RIGHTS,
+    order=91,
 )
