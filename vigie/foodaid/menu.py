@@ -11,6 +11,7 @@ menu.register(
     url_name="foodaid:programmes",
     perm=FOODAID_VIEW,
     order=75,
+    icon="basket",
 )
 menu.register(
     "foodaid_reports",
@@ -18,4 +19,5 @@ menu.register(
     url_name="foodaid:reports",
     perm=FOODAID_REPORT,
     order=76,
+    icon="chart-bar",
 )
