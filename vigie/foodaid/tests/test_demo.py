@@ -12,6 +12,16 @@ from vigie.foodaid.models import DistributionSession, Enrolment, Programme, Reco
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def only_this_modules_demo(monkeypatch):
+    """This module's demo alone: another module's demo (its data, its failures) is its own
+    test's business."""
+    from vigie.foodaid import demo
+    from vigie.housing.management.commands import seed_demo
+
+    monkeypatch.setattr(seed_demo, "demo_modules", lambda: [demo])
+
+
 def test_the_lockdown_distribution_is_seeded_once():
     out = io.StringIO()
     call_command("seed_demo", dwellings=1500, stdout=out)
