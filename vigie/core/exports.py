@@ -55,7 +55,9 @@ def table_response(
     """`rows` under `header` as `filename`.csv (UTF-8 with BOM, `;`) or .xlsx, access-logged.
 
     A list of many organisations' rows (the register) names them in `organisation_ids`: one
-    access-log row each, so every organisation's DPO reads the export of its households.
+    access-log row each, so every organisation's DPO reads the export of its households. The
+    access-log row carries the sheet's title after " | ", so the DPO reads what was exported in
+    words (privacy/access_log_words.py), whatever module made the export.
     """
     if fmt not in ("csv", "xlsx"):
         raise ValueError(fmt)
@@ -65,7 +67,7 @@ def table_response(
             action=AccessAction.EXPORT,
             obj=obj,
             object_type=object_type,
-            detail=(f"{fmt} " + detail).strip(),
+            detail=(f"{fmt} " + detail).strip() + (f" | {sheet_title}" if sheet_title else ""),
             path=request.get_full_path(),
             organisation_id=organisation_id,
         )

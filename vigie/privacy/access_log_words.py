@@ -103,11 +103,20 @@ def _detail(e: AccessLog, names: dict[str, dict[str, str]]) -> str:
         return _("liste des rappels")
     fmt, _sep, rest = d.partition(" ")
     if fmt in ("csv", "xlsx"):
+        # "csv <code or filters> | <sheet title>" (core.exports.table_response).
+        rest, _bar, title = rest.partition(" | ")
+        if rest.startswith("| "):
+            rest, title = "", rest[2:]
         what = {
             "results": _("résultats de la campagne"),
             "actions report": _("bilan des suites"),
             "sheet": _("feuille d'appels papier"),
+            "not_reached": _("liste des ménages injoignables"),
+            "no_phone": _("liste des ménages sans téléphone"),
         }.get(rest)
+        if what is None and title and e.object_type != "housing.household":
+            # Another module's export: its sheet's title says what; filters in words if any.
+            what = title + (" — " + _search_words(rest, names) if "=" in rest else "")
         if what is None:
             what = _("registre") + (" — " + _search_words(rest, names) if rest else "")
         return _("export %(fmt)s : %(what)s") % {"fmt": fmt.upper(), "what": what}

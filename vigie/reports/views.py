@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vigie.accounts.reauth import recent_auth_required
@@ -33,6 +34,15 @@ from vigie.reports.permissions import (
 )
 from vigie.reports.rules import RULES
 from vigie.reports.services import HEATWAVE_LEVELS, TEAM_ROLES
+
+
+#: The rules' parameters in words, for the settings form.
+PARAMETER_LABELS = {
+    "months": gettext_lazy("nombre de mois"),
+    "count": gettext_lazy("nombre de fois"),
+    "days": gettext_lazy("sur (jours)"),
+    "min_floor": gettext_lazy("à partir de l'étage"),
+}
 
 
 def _figures(request):
@@ -209,7 +219,8 @@ def alerts(request):
                     "spec": spec,
                     "definition": spec.describe(r.parameters),
                     "params": [
-                        (k, (r.parameters or {}).get(k, v)) for k, v in spec.defaults.items()
+                        (k, PARAMETER_LABELS.get(k, k), (r.parameters or {}).get(k, v))
+                        for k, v in spec.defaults.items()
                     ],
                 }
             )

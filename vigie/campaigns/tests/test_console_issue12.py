@@ -208,7 +208,7 @@ def test_the_paper_sheet_downloads_through_core_exports(landlord_a, marc, claire
         f'attachment; filename="feuille-appels-{campaign.pk}-claire-'
     )
     log = AccessLog.objects.filter(user=claire, action="export").latest("at")
-    assert log.detail == "csv sheet"
+    assert log.detail == "csv sheet | Appels"
     r = c.get(reverse("campaigns:sheet_xlsx", args=[campaign.pk]), {"n": "3"})
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
 

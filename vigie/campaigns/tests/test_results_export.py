@@ -51,7 +51,7 @@ def test_the_manager_exports_every_household_with_its_result(called, marc):
     assert str(NeedKind.HEALTH.label) in called_row[10]  # the manager may see health needs
     assert b"ne pas exporter" not in r.content
     assert AccessLog.objects.filter(
-        user=marc, action=AccessAction.EXPORT, detail="xlsx results"
+        user=marc, action=AccessAction.EXPORT, detail="xlsx results | Résultats"
     ).exists()
 
 
