@@ -106,6 +106,9 @@ def cached_export(dwellings: int, seed: int = 2020) -> tuple[bytes, int, int]:
         return csv_path.read_bytes(), rows, households
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    # The generator's modules read settings when imported (gettext_noop): no database needed.
+    os.environ.setdefault("VIGIE_DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigie.settings")
     from vigie.housing.demo import generate_export
 
     export = generate_export(dwellings=dwellings, seed=seed)

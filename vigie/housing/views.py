@@ -16,7 +16,7 @@ from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm, requires
 from vigie.core.services import access_record
 from vigie.housing import selectors
-from vigie.housing.choices import Cohort
+from vigie.housing.choices import Cohort, OccupantRole
 from vigie.housing.cohorts import cohort_counts, cohorts_of
 from vigie.housing.models import Commune, Occupant
 from vigie.housing.services import occupant_update_contact
@@ -88,6 +88,29 @@ def households(request):
         "housing/partials/household_results.html" if request.htmx else "housing/households.html"
     )
     return TemplateResponse(request, template, ctx)
+
+
+@requires(Perm.HOUSEHOLD_VIEW)
+def quick_search(request):
+    """The header box's suggestions (HTMX): the best few households for what is typed; the
+    full ranked list is the register page with the same `q`."""
+    q = request.GET.get("q", "").strip()[:100]
+    found = []
+    if len(q) >= 2:
+        found = selectors.household_quick_search(request.user, q)
+        access_record(
+            user=request.user,
+            action=AccessAction.SEARCH,
+            object_type="housing.household",
+            detail=f"q={q}",
+            path=request.path,
+        )
+    rows = []
+    for h in found:
+        occupants = list(h.occupants.all())
+        holder = next((o for o in occupants if o.role != OccupantRole.CHILD), None)
+        rows.append((h, holder))
+    return TemplateResponse(request, "housing/partials/quick_search.html", {"q": q, "rows": rows})
 
 
 @requires(Perm.HOUSEHOLD_VIEW)
