@@ -50,8 +50,35 @@ _ABBREVIATIONS = {
 }
 # Words that don't narrow the candidates (they only rank them): articles, street types.
 _WEAK = frozenset(
-    "a au aux d de des du en et l la le les sur rue avenue allee boulevard chemin impasse place"
-    " route faubourg quai cours square residence".split()
+    (
+        "a",
+        "au",
+        "aux",
+        "d",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "sur",
+        "rue",
+        "avenue",
+        "allee",
+        "boulevard",
+        "chemin",
+        "impasse",
+        "place",
+        "route",
+        "faubourg",
+        "quai",
+        "cours",
+        "square",
+        "residence",
+    )
 )
 # Above this many candidates, the phrase ranking is skipped (a one-word query such as a large
 # town's name): they are listed in the register's order, and the user narrows.

@@ -11,6 +11,7 @@ row goes (a signal, after commit): removed by hand, by the retention rule
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,8 +116,9 @@ def ticket_attach(*, actor: User | None, ticket: Ticket, upload: UploadedFile) -
         uploaded_by=actor,
     )
     path = attachment_path(attachment)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "xb") as out:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Readable by Vigie only (mode 0600), never overwriting (O_EXCL).
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     try:
