@@ -220,6 +220,13 @@ def _rank_sql(q: SearchQuery, table: str) -> tuple[str, list[str]]:
     return " + ".join(cases) or "0", params
 
 
+def _too_many(sql: str, params: list[str]) -> bool:
+    """More than RANK_LIMIT candidates in the whole index (bounded: reads RANK_LIMIT + 1 ids)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT {RANK_LIMIT + 1}) AS candidates", params)
+        return cursor.fetchone()[0] > RANK_LIMIT
+
+
 def filter_and_rank(qs: QuerySet, raw: str, *, order: Iterable[str]) -> QuerySet:
     """`qs` (households) narrowed to those matching `raw`, best first, then by `order`."""
     q = parse(raw)
@@ -227,7 +234,7 @@ def filter_and_rank(qs: QuerySet, raw: str, *, order: Iterable[str]) -> QuerySet
         return qs.none()
     sql, params = _match_sql(q)
     qs = qs.filter(pk__in=RawSQL(sql, params))
-    if qs.count() > RANK_LIMIT:
+    if _too_many(sql, params):
         return qs.order_by(*order)
     rank, rank_params = _rank_sql(q, qs.model._meta.db_table)
     return qs.annotate(search_rank=RawSQL(rank, rank_params, output_field=IntegerField())).order_by(

@@ -212,3 +212,14 @@ def test_lost_triggers_are_put_back(marc, landlord_a):
 
     household_refresh_composition(h)
     assert refs(marc, "apres") == ["TRIG"] and refs(marc, "avant") == []
+
+
+def test_too_many_candidates_are_listed_unranked_in_the_register_order(marc, street, monkeypatch):
+    from vigie.housing import search
+
+    ranked = refs(marc, "albi")
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    unranked = refs(marc, "albi")
+    assert sorted(unranked) == sorted(ranked)
+    qs = selectors.household_search(marc, selectors.HouseholdFilters(q="albi"), date.today())
+    assert "search_rank" not in qs.query.annotations
