@@ -86,10 +86,11 @@ def _legacy(user, q: str, as_of):
     )
 
 
-def _page(qs) -> tuple[int, list]:
+def _page(qs, paginator=None) -> tuple[int, list]:
+    """The count and the first page of 50, as the register page reads them."""
     from django.core.paginator import Paginator
 
-    page = Paginator(qs, 50).get_page(1)
+    page = (paginator or Paginator)(qs, 50).get_page(1)
     return page.paginator.count, list(page.object_list)
 
 
@@ -104,6 +105,7 @@ def search_bench(org_id: int, user_id: int, per_kind: int = 20, legacy_per_kind:
 
     from vigie.accounts.models import User
     from vigie.housing.models import Household
+    from vigie.housing.search import SearchPaginator
     from vigie.housing.selectors import (
         HouseholdFilters,
         household_quick_search,
@@ -123,7 +125,9 @@ def search_bench(org_id: int, user_id: int, per_kind: int = 20, legacy_per_kind:
     for kind in KINDS:
         for i, q in enumerate(queries[kind]):
             t = time.perf_counter()
-            count, rows = _page(household_search(user, HouseholdFilters(q=q), today))
+            count, rows = _page(
+                household_search(user, HouseholdFilters(q=q), today), SearchPaginator
+            )
             new_times[kind].append(time.perf_counter() - t)
             found_new[kind].append(count)
             first_is_it[kind].append(bool(rows))

@@ -65,7 +65,7 @@ from vigie.housing.models import (
     Occupant,
     Residence,
 )
-from vigie.housing.search import search_text
+from vigie.housing.search import refresh_statistics, search_text
 from vigie.housing.services import COMPOSITION_FIELDS
 
 __all__ = ["ImportReport", "departure_limit", "import_stock", "load_mapping"]
@@ -909,6 +909,8 @@ def import_stock(
             )
         )
         return _record(report, organisation, data, file_name, actor, False, skip_invalid, full)
+    if report.created + report.updated + report.departed > 1000:
+        refresh_statistics(connection)  # after commit: the search's plan (housing/search.py)
     return report
 
 

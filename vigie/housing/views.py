@@ -15,7 +15,7 @@ from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm, requires
 from vigie.core.services import access_record
-from vigie.housing import selectors
+from vigie.housing import search, selectors
 from vigie.housing.choices import Cohort, OccupantRole
 from vigie.housing.cohorts import cohort_counts, cohorts_of
 from vigie.housing.models import Commune, Occupant
@@ -44,7 +44,8 @@ def households(request):
         ) % {"value": as_of_raw, "today": as_of.strftime("%d/%m/%Y")}
     f = selectors.HouseholdFilters.from_query(request.GET)
     qs = selectors.household_search(user, f, as_of)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    paginator = search.SearchPaginator(qs, 50) if f.q else Paginator(qs, 50)
+    page = paginator.get_page(request.GET.get("page"))
     if f.narrows:
         access_record(
             user=user,
@@ -77,6 +78,7 @@ def households(request):
         "as_of_value": as_of_raw if as_of_error else as_of.strftime("%d/%m/%Y"),
         "as_of_error": as_of_error,
         "counts": counts,
+        "search_cap": search.RANK_LIMIT,
         "cohorts": [c for c in Cohort if can_sensitive or c != Cohort.DISABILITY],
         "agencies": selectors.agencies_visible(user, Perm.HOUSEHOLD_VIEW),
         "residences": selectors.residences_visible(user).only("id", "name"),

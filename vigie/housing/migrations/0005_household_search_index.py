@@ -4,7 +4,14 @@ the database itself: FTS5 + triggers on SQLite, a generated tsvector + GIN on Po
 
 from django.db import migrations
 
-from vigie.housing.search import POSTGRES_DOWN, POSTGRES_UP, SQLITE_DOWN, SQLITE_UP, search_text
+from vigie.housing.search import (
+    POSTGRES_DOWN,
+    POSTGRES_UP,
+    SQLITE_DOWN,
+    SQLITE_UP,
+    refresh_statistics,
+    search_text,
+)
 
 
 def rewrite_search_text(apps, schema_editor):
@@ -51,6 +58,8 @@ def _run(statements):
         vendor = schema_editor.connection.vendor
         for sql in statements.get(vendor, []):
             schema_editor.execute(sql)
+        if statements.get(vendor) is SQLITE_UP:
+            refresh_statistics(schema_editor.connection)
 
     return run
 

@@ -214,12 +214,29 @@ def test_lost_triggers_are_put_back(marc, landlord_a):
     assert refs(marc, "apres") == ["TRIG"] and refs(marc, "avant") == []
 
 
-def test_too_many_candidates_are_listed_unranked_in_the_register_order(marc, street, monkeypatch):
+def test_too_many_candidates_are_listed_unranked_newest_first(marc, street, monkeypatch):
     from vigie.housing import search
 
     ranked = refs(marc, "albi")
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
     unranked = refs(marc, "albi")
     assert sorted(unranked) == sorted(ranked)
+    newest_first = Household.objects.filter(reference__in=ranked).order_by("-pk")
+    assert unranked == [h.reference for h in newest_first]
     qs = selectors.household_search(marc, selectors.HouseholdFilters(q="albi"), date.today())
     assert "search_rank" not in qs.query.annotations
+
+
+def test_a_search_matching_too_many_says_so_instead_of_counting_them_all(
+    client, marc, street, monkeypatch
+):
+    from vigie.housing import search
+
+    client.force_login(marc)
+    url = reverse("housing:households")
+    page = client.get(url, {"q": "albi", "status": "all"}).content.decode()
+    assert "6 ménages" in page
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    page = client.get(url, {"q": "albi", "status": "all"}).content.decode()
+    assert "Plus de 3 ménages correspondent : les 3 plus récents sont listés." in page
+    assert page.count('href="/registre/menages/') == 3
