@@ -69,11 +69,12 @@ bench: venv pg-start
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	VIGIE_DEBUG=1 $(PY) bench/run.py $(BENCH_ARGS)
 
-# mypy's scope and strictness: [tool.mypy] in pyproject.toml (docs/architecture.md, "Types").
+# mypy's scope and strictness: [tool.mypy] in pyproject.toml (docs/architecture.md, "Types"); the
+# example module is installed for it, as under pytest, so that its models are known.
 lint: venv
 	$(VENV)/bin/ruff check vigie bench
 	$(VENV)/bin/ruff format --check vigie bench
-	VIGIE_DEBUG=1 $(VENV)/bin/mypy
+	VIGIE_DEBUG=1 VIGIE_EXTRA_APPS=vigie.tests_example $(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache  # dependencies run one way (docs/decisions/0012)
 
 # Refresh the English catalogue from the French source strings, then compile it. Translate the new

@@ -106,7 +106,8 @@ def cached_export(dwellings: int, seed: int = 2020) -> tuple[bytes, int, int]:
         return csv_path.read_bytes(), rows, households
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    # The generator's modules read settings when imported (gettext_noop): no database needed.
+    # The generator's modules mark strings for translation when imported, which reads the
+    # settings (this runs in its own process, before any step sets up Django on a database).
     os.environ.setdefault("VIGIE_DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigie.settings")
     from vigie.housing.demo import generate_export

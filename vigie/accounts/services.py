@@ -32,6 +32,26 @@ ROLES_BY_KIND: dict[str, set[Role]] = {
 }
 
 
+def user_email_check_free(email: str, *, user: User | None = None) -> None:
+    """Refuse an e-mail address another account has (letter case aside): the address is where
+    a new password is sent, so two accounts sharing it would be reset from one mailbox."""
+    email = (email or "").strip()
+    if not email:
+        return
+    others = User.objects.filter(email__iexact=email)
+    if user is not None and user.pk:
+        others = others.exclude(pk=user.pk)
+    if others.exists():
+        raise DomainError(
+            _(
+                "L'adresse « %(email)s » est déjà celle d'un autre compte : chaque compte a sa "
+                "propre adresse, où part le lien du mot de passe."
+            )
+            % {"email": email},
+            field="email",
+        )
+
+
 @transaction.atomic
 def organisation_create(
     *, slug: str, kind: str, name: str, actor: User | None = None
@@ -75,6 +95,7 @@ def user_create(
         )
     user = User.objects.filter(username=username).first()
     if user is None:
+        user_email_check_free(email)
         user = User(username=username, email=email, first_name=first_name, last_name=last_name)
         if password:
             if check_password:
@@ -316,6 +337,7 @@ def user_update(*, actor: User, user: User, first_name: str, last_name: str, ema
                 _("« %(value)s » n'est pas une adresse e-mail valide.") % {"value": email},
                 field="email",
             ) from exc
+    user_email_check_free(email, user=user)
     user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email
     user.save(update_fields=["first_name", "last_name", "email"])
     audit_log(

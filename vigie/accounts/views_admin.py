@@ -54,6 +54,7 @@ def user_create(request):
                         % {"username": p["username"]},
                         field="username",
                     )
+                services.user_email_check_free(p["email"])
                 user = services.User(
                     username=p["username"],
                     first_name=p["first_name"],
@@ -122,6 +123,7 @@ def user_detail(request, pk: int):
             "is_me": person.pk == request.user.pk,
             "dangers": _account_dangers(person),
             "role_dangers": {m.pk: _role_danger(m) for m in person.administered_memberships},
+            "role_add_danger": _role_add_danger(person),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -137,6 +139,12 @@ def user_role_add(request, pk: int):
     )
     if form.is_valid():
         d = form.cleaned_data
+        # A role opens personal data to the person: asked like the other privileged changes.
+        page = confirmation_page(
+            request, _role_add_danger(person, Role(d["role"]).label, d["organisation"].name)
+        )
+        if page is not None:
+            return page
         with service_call(request):
             services.membership_set(
                 actor=request.user,
@@ -153,6 +161,26 @@ def user_role_add(request, pk: int):
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("accounts:user", pk=person.pk)
+
+
+def _role_add_danger(person, role: str = "", org: str = "") -> Danger:
+    """Giving a role; the page's dialog names the person (the role is chosen in the form), the
+    confirmation page without JavaScript names the role and the organisation too."""
+    name = person.get_full_name() or person.username
+    return Danger(
+        key="role-add",
+        button=_("Donner ce rôle…"),
+        question=_("Donner le rôle « %(role)s » à %(name)s chez %(org)s ?")
+        % {"role": role, "name": name, "org": org}
+        if role
+        else _("Donner ce rôle à %(name)s ?") % {"name": name},
+        consequence=_(
+            "La personne voit et fait aussitôt ce que ce rôle permet dans cette organisation, "
+            "données personnelles des ménages comprises. Vous pourrez le lui retirer."
+        ),
+        confirm=_("Oui, donner le rôle"),
+        back_url=reverse("accounts:user", kwargs={"pk": person.pk}),
+    )
 
 
 def _role_danger(membership) -> Danger:

@@ -24,6 +24,7 @@ from vigie.core.errors import PermissionDeniedError
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm
 from vigie.core.selectors import organisation_ids_where
+from vigie.core.sensitivity import may_see_health
 from vigie.core.services import access_record
 
 router = Router(tags=["suites des appels"])
@@ -277,9 +278,7 @@ def need_list(
 @router.get("/needs/{need_id}", summary="Un besoin", **needs(Perm.REFERRAL_MANAGE, NeedOut))
 def need_detail(request: AuthenticatedRequest, need_id: int):
     need = selectors.need_for(request.user, need_id, Perm.REFERRAL_MANAGE)
-    if need.kind in SENSITIVE_NEEDS and not request.user.has_org_perm(
-        Perm.HOUSEHOLD_VIEW_SENSITIVE, need.organisation_id
-    ):
+    if need.kind in SENSITIVE_NEEDS and not may_see_health(request.user, need):
         raise PermissionDeniedError(
             _("Ce besoin relève de la santé : votre rôle n'y donne pas accès.")
         )
@@ -344,6 +343,7 @@ def referral_create(request: AuthenticatedRequest, payload: ReferralIn):
         extra_notes=payload.extra_notes,
         consent=payload.consent,
         send=payload.send,
+        base_url=request.build_absolute_uri("/"),
     )
     return Status(201, _referral(selectors.referrals_visible(user).get(pk=r.pk)))
 
@@ -356,7 +356,12 @@ def referral_create(request: AuthenticatedRequest, payload: ReferralIn):
 def referral_status(request: AuthenticatedRequest, referral_id: int, payload: MoveIn):
     r = selectors.referral_for(request.user, referral_id)
     services.referral_move(
-        actor=request.user, referral=r, to=payload.to, version=payload.version, note=payload.note
+        actor=request.user,
+        referral=r,
+        to=payload.to,
+        version=payload.version,
+        note=payload.note,
+        base_url=request.build_absolute_uri("/"),
     )
     return _referral(selectors.referrals_visible(request.user).get(pk=referral_id))
 

@@ -22,13 +22,12 @@ from vigie.actions.choices import (
     TicketCategory,
     TicketStatus,
 )
-from vigie.core.models import Organisation, OrganisationOwned, ScopedQuerySet
+from vigie.core.models import Organisation, OrganisationOwned, ScopedQuerySet, Versioned
 
 
-class Partner(models.Model):
+class Partner(OrganisationOwned, Versioned):
     """A partner in a landlord's directory: a CCAS, an association… and what it offers where."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     partner_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="partner_profiles"
     )
@@ -46,10 +45,6 @@ class Partner(models.Model):
     communes = models.ManyToManyField(
         "housing.Commune", through="PartnerCommune", related_name="+", blank=True
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -67,14 +62,11 @@ class Partner(models.Model):
         return service in (self.services or [])
 
 
-class PartnerCommune(models.Model):
+class PartnerCommune(OrganisationOwned):
     """A commune a partner covers, for one landlord's directory."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="coverage")
     commune = models.ForeignKey("housing.Commune", on_delete=models.PROTECT, related_name="+")
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -101,7 +93,7 @@ class ReferralQuerySet(ScopedQuerySet):
         return qs.filter(Q(organisation_id__in=own) | Q(sent_at__isnull=False))
 
 
-class Referral(models.Model):
+class Referral(OrganisationOwned, Versioned):
     """An orientation: a household's need passed to a partner (a CCAS, an association…).
 
     It carries only what the partner needs: the household's name, address and phone (read from
@@ -109,7 +101,6 @@ class Referral(models.Model):
     only if the sender ticked them and recorded the household's consent.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals")
     # Copied from the partner: what scoping reads for the partner's workers.
     partner_organisation = models.ForeignKey(
@@ -135,11 +126,8 @@ class Referral(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     objects = ReferralQuerySet.as_manager()
 
@@ -155,10 +143,13 @@ class Referral(models.Model):
         return f"{self.get_status_display()} → {self.partner_id}"
 
 
-class ReferralStep(models.Model):
+class ReferralStep(OrganisationOwned):
     """One step of a referral: when it moved, who moved it, and why."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # Append-only, with its own time: no created/modified stamps.
+    created_at = None  # type: ignore[assignment]
+    updated_at = None  # type: ignore[assignment]
+
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="steps")
     status = models.CharField(max_length=10, choices=ReferralStatus.choices)
     at = models.DateTimeField(default=timezone.now)
@@ -168,8 +159,6 @@ class ReferralStep(models.Model):
     # The reason (declined, cancelled) or what was done; may name the household, never health.
     note = models.CharField(_("motif / ce qui a été fait"), max_length=500, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "id"]
 
@@ -178,14 +167,13 @@ class TicketQuerySet(ScopedQuerySet):
     agency_field = "agency"
 
 
-class Ticket(models.Model):
+class Ticket(OrganisationOwned, Versioned):
     """A building problem (ménage, éclairage, ascenseur…) routed to the residence's agency.
 
     Reports of the same problem (same residence and category) while it is open merge into one
     ticket; `reports_count` says how many households (or staff) reported it.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     residence = models.ForeignKey(
         "housing.Residence", on_delete=models.PROTECT, related_name="tickets"
     )
@@ -233,8 +221,6 @@ class Ticket(models.Model):
     contractor_name = models.CharField(_("entreprise"), max_length=150, blank=True)
     contractor_contact = models.CharField(_("contact de l'entreprise"), max_length=200, blank=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = TicketQuerySet.as_manager()
 
@@ -273,7 +259,7 @@ class TicketAttachment(OrganisationOwned):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
     file_name = models.CharField(_("nom du fichier"), max_length=200)
     # Random name of the stored file (attachments.py): nothing of the upload's name on disk.
-    storage_name = models.CharField(max_length=64, unique=True)
+    storage_name = models.CharField(max_length=64)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(
@@ -285,6 +271,11 @@ class TicketAttachment(OrganisationOwned):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("pièce jointe")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "storage_name"], name="ticket_attachment_unique_storage"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.file_name
@@ -294,10 +285,13 @@ class TicketAttachment(OrganisationOwned):
         return self.content_type.startswith("image/")
 
 
-class TicketReport(models.Model):
+class TicketReport(OrganisationOwned):
     """One report of a building problem: from a need raised in a call, or by staff."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # Append-only, with its own time: no created/modified stamps.
+    created_at = None  # type: ignore[assignment]
+    updated_at = None  # type: ignore[assignment]
+
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="reports")
     household = models.ForeignKey(
         "housing.Household", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -311,8 +305,6 @@ class TicketReport(models.Model):
     at = models.DateTimeField(default=timezone.now)
     note = models.CharField(_("précision"), max_length=500, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "id"]
 
@@ -321,10 +313,9 @@ class TaskQuerySet(ScopedQuerySet):
     pass
 
 
-class Task(models.Model):
+class Task(OrganisationOwned, Versioned):
     """A follow-up (call back in a week, home visit, check the meals started) with an owner."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("tâche"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
     owner = models.ForeignKey(
@@ -355,12 +346,10 @@ class Task(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
 
     objects = TaskQuerySet.as_manager()
 

@@ -18,13 +18,15 @@ from django_tasks import task
 logger = logging.getLogger(__name__)
 
 
-def link(name: str, *args: object, query: str = "") -> str:
-    """An absolute link into Vigie (the base URL of the deployment)."""
-    return settings.VIGIE_BASE_URL.rstrip("/") + reverse(name, args=args) + query
+def link(name: str, *args: object, query: str = "", base_url: str = "") -> str:
+    """An absolute link into Vigie: on `base_url` (the address the person who caused the
+    e-mail was using, `request.build_absolute_uri("/")`), else on the deployment's
+    VIGIE_BASE_URL (a nightly job has no request)."""
+    return (base_url or settings.VIGIE_BASE_URL).rstrip("/") + reverse(name, args=args) + query
 
 
 @task()
-def referral_notify_partner(referral_id: int) -> int:
+def referral_notify_partner(referral_id: int, base_url: str = "") -> int:
     """Tell the partner a referral is waiting for it (a link only). Returns e-mails sent."""
     from vigie.actions.choices import ReferralStatus
     from vigie.actions.models import Referral
@@ -46,7 +48,10 @@ def referral_notify_partner(referral_id: int) -> int:
         "Pour la consulter (connexion requise) : %(link)s\n\n"
         "Ce message ne contient volontairement aucune donnée personnelle.\n"
         "— Vigie"
-    ) % {"landlord": referral.organisation.name, "link": link("actions:referral", referral.pk)}
+    ) % {
+        "landlord": referral.organisation.name,
+        "link": link("actions:referral", referral.pk, base_url=base_url),
+    }
     return send_mail(
         subject=_("Vigie : nouvelle orientation à traiter"),
         message=body,

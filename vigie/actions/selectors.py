@@ -38,6 +38,7 @@ from vigie.campaigns.choices import SENSITIVE_NEEDS, NeedKind, NeedStatus
 from vigie.campaigns.models import Need
 from vigie.core.permissions import ROLE_PERMISSIONS, Perm
 from vigie.core.selectors import organisation_ids_where
+from vigie.core.sensitivity import may_see_health
 from vigie.housing.choices import ADULT_ROLES, Cohort
 from vigie.housing.cohorts import cohorts_of
 from vigie.housing.models import Commune, Household, Residence
@@ -137,7 +138,7 @@ def need_for(user: User, pk: int, perm: str) -> Need:
 
 def household_needs(user: User, household: Household) -> list[dict[str, Any]]:
     """The household's needs with what was done about each, health needs only if allowed."""
-    sensitive = user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, household.organisation_id)
+    sensitive = may_see_health(user, household)
     needs = list(
         needs_visible(user)
         .filter(household=household)
@@ -211,9 +212,7 @@ def referral_card(user: User, referral: Referral) -> dict[str, Any]:
     d = h.dwelling
     partner_side = is_partner_side(user, referral)
     landlord_side = user.has_org_perm(Perm.REFERRAL_VIEW, referral.organisation_id)
-    sensitive_ok = landlord_side and user.has_org_perm(
-        Perm.HOUSEHOLD_VIEW_SENSITIVE, referral.organisation_id
-    )
+    sensitive_ok = landlord_side and may_see_health(user, referral)
     adults = [o for o in h.occupants.all() if o.role in ADULT_ROLES]
     people = [
         {"name": f"{o.last_name} {o.first_name}".strip(), "phones": o.usable_phones} for o in adults
@@ -324,7 +323,7 @@ def task_for(user: User, pk: int) -> Task:
 def actions_timeline(user: User, household: Household) -> list[TimelineEntry]:
     """Referrals, tickets and tasks on the household's page, each only for who may see it."""
     entries: list[TimelineEntry] = []
-    sensitive = user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, household.organisation_id)
+    sensitive = may_see_health(user, household)
     for n in Need.objects.visible_to(user, Perm.REFERRAL_VIEW).filter(household=household):
         if n.kind in SENSITIVE_NEEDS and not sensitive:
             continue

@@ -335,6 +335,7 @@ def need_refer(request, pk: int):
             extra_notes=d["extra_notes"],
             consent=d["consent"],
             send=d["send"],
+            base_url=request.build_absolute_uri("/"),
         )
     if call.failed:
         return _refused(request, need, "referral", form, call.message)
@@ -477,7 +478,12 @@ def referral_move(request, pk: int):
                 return page
         with service_call(request):
             r = services.referral_move(
-                actor=request.user, referral=r, to=d["to"], version=d["version"], note=d["note"]
+                actor=request.user,
+                referral=r,
+                to=d["to"],
+                version=d["version"],
+                note=d["note"],
+                base_url=request.build_absolute_uri("/"),
             )
             messages.success(request, f"Orientation {r.get_status_display()}.")
     return redirect("actions:referral", pk=pk)

@@ -27,6 +27,7 @@ from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm
 from vigie.core.phones import format_phone
 from vigie.core.selectors import organisations_where
+from vigie.core.sensitivity import may_see_health
 from vigie.core.services import access_record
 from vigie.housing.api import OccupantOut  # one schema name, one shape
 
@@ -210,7 +211,7 @@ def _campaign(request: AuthenticatedRequest, campaign_id: int) -> Campaign:
 
 
 def _sensitive(request: AuthenticatedRequest, organisation_id: int) -> bool:
-    return request.user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, organisation_id)
+    return may_see_health(request.user, organisation_id)
 
 
 def _campaign_out(c: Campaign) -> dict[str, Any]:

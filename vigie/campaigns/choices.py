@@ -134,3 +134,10 @@ class CounterMetric(models.TextChoices):
     ATTEMPTS = "attempts", _("appels")
     NEEDS = "needs", _("besoins signalés")
     NOT_REACHED = "not_reached", _("ménages injoignables")
+
+
+class BuildStatus(models.TextChoices):
+    QUEUED = "queued", _("en attente")
+    RUNNING = "running", _("en cours")
+    DONE = "done", _("terminée")
+    FAILED = "failed", _("échouée")

@@ -10,6 +10,8 @@ from vigie.housing.timeline import register_journal_subjects
 for code, label in (
     ("campaign.created", _("Campagne créée")),
     ("campaign.built", _("Liste d'appel constituée")),
+    ("campaign.build_requested", _("Construction de la liste d'appel demandée")),
+    ("caller_settings.updated", _("Réglages de la console d'appels modifiés")),
     ("campaign.started", _("Campagne lancée")),
     ("campaign.paused", _("Campagne mise en pause")),
     ("campaign.resumed", _("Campagne reprise")),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from vigie.campaigns.choices import (
     SENSITIVE_NEEDS,
     AttemptResult,
+    BuildStatus,
     CampaignStatus,
     CounterMetric,
     NeedKind,
@@ -20,7 +21,7 @@ from vigie.campaigns.choices import (
     QuestionKind,
     TargetStatus,
 )
-from vigie.core.models import Organisation, ScopedQuerySet
+from vigie.core.models import OrganisationOwned, ScopedQuerySet
 
 # How an unreached household comes back, per result. `max_attempts` counts all attempts of the
 # target; `min_gap_minutes` is the shortest wait; `other_half_day` moves the next try to the
@@ -64,10 +65,9 @@ class CampaignQuerySet(ScopedQuerySet):
         return _has_health_wave("pk")
 
 
-class Campaign(models.Model):
+class Campaign(OrganisationOwned):
     """A calling campaign (campagne d'appels): who to call, in which waves, with which script."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("nom"), max_length=200)
     purpose = models.TextField(_("objet"), blank=True)
     template = models.CharField(_("modèle"), max_length=30, blank=True)
@@ -78,8 +78,6 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     built_at = models.DateTimeField(null=True, blank=True)
@@ -115,7 +113,7 @@ class WaveQuerySet(ScopedQuerySet):
         return _has_health_wave("campaign")
 
 
-class Wave(models.Model):
+class Wave(OrganisationOwned):
     """A wave (vague) of a campaign: the households of some cohorts, called in priority order.
 
     `cohorts` lists standard cohorts (a household qualifies if it is in any of them; an empty
@@ -123,7 +121,6 @@ class Wave(models.Model):
     keys). Lower `priority` is called first.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="waves")
     name = models.CharField(_("nom"), max_length=150)
     priority = models.PositiveSmallIntegerField(_("priorité"), default=1)
@@ -168,10 +165,9 @@ class Wave(models.Model):
         return str(_("vague confidentielle"))
 
 
-class ScriptQuestion(models.Model):
+class ScriptQuestion(OrganisationOwned):
     """A question of the call script (trame d'appel); a "yes" can raise a need by itself."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.CharField(_("question"), max_length=300)
@@ -180,8 +176,6 @@ class ScriptQuestion(models.Model):
     maps_to_need = models.CharField(
         _("besoin signalé par un « oui »"), max_length=30, choices=NeedKind.choices, blank=True
     )
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -196,10 +190,9 @@ class TargetQuerySet(ScopedQuerySet):
         return _has_health_wave("campaign")
 
 
-class Target(models.Model):
+class Target(OrganisationOwned):
     """A household to call in a campaign: its place in the call queue and where it stands."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="targets")
     household = models.ForeignKey(
@@ -227,8 +220,6 @@ class Target(models.Model):
     last_result = models.CharField(max_length=12, choices=AttemptResult.choices, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = TargetQuerySet.as_manager()
     # The household's cohorts at build time: "disability" among them is health data.
@@ -268,10 +259,13 @@ class AttemptQuerySet(ScopedQuerySet):
         return _has_health_wave("target__campaign")
 
 
-class Attempt(models.Model):
+class Attempt(OrganisationOwned):
     """One call to a household: who called, when, what happened, what was said."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # Append-only, with its own time: no created/modified stamps.
+    created_at = None  # type: ignore[assignment]
+    updated_at = None  # type: ignore[assignment]
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="attempts")
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="attempts")
     caller = models.ForeignKey(
@@ -312,10 +306,9 @@ class NeedQuerySet(ScopedQuerySet):
         return models.Q(kind__in=SENSITIVE_NEEDS)
 
 
-class Need(models.Model):
+class Need(OrganisationOwned):
     """A need a household expressed during a call (courses, portage de repas…), to follow up."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     household = models.ForeignKey(
         "housing.Household", on_delete=models.CASCADE, related_name="needs"
     )
@@ -329,7 +322,6 @@ class Need(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     objects = NeedQuerySet.as_manager()
@@ -343,10 +335,9 @@ class Need(models.Model):
         return self.get_kind_display()
 
 
-class PausedCaller(models.Model):
+class PausedCaller(OrganisationOwned):
     """A caller the manager has paused on a campaign: the queue gives them nothing."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
@@ -358,7 +349,7 @@ class PausedCaller(models.Model):
         ]
 
 
-class CampaignCounter(models.Model):
+class CampaignCounter(OrganisationOwned):
     """A running tally of one caller's calls in a campaign, for the stats and the dashboard.
 
     Figures only, never a person's data. One row per (caller, metric, result, outcome, need):
@@ -369,7 +360,10 @@ class CampaignCounter(models.Model):
     Keyed by caller so that two callers recording at once never update the same row.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # Append-only, with its own time: no created/modified stamps.
+    created_at = None  # type: ignore[assignment]
+    updated_at = None  # type: ignore[assignment]
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="counters")
     # NULL once the caller's account is deleted (as Attempt.caller): the rows then add up.
     caller = models.ForeignKey(
@@ -400,3 +394,57 @@ class CampaignCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.caller_id}:{self.metric}={self.count}"
+
+
+class CallerSettings(models.Model):
+    """A caller's own console settings (issue #12 §2); absent means the defaults.
+
+    `auto_next`: after "Enregistrer", the next household comes by itself. `shortcuts`: the
+    single-key shortcuts (WCAG 2.1.4 asks that they can be turned off: speech input or a
+    slip of the hand would fire them).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="caller_settings"
+    )
+    auto_next = models.BooleanField(_("appel suivant automatique"), default=True)
+    shortcuts = models.BooleanField(_("raccourcis à une touche"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("réglages de la console")
+
+
+class CampaignBuild(OrganisationOwned):
+    """One build of a campaign's list, run in the background (issue #12 §9).
+
+    The page polls it for the progress bar: `step` of `steps` phases, `phase` saying which in
+    words. `result` holds the counts the build returns; `error` a French sentence on failure.
+    Figures only, never a person's data.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="builds")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=BuildStatus.choices, default=BuildStatus.QUEUED)
+    step = models.PositiveSmallIntegerField(default=0)
+    steps = models.PositiveSmallIntegerField(default=1)
+    phase = models.CharField(max_length=200, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("construction de liste")
+        indexes = [models.Index(fields=["campaign", "-created_at"], name="campaign_build_recent")]
+
+    @property
+    def percent(self) -> int:
+        if self.status == BuildStatus.DONE:
+            return 100
+        return min(99, round(100 * self.step / self.steps)) if self.steps else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (BuildStatus.DONE, BuildStatus.FAILED)

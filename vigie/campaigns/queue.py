@@ -133,8 +133,14 @@ def held_claim(
     )
 
 
-def next_call(*, campaign: Campaign, caller: User, now: datetime | None = None) -> Target | None:
+def next_call(
+    *, campaign: Campaign, caller: User, now: datetime | None = None, skip: int | None = None
+) -> Target | None:
     """Claim and return the caller's next call, or None when nothing is due for them.
+
+    `skip`: a target not to hand out this time (the one the caller just gave back, so that
+    "Appel suivant" brings another household; the console asks again without it when no
+    other is due).
 
     A caller holding a live claim gets that same target back (lease renewed): reloading the
     console never strands a household. Two statements, written in SQL because the claim is the
@@ -147,7 +153,12 @@ def next_call(*, campaign: Campaign, caller: User, now: datetime | None = None) 
     expires = now + timedelta(minutes=campaign.claim_minutes)
     skip_locked = connection.features.has_select_for_update_skip_locked
     sql, params = _claim_sql(
-        campaign=campaign, caller=caller, now=now, expires=expires, skip_locked=skip_locked
+        campaign=campaign,
+        caller=caller,
+        now=now,
+        expires=expires,
+        skip_locked=skip_locked,
+        skip=skip,
     )
     if skip_locked:  # PostgreSQL: one statement, concurrent claimers skip each other's rows
         claimed = list(Target.objects.raw(sql, params))
@@ -174,7 +185,13 @@ def _fresh_campaign(pk: int, caller: User) -> Campaign:
 
 
 def _claim_sql(
-    *, campaign: Campaign, caller: User, now: datetime, expires: datetime, skip_locked: bool
+    *,
+    campaign: Campaign,
+    caller: User,
+    now: datetime,
+    expires: datetime,
+    skip_locked: bool,
+    skip: int | None = None,
 ) -> tuple[str, list[Any]]:
     """One `UPDATE … RETURNING` that renews the caller's live claim or takes the next due target.
 
@@ -203,6 +220,9 @@ def _claim_sql(
         f"AND {present}"
     )
     due_params = [campaign.pk, caller.pk, now]
+    if skip is not None:
+        free += " AND id <> %s"
+        due_params.append(skip)
     held = "campaign_id = %s AND claimed_by_id = %s AND status = %s AND claim_expires_at > %s"
     held_params = [campaign.pk, caller.pk, CLAIM_TO, now]
     # (rank, where, params, order): lower rank first.

@@ -24,9 +24,18 @@ from vigie.campaigns.choices import (
     TargetStatus,
 )
 from vigie.campaigns.counters import counter_rows
-from vigie.campaigns.models import Attempt, Campaign, Need, Target, Wave
+from vigie.campaigns.models import (
+    Attempt,
+    CallerSettings,
+    Campaign,
+    CampaignBuild,
+    Need,
+    Target,
+    Wave,
+)
 from vigie.campaigns.queue import due_q, held_claim, queue_ordered
 from vigie.core.permissions import ROLE_PERMISSIONS, Perm
+from vigie.core.sensitivity import may_see_health
 from vigie.housing.models import Household, Occupant
 from vigie.housing.timeline import TimelineEntry, register_provider
 
@@ -270,7 +279,7 @@ def call_timeline(user: User, household: Household) -> list[TimelineEntry]:
     if not user.has_org_perm(Perm.CAMPAIGN_VIEW, household.organisation_id):
         return []
     notes = user.has_org_perm(Perm.CALL_NOTES_VIEW, household.organisation_id)
-    sensitive = user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, household.organisation_id)
+    sensitive = may_see_health(user, household)
     entries = []
     # Through the scoping: the calls of a campaign with a disability wave are withheld from a
     # role without health data (decision 0010) — "called in it" would say the household's health.
@@ -533,3 +542,19 @@ def paper_targets(campaign: Campaign, caller: Any) -> QuerySet[Target]:
         )
         .order_by("priority", "due_at", "id")
     )
+
+
+def caller_settings(user: Any) -> CallerSettings:
+    """The caller's console settings (the defaults, unsaved, when never changed)."""
+    found = CallerSettings.objects.filter(user_id=user.pk).first()
+    return found if found is not None else CallerSettings(user_id=user.pk)
+
+
+def campaign_build_for(campaign: Campaign, pk: int) -> CampaignBuild:
+    """One background build of this campaign (404 for another campaign's)."""
+    return get_object_or_404(CampaignBuild.objects.filter(campaign=campaign), pk=pk)
+
+
+def campaign_build_latest(campaign: Campaign) -> CampaignBuild | None:
+    """The campaign's most recent background build, if any."""
+    return CampaignBuild.objects.filter(campaign=campaign).order_by("-created_at", "-pk").first()

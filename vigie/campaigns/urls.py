@@ -13,6 +13,7 @@ urlpatterns = [
     path("nouvelle/", manager.campaign_create, name="create"),
     path("<int:pk>/", manager.campaign_detail, name="detail"),
     path("<int:pk>/action/<slug:action>/", manager.campaign_action, name="action"),
+    path("<int:pk>/constructions/<int:build_pk>/", manager.build_status, name="build_status"),
     path("<int:pk>/vagues/ajouter/", manager.wave_edit, name="wave_add"),
     path("<int:pk>/vagues/<int:wave_pk>/", manager.wave_edit, name="wave_edit"),
     path("<int:pk>/vagues/<int:wave_pk>/supprimer/", manager.wave_remove, name="wave_remove"),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("cibles/<int:pk>/attribuer/", manager.target_assign, name="target_assign"),
     # Caller: the console, callbacks, the paper fallback.
     path("<int:pk>/console/", console.console, name="console"),
+    path("console/reglages/", console.console_settings, name="console_settings"),
     path("<int:pk>/console/suivant/", console.next_call, name="next_call"),
     path("cibles/<int:pk>/appel/", console.record, name="record"),
     path("cibles/<int:pk>/rendre/", console.release, name="release"),

@@ -7,16 +7,16 @@ Every call goes through `queue.next_call` and `services.attempt_record`.
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
-from io import BytesIO
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.core import signing
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -32,14 +32,17 @@ from vigie.campaigns.choices import (
     QuestionKind,
 )
 from vigie.campaigns.models import Campaign, Target
+from vigie.core.exports import table_response
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm, requires
 from vigie.core.phones import format_phone
+from vigie.core.sensitivity import may_see_health
 from vigie.core.services import access_record
 from vigie.housing.choices import Cohort
 
-# What the caller says happened, one key each: (value, key, label, result, outcome).
+# What the caller says happened, one key each: (value, key, label, result, outcome). No key is
+# a letter that looks like a digit (the needs take 1…9 and 0): "Ligne occupée" is L, not O.
 CALL_CHOICES: list[tuple[str, str, Any, str, str]] = [
     (
         "reassuring",
@@ -55,13 +58,16 @@ CALL_CHOICES: list[tuple[str, str, Any, str, str]] = [
         AttemptResult.REACHED,
         Outcome.NEEDS_FOLLOW_UP,
     ),
-    ("no_answer", "N", gettext_lazy("Pas de réponse"), AttemptResult.NO_ANSWER, ""),
+    ("no_answer", "P", gettext_lazy("Pas de réponse"), AttemptResult.NO_ANSWER, ""),
     ("voicemail", "M", gettext_lazy("Messagerie"), AttemptResult.VOICEMAIL, ""),
-    ("busy", "O", gettext_lazy("Occupé"), AttemptResult.BUSY, ""),
+    ("busy", "L", gettext_lazy("Ligne occupée"), AttemptResult.BUSY, ""),
     ("wrong_number", "F", gettext_lazy("Faux numéro"), AttemptResult.WRONG_NUMBER, ""),
     ("refused", "X", gettext_lazy("Refus"), AttemptResult.REFUSED, ""),
     ("callback", "C", gettext_lazy("Joint — à rappeler"), AttemptResult.REACHED, ""),
 ]
+# The other single keys of the console (console.js): next call, the notes.
+NEXT_KEY = "J"
+NOTES_KEY = "N"
 CALL_MAP = {value: (result, outcome) for value, _k, _l, result, outcome in CALL_CHOICES}
 # Needs toggled with the digits 1…9 then 0.
 NEED_KEYS = [(kind, label, str((i + 1) % 10)) for i, (kind, label) in enumerate(NeedKind.choices)]
@@ -116,17 +122,42 @@ def _attempt_input(post: Any, questions: list, prefix: str = "") -> dict[str, An
     }
 
 
+CLAIM_SALT = "vigie.campaigns.console.claim"
+
+
+def claim_token(target: Target, user: Any) -> str:
+    """Signed on the call card: this caller held this household when the card was shown."""
+    return signing.dumps([target.pk, user.pk], salt=CLAIM_SALT, compress=True)
+
+
+def _held_when_departed(post: Any, target: Target, user: Any) -> bool:
+    """Whether the form's token says this caller held the household (a day at most)."""
+    try:
+        value = signing.loads(post.get("claim", ""), salt=CLAIM_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        return False
+    return value == [target.pk, user.pk]
+
+
+def household_name(occupants: list[Any]) -> str:
+    """The household as people say it: its adults' names (everyone's if no adult is listed)."""
+    people = [o for o in occupants if o.role != "enfant"] or occupants
+    names = [" ".join(p for p in (o.last_name, o.first_name) if p) for o in people]
+    return ", ".join(n for n in names if n)
+
+
 def _call_context(request, target: Target) -> dict[str, Any]:
     """What the console shows about the household of a claimed target."""
     user = request.user
     org_id = target.organisation_id
-    sensitive = user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, org_id)
+    sensitive = may_see_health(user, org_id)
     notes = user.has_org_perm(Perm.CALL_NOTES_VIEW, org_id)
     h = target.household
     today = timezone.localdate()
     cohort_labels = dict(Cohort.choices)
     occupants = []
-    for o in h.occupants.all():
+    everyone = list(h.occupants.all())
+    for o in everyone:
         occupants.append(
             {
                 "o": o,
@@ -135,6 +166,15 @@ def _call_context(request, target: Target) -> dict[str, Any]:
                 "disability": sensitive and o.disability,
             }
         )
+    # The number to dial: the first usable one, in the register's order of occupants.
+    dial = next(
+        (
+            {"shown": shown, "raw": raw, "who": row["o"]}
+            for row in occupants
+            for shown, raw in row["phones"]
+        ),
+        None,
+    )
     attempts = [
         {
             "a": a,
@@ -149,6 +189,9 @@ def _call_context(request, target: Target) -> dict[str, Any]:
         "campaign": target.campaign,
         "target": target,
         "h": h,
+        "household_name": household_name(everyone) or h.reference,
+        "dial": dial,
+        "claim": claim_token(target, user),
         "occupants": occupants,
         "cohorts": [
             cohort_labels.get(c, c) for c in target.cohorts if sensitive or c != "disability"
@@ -161,6 +204,7 @@ def _call_context(request, target: Target) -> dict[str, Any]:
         "questions": questions,
         "call_choices": CALL_CHOICES,
         "need_keys": [nk for nk in NEED_KEYS if sensitive or nk[0] not in SENSITIVE_NEEDS],
+        "notes_key": NOTES_KEY,
         "QuestionKind": QuestionKind,
         "callback_promised": target.due_at if target.preferred_caller_id == user.pk else None,
     }
@@ -189,10 +233,55 @@ def console(request, pk: int):
         "my_count": _count(campaign, request.user),
         "call_choices": CALL_CHOICES,
         "need_keys": NEED_KEYS,
+        "next_key": NEXT_KEY,
+        "notes_key": NOTES_KEY,
+        "prefs": selectors.caller_settings(request.user),
     }
     if held is not None:
         ctx.update(_call_context(request, held))
     return TemplateResponse(request, "campaigns/console.html", ctx)
+
+
+@requires(Perm.CALL_TAKE)
+@require_POST
+def console_settings(request):
+    """Save the caller's console settings (next call by itself, single-key shortcuts)."""
+    services.caller_settings_set(
+        actor=request.user,
+        auto_next=request.POST.get("auto_next") == "on",
+        shortcuts=request.POST.get("shortcuts") == "on",
+    )
+    messages.success(request, _("Réglages de la console enregistrés."))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("campaigns:list")
+    return redirect(back)
+
+
+def _released_key(campaign: Campaign) -> str:
+    return f"console-released-{campaign.pk}"
+
+
+def _take_next(request, campaign: Campaign) -> Target | None:
+    """The next call, not the household this caller just gave back when there is another."""
+    skip = request.session.pop(_released_key(campaign), None)
+    target = queue.next_call(campaign=campaign, caller=request.user, skip=skip)
+    if target is None and skip is not None:
+        target = queue.next_call(campaign=campaign, caller=request.user)
+    return target
+
+
+def _call_response(request, target: Target, **extra: Any) -> TemplateResponse:
+    """The call card of a household just claimed (the household's reading is access-logged)."""
+    target = selectors.console_target(request.user, target.pk)
+    access_record(
+        user=request.user, action=AccessAction.VIEW, obj=target.household, path=request.path
+    )
+    return TemplateResponse(
+        request,
+        "campaigns/partials/console_call.html",
+        {**_call_context(request, target), **extra},
+    )
 
 
 @requires(Perm.CALL_TAKE)
@@ -202,7 +291,7 @@ def next_call(request, pk: int):
     campaign = selectors.campaign_for(request.user, pk, Perm.CALL_TAKE)
     # A refusal: a message on the console page, or said in the idle card to an HTMX request.
     with service_call(request, flash=not request.htmx) as call:
-        target = queue.next_call(campaign=campaign, caller=request.user)
+        target = _take_next(request, campaign)
     if call.failed:
         if not request.htmx:
             return redirect("campaigns:console", pk=campaign.pk)
@@ -220,26 +309,32 @@ def next_call(request, pk: int):
             "campaigns/partials/console_empty.html",
             _empty_context(campaign, request.user),
         )
-    target = selectors.console_target(request.user, target.pk)
-    access_record(
-        user=request.user, action=AccessAction.VIEW, obj=target.household, path=request.path
-    )
     if not request.htmx:
+        access_record(
+            user=request.user, action=AccessAction.VIEW, obj=target.household, path=request.path
+        )
         return redirect("campaigns:console", pk=campaign.pk)
-    return TemplateResponse(
-        request, "campaigns/partials/console_call.html", _call_context(request, target)
-    )
+    return _call_response(request, target)
 
 
 @requires(Perm.CALL_TAKE)
 @require_POST
 def record(request, pk: int):
-    """Record the call of a claimed household; a lost claim says so in French."""
+    """Record the call of a claimed household; a lost claim says so in French.
+
+    With the caller's "appel suivant automatique" setting (the default), the next household
+    comes at once in the same answer.
+    """
     target = selectors.target_for(request.user, pk, Perm.CALL_TAKE)
     campaign = target.campaign
     with service_call(request, flash=not request.htmx) as call:
         data = _attempt_input(request.POST, list(campaign.questions.all()))
-        attempt = services.attempt_record(actor=request.user, target=target, **data)
+        attempt = services.attempt_record(
+            actor=request.user,
+            target=target,
+            held_when_departed=_held_when_departed(request.POST, target, request.user),
+            **data,
+        )
     if call.failed:
         if not request.htmx:
             return redirect("campaigns:console", pk=campaign.pk)
@@ -257,6 +352,12 @@ def record(request, pk: int):
         return reswap(retarget(response, "#call-errors"), "innerHTML")
     label = dict((v, lab) for v, _k, lab, _r, _o in CALL_CHOICES)[request.POST["call"]]
     saved = _("Appel enregistré : %(label)s.") % {"label": label}
+    if getattr(attempt, "departed_during_call", False):
+        saved = _(
+            "Appel enregistré dans l'historique du ménage, mais ce ménage a été marqué parti "
+            "pendant votre appel (un import du registre l'a sorti de la file) : il ne sera plus "
+            "appelé. Vos notes et les besoins notés sont gardés."
+        )
     if attempt.callback_at:
         at = timezone.localtime(attempt.callback_at)
         saved += " " + _("Rappel le %(date)s à %(time)s.") % {
@@ -266,18 +367,29 @@ def record(request, pk: int):
     if not request.htmx:
         messages.success(request, saved)
         return redirect("campaigns:console", pk=campaign.pk)
+    done = {
+        "saved": saved,
+        "my_count": _count(campaign, request.user),
+        # Needs raised: the follow-up (referral, agency ticket, task) is one click away.
+        "needs_household_id": target.household_id
+        if attempt.needs and request.user.has_org_perm(Perm.REFERRAL_MANAGE)
+        else None,
+    }
+    if selectors.caller_settings(request.user).auto_next:
+        with service_call(request, flash=False) as nxt:
+            following = _take_next(request, campaign)
+        if nxt.failed:
+            done["error"] = nxt.message
+        elif following is not None:
+            return _call_response(request, following, **done)
+        else:
+            return TemplateResponse(
+                request,
+                "campaigns/partials/console_empty.html",
+                {**_empty_context(campaign, request.user), **done},
+            )
     return TemplateResponse(
-        request,
-        "campaigns/partials/console_idle.html",
-        {
-            "campaign": campaign,
-            "saved": saved,
-            "my_count": _count(campaign, request.user),
-            # Needs raised: the follow-up (referral, agency ticket, task) is one click away.
-            "needs_household_id": target.household_id
-            if attempt.needs and request.user.has_org_perm(Perm.REFERRAL_MANAGE)
-            else None,
-        },
+        request, "campaigns/partials/console_idle.html", {"campaign": campaign, **done}
     )
 
 
@@ -289,6 +401,9 @@ def release(request, pk: int):
     with service_call(request, flash=not request.htmx) as call:
         queue.claim_release(actor=request.user, target=target)
     saved = "" if call.failed else _("Appel rendu à la file, sans rien noter.")
+    if not call.failed:
+        # "Appel suivant" then gives another household when there is one.
+        request.session[_released_key(target.campaign)] = target.pk
     if not request.htmx:
         if saved:
             messages.info(request, saved)
@@ -453,7 +568,7 @@ def _sheet_table(campaign: Campaign, caller: Any, n: int) -> tuple[list[str], li
         _("commune"),
         _("réservé jusqu'au"),
         *[q.text for q in questions],
-        _("résultat (R S N M O F X C)"),
+        _("résultat (%(keys)s)") % {"keys": " ".join(k for _v, k, *_r in CALL_CHOICES)},
         _("besoins"),
         _("rappel le"),
         _("notes"),
@@ -487,68 +602,36 @@ def _sheet_table(campaign: Campaign, caller: Any, n: int) -> tuple[list[str], li
     return header, body
 
 
-def _sheet_filename(campaign: Campaign, caller: Any, ext: str) -> str:
-    return f"feuille-appels-{campaign.pk}-{caller.username}-{timezone.localdate():%Y%m%d}.{ext}"
-
-
-def _sheet_export(request, pk: int, ext: str):
-    """The sheet's rows for a download, the export written in the access log."""
+def _sheet_export(request, pk: int, fmt: str):
+    """The sheet's rows as a file (core.exports: CSV for French Excel or XLSX, access-logged)."""
     campaign = selectors.campaign_for(request.user, pk, Perm.CALL_TAKE)
     caller = _sheet_caller(request, campaign)
     header, body = _sheet_table(campaign, caller, _sheet_n(request))
-    access_record(
-        user=request.user,
-        action=AccessAction.EXPORT,
+    return table_response(
+        request,
+        fmt=fmt,
+        header=header,
+        rows=body,
+        filename=f"feuille-appels-{campaign.pk}-{caller.username}",
+        sheet_title=_("Appels"),
+        object_type="campaigns.campaign",
         obj=campaign,
-        detail=f"sheet.{ext}",
-        path=request.path,
+        detail="sheet",
     )
-    return campaign, caller, header, body
 
 
 @requires(Perm.CALL_TAKE)
 @recent_auth_required
 def sheet_csv(request, pk: int):
     """The sheet as CSV for Excel (UTF-8 with BOM, `;`-separated, as French Excel expects)."""
-    campaign, caller, header, body = _sheet_export(request, pk, "csv")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_sheet_filename(campaign, caller, "csv")}"'
-    )
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(body)
-    return response
+    return _sheet_export(request, pk, "csv")
 
 
 @requires(Perm.CALL_TAKE)
 @recent_auth_required
 def sheet_xlsx(request, pk: int):
     """The sheet as an Excel workbook."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    campaign, caller, header, body = _sheet_export(request, pk, "xlsx")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Appels"
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in body:
-        ws.append(row)
-    ws.freeze_panes = "B2"
-    buf = BytesIO()
-    wb.save(buf)
-    response = HttpResponse(
-        buf.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_sheet_filename(campaign, caller, "xlsx")}"'
-    )
-    return response
+    return _sheet_export(request, pk, "xlsx")
 
 
 def _paper_typed(post: Any, target: Target) -> dict[str, Any]:
@@ -607,7 +690,7 @@ def paper(request, pk: int):
             % {"n": len(errors)},
         )
         targets = [t for t in targets if t.pk in errors]
-    sensitive = request.user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign.organisation_id)
+    sensitive = may_see_health(request.user, campaign)
     return TemplateResponse(
         request,
         "campaigns/paper.html",

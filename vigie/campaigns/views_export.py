@@ -9,11 +9,12 @@ from vigie.campaigns import selectors
 from vigie.campaigns.choices import SENSITIVE_NEEDS, NeedKind
 from vigie.core.exports import table_response
 from vigie.core.permissions import Perm, requires
+from vigie.core.sensitivity import may_see_health
 
 
 def _results(request, pk: int, fmt: str):
     campaign, targets = selectors.campaign_results(request.user, pk)
-    sensitive = request.user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign.organisation_id)
+    sensitive = may_see_health(request.user, campaign)
     header = [
         _("référence bail"),
         _("occupant·es"),

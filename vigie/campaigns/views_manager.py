@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vigie.campaigns import selectors, services
-from vigie.campaigns.choices import CampaignStatus
+from vigie.campaigns.choices import BuildStatus, CampaignStatus
 from vigie.campaigns.forms import (
     PlannerForm,
     QuestionFormSet,
@@ -37,6 +37,7 @@ from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction, OrganisationKind
 from vigie.core.permissions import Perm, requires
+from vigie.core.sensitivity import may_see_health
 from vigie.core.services import access_record
 from vigie.housing.choices import Cohort
 
@@ -174,8 +175,9 @@ def wave_remove_danger(campaign, wave) -> Danger:
 def campaign_detail(request, pk: int):
     campaign = selectors.campaign_detail(request.user, pk)
     stats = selectors.campaign_stats(campaign)
-    build_result = request.session.pop(f"build-{campaign.pk}", None)
-    sensitive = _can(request, Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign)
+    can_manage = _can(request, Perm.CAMPAIGN_MANAGE, campaign)
+    build = selectors.campaign_build_latest(campaign) if can_manage else None
+    sensitive = may_see_health(request.user, campaign)
     cohort_labels = dict(Cohort.choices)
     waves = []
     wave_stats = {w["id"]: w for w in stats["waves"]}
@@ -201,8 +203,8 @@ def campaign_detail(request, pk: int):
             "waves": waves,
             "questions": list(campaign.questions.all()),
             "stats": stats,
-            "build_result": build_result,
-            "can_manage": _can(request, Perm.CAMPAIGN_MANAGE, campaign),
+            "build": build,
+            "can_manage": can_manage,
             "can_call": _can(request, Perm.CALL_TAKE, campaign),
             "editable": campaign.status != CampaignStatus.CLOSED,
             "is_draft": campaign.status == CampaignStatus.DRAFT,
@@ -212,7 +214,7 @@ def campaign_detail(request, pk: int):
 
 
 ACTIONS = {
-    "build": services.campaign_build,
+    "build": services.campaign_build_request,
     "start": services.campaign_start,
     "pause": services.campaign_pause,
     "resume": services.campaign_resume,
@@ -239,25 +241,31 @@ def campaign_action(request, pk: int, action: str):
         if page is not None:
             return page
     with service_call(request):
-        result = fn(actor=request.user, campaign=campaign)
+        fn(actor=request.user, campaign=campaign)
         if action == "build":
-            request.session[f"build-{campaign.pk}"] = result
-            messages.success(
-                request,
-                _(
-                    "Liste construite : %(targets)s ménages à appeler (%(added)s ajoutés), "
-                    "%(no_phone)s sans téléphone, %(opted_out)s opposés aux appels."
-                )
-                % {
-                    "targets": result["targets"],
-                    "added": result["added"],
-                    "no_phone": result["no_phone"],
-                    "opted_out": result["opted_out"],
-                },
-            )
-        else:
-            messages.success(request, ACTION_DONE[action])
+            # The build runs in the background; the page shows its progress (issue #12 §9).
+            return redirect(reverse("campaigns:detail", args=[campaign.pk]) + "#build")
+        messages.success(request, ACTION_DONE[action])
     return redirect("campaigns:detail", pk=campaign.pk)
+
+
+@requires(Perm.CAMPAIGN_MANAGE)
+def build_status(request, pk: int, build_pk: int):
+    """The progress of a background build, polled by the campaign page (htmx, every second).
+
+    Once the build is done, an htmx request is told to reload the page: its figures and the
+    build's result then show. A failure is said in words and the polling stops.
+    """
+    campaign = selectors.campaign_for(request.user, pk, Perm.CAMPAIGN_MANAGE)
+    build = selectors.campaign_build_for(campaign, build_pk)
+    response = TemplateResponse(
+        request,
+        "campaigns/partials/build_progress.html",
+        {"campaign": campaign, "build": build, "polling": True},
+    )
+    if request.htmx and build.status == BuildStatus.DONE:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 # --- Waves and script ----------------------------------------------------------------------------
@@ -271,7 +279,8 @@ def wave_edit(request, pk: int, wave_pk: int | None = None):
     initial = WaveForm.initial_from(wave) if wave else {"priority": campaign.waves.count() + 1}
     form = WaveForm(request.POST or None, initial=initial, organisation_id=campaign.organisation_id)
     if request.method == "POST" and form.is_valid():
-        with service_call(request):
+        # A refusal (ages the wrong way round, an unknown commune…) shows next to its field.
+        with service_call(request, form=form):
             if wave:
                 services.wave_update(actor=request.user, wave=wave, changes=form.to_wave())
             else:
@@ -384,7 +393,7 @@ def _bars(row: dict[str, Any]) -> list[tuple[str, str, int, int]]:
 
 def dashboard_context(request, campaign) -> dict[str, Any]:
     """Live figures: per wave and per caller; a constant number of queries."""
-    sensitive = _can(request, Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign)
+    sensitive = may_see_health(request.user, campaign)
     stats = selectors.campaign_stats(campaign, sensitive=sensitive)
     for w in stats["waves"]:
         w["bars"] = _bars(w)
@@ -488,7 +497,7 @@ def _target_list_page(request, pk: int, *, which: str):
             "campaign": campaign,
             "page": page,
             "which": which,
-            "sensitive": _can(request, Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign),
+            "sensitive": may_see_health(request.user, campaign),
             "title": _("Ménages injoignables (visite à prévoir)")
             if which == "not_reached"
             else _("Ménages sans téléphone (visite ou courrier)"),
@@ -525,7 +534,7 @@ def callbacks(request, pk: int):
             "page": page,
             "mine": mine,
             "can_manage": can_manage,
-            "sensitive": _can(request, Perm.HOUSEHOLD_VIEW_SENSITIVE, campaign),
+            "sensitive": may_see_health(request.user, campaign),
             "callers": list(selectors.org_callers(campaign)) if can_manage else [],
         },
     )

@@ -50,18 +50,25 @@ def table_response(
     object_type: str,
     obj: Any = None,
     detail: str = "",
+    organisation_ids: Iterable[int] = (),
 ) -> HttpResponse:
-    """`rows` under `header` as `filename`.csv (UTF-8 with BOM, `;`) or .xlsx, access-logged."""
+    """`rows` under `header` as `filename`.csv (UTF-8 with BOM, `;`) or .xlsx, access-logged.
+
+    A list of many organisations' rows (the register) names them in `organisation_ids`: one
+    access-log row each, so every organisation's DPO reads the export of its households.
+    """
     if fmt not in ("csv", "xlsx"):
         raise ValueError(fmt)
-    access_record(
-        user=request.user,
-        action=AccessAction.EXPORT,
-        obj=obj,
-        object_type=object_type,
-        detail=(f"{fmt} " + detail).strip(),
-        path=request.get_full_path(),
-    )
+    for organisation_id in sorted(set(organisation_ids)) or [None]:
+        access_record(
+            user=request.user,
+            action=AccessAction.EXPORT,
+            obj=obj,
+            object_type=object_type,
+            detail=(f"{fmt} " + detail).strip(),
+            path=request.get_full_path(),
+            organisation_id=organisation_id,
+        )
     name = f"{filename}-{timezone.localdate():%Y%m%d}.{fmt}"
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")

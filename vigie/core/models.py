@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -192,6 +194,9 @@ class ScopedQuerySet(models.QuerySet):
         return super(ScopedQuerySet, self._guard(*fields)).values_list(*fields, **kwargs)
 
 
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet, "ScopedManager")
+
+
 class OrganisationOwned(models.Model):
     """The base of every record that belongs to one organisation (conventions, habit 3).
 
@@ -206,10 +211,12 @@ class OrganisationOwned(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
     )
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    # A database default too: set-based inserts (the campaign build, the import) fill them.
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, db_default=Now())
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True, db_default=Now())
 
-    objects = ScopedQuerySet.as_manager()
+    # Typed with Self so that mypy (django-stubs) gives each subclass its own manager type.
+    objects: ClassVar[ScopedManager[Self]] = ScopedManager()
 
     class Meta:
         abstract = True

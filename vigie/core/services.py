@@ -44,11 +44,17 @@ def access_record(
     object_type: str = "",
     detail: str = "",
     path: str = "",
+    organisation_id: int | None = None,
 ) -> None:
-    """Record a read of personal data (a view, a search, an export) or a denied access."""
+    """Record a read of personal data (a view, a search, an export) or a denied access.
+
+    The organisation is the object's, or `organisation_id` for a read of many rows (an export).
+    """
+    if organisation_id is None and obj is not None:
+        organisation_id = getattr(obj, "organisation_id", None)
     AccessLog.objects.create(
         user=cast("User", user) if getattr(user, "pk", None) else None,  # anonymous: none
-        organisation_id=getattr(obj, "organisation_id", None) if obj is not None else None,
+        organisation_id=organisation_id,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else object_type,
         object_id=str(obj.pk) if obj is not None else "",

@@ -61,9 +61,7 @@ def suppress(
             gone = [k for k in members if k in hidden]
             if len(gone) != 1:
                 continue
-            shown = sorted(
-                (k for k in members if out[k] is not None), key=lambda k: (out[k], k)
-            )
+            shown = sorted((k for k in members if out[k] is not None), key=lambda k: (out[k], k))
             if shown:
                 out[shown[0]] = None
                 hidden.append(shown[0])

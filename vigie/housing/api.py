@@ -15,6 +15,7 @@ from vigie.core.errors import PermissionDeniedError
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm
 from vigie.core.phones import format_phone
+from vigie.core.sensitivity import may_see_health
 from vigie.core.services import access_record
 from vigie.housing.cohorts import cohort_counts, cohorts_of
 from vigie.housing.models import Household
@@ -90,7 +91,7 @@ def get_household(request: AuthenticatedRequest, household_id: int):
         pk=household_id,
     )
     access_record(user=request.user, action=AccessAction.VIEW, obj=h, path=request.path)
-    sensitive = request.user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, h.organisation_id)
+    sensitive = may_see_health(request.user, h)
     return household_out(h, sensitive=sensitive)
 
 

@@ -319,6 +319,15 @@ _HOUSEHOLD_ROW = (
     *COMPOSITION_FIELDS,
 )
 _H_VERSION = _HOUSEHOLD_ROW.index("version")
+
+
+def _active_on(row: tuple, today) -> bool:
+    """Whether a `_HOUSEHOLD_ROW` is a lease running on `today`: begun (or no date), not
+    ended, not departed — what a full import may mark departed and counts as active."""
+    start, end, departed = row[3], row[4], row[5]
+    return departed is None and (end is None or end >= today) and (start is None or start <= today)
+
+
 _H_DERIVED = _HOUSEHOLD_ROW.index(COMPOSITION_FIELDS[0])
 _OCCUPANT_ROW = ("id", "household_id", "position", *OCCUPANT_VALUES, "phone_wrong_number")
 _O_WRONG = _OCCUPANT_ROW.index("phone_wrong_number")
@@ -431,7 +440,7 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
         row[1]: row
         for row in Household.objects.filter(organisation_id=org_id).values_list(*_HOUSEHOLD_ROW)
     }
-    plan.active = sum(1 for row in households.values() if row[5] is None)
+    plan.active = sum(1 for row in households.values() if _active_on(row, today))
     occupants: dict[int, list[tuple]] = {}
     if households:
         rows = (
@@ -636,7 +645,8 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
 
     if full:
         for ref, known in households.items():
-            if ref not in checked.refs_in_file and known[5] is None:
+            # A lease already ended (or not begun) is no departure of this import.
+            if ref not in checked.refs_in_file and _active_on(known, today):
                 departing = Household(
                     pk=known[0],
                     organisation_id=org_id,

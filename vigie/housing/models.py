@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.models import Organisation, ScopedQuerySet
+from vigie.core.models import Organisation, OrganisationOwned, ScopedQuerySet, Versioned
 from vigie.housing.choices import DwellingType, ImportStatus, OccupantRole
 
 
@@ -72,10 +72,9 @@ class ResidenceQuerySet(ScopedQuerySet):
     agency_field = "agency"
 
 
-class Residence(models.Model):
+class Residence(OrganisationOwned):
     """A residence (groupe, programme): a set of buildings built and managed together."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     agency = models.ForeignKey(
         Agency, null=True, on_delete=models.PROTECT, related_name="residences"
     )
@@ -97,10 +96,9 @@ class Residence(models.Model):
         return self.name
 
 
-class Building(models.Model):
+class Building(OrganisationOwned):
     """A building (bâtiment) of a residence."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     residence = models.ForeignKey(Residence, on_delete=models.CASCADE, related_name="buildings")
     name = models.CharField(_("bâtiment"), max_length=50)
 
@@ -120,10 +118,9 @@ class DwellingQuerySet(ScopedQuerySet):
     agency_field = "residence__agency"
 
 
-class Dwelling(models.Model):
+class Dwelling(OrganisationOwned):
     """A home (logement), T1 to T6, at an address in a building of a residence."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     reference = models.CharField(_("référence logement"), max_length=50)
     residence = models.ForeignKey(Residence, on_delete=models.PROTECT, related_name="dwellings")
     building = models.ForeignKey(
@@ -162,7 +159,7 @@ class HouseholdQuerySet(ScopedQuerySet):
         )
 
 
-class Household(models.Model):
+class Household(OrganisationOwned, Versioned):
     """A household (ménage, foyer): the people living in a dwelling under one lease (bail).
 
     A household whose lease ended is kept and marked departed, never deleted. The composition
@@ -171,7 +168,6 @@ class Household(models.Model):
     cohorts are plain indexed filters at 350,000 households (docs/decisions/0003).
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     reference = models.CharField(_("référence bail"), max_length=50)
     dwelling = models.ForeignKey(Dwelling, on_delete=models.PROTECT, related_name="households")
     start_date = models.DateField(_("date d'entrée"), null=True, blank=True)
@@ -191,9 +187,6 @@ class Household(models.Model):
     has_disability = models.BooleanField(default=False)
     has_phone = models.BooleanField(default=False)
     search_text = models.TextField(blank=True, default="")
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = HouseholdQuerySet.as_manager()
     # Health data (GDPR art. 9): selecting, sorting or counting by it needs
@@ -228,10 +221,9 @@ class OccupantQuerySet(ScopedQuerySet):
     agency_field = "household__dwelling__residence__agency"
 
 
-class Occupant(models.Model):
+class Occupant(OrganisationOwned):
     """A person living in a household: leaseholder, co-leaseholder, spouse, child or other."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="occupants")
     position = models.PositiveSmallIntegerField(default=0)
     last_name = models.CharField(_("nom"), max_length=100)
@@ -281,10 +273,9 @@ class Occupant(models.Model):
         return out
 
 
-class ImportRun(models.Model):
+class ImportRun(OrganisationOwned):
     """One run of the ERP import: who, when, which file, what it did."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -306,8 +297,6 @@ class ImportRun(models.Model):
     departures_undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -14,6 +14,7 @@ from vigie.core.dates import parse_date
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm, requires
+from vigie.core.sensitivity import may_see_health
 from vigie.core.services import access_record
 from vigie.housing import search, selectors
 from vigie.housing.choices import Cohort, OccupantRole
@@ -59,7 +60,7 @@ def households(request):
     for h in page.object_list:
         hc = cohorts_of(h, as_of)
         # Per household: a person may see health data in one of their organisations only.
-        if not user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, h.organisation_id):
+        if not may_see_health(user, h):
             hc = [c for c in hc if c != Cohort.DISABILITY]
         rows.append((h, [Cohort(c).label for c in hc]))
     counts = None
@@ -120,7 +121,7 @@ def household(request, pk: int):
     h = selectors.household_detail(request.user, pk)
     access_record(user=request.user, action=AccessAction.VIEW, obj=h, path=request.path)
     today = timezone.localdate()
-    can_sensitive = request.user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, h.organisation_id)
+    can_sensitive = may_see_health(request.user, h)
     hc = cohorts_of(h, today) if not h.is_departed else []
     if not can_sensitive:
         hc = [c for c in hc if c != Cohort.DISABILITY]
@@ -192,7 +193,7 @@ def residence(request, pk: int):
     counts = cohort_counts(
         selectors.households_visible(request.user).filter(dwelling__residence=res), today
     )
-    if not request.user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, res.organisation_id):
+    if not may_see_health(request.user, res):
         counts.pop(Cohort.DISABILITY.value, None)
     return TemplateResponse(
         request,

@@ -11,6 +11,8 @@ from vigie.core.dates import parse_date
 from vigie.core.exports import table_response
 from vigie.core.permissions import Perm, requires
 from vigie.core.phones import format_phone
+from vigie.core.selectors import organisation_ids_where
+from vigie.core.sensitivity import may_see_health
 from vigie.housing import selectors
 from vigie.housing.choices import Cohort
 from vigie.housing.cohorts import cohorts_of
@@ -22,7 +24,7 @@ def register_rows(user, qs, as_of):
         d = h.dwelling
         occupants = list(h.occupants.all())
         cohorts = cohorts_of(h, as_of) if not h.is_departed else []
-        if not user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE, h.organisation_id):
+        if not may_see_health(user, h):
             cohorts = [c for c in cohorts if c != Cohort.DISABILITY]
         yield [
             h.reference,
@@ -80,6 +82,8 @@ def _register_export(request, fmt: str):
     qs = selectors.household_search(
         request.user, f, as_of, perm=Perm.REGISTER_EXPORT
     ).select_related("dwelling__building")
+    # The organisations whose households the file holds (none matched: those it could have).
+    organisation_ids = set(qs.order_by().values_list("organisation_id", flat=True).distinct())
     return table_response(
         request,
         fmt=fmt,
@@ -89,6 +93,8 @@ def _register_export(request, fmt: str):
         sheet_title=_("Registre"),
         object_type="housing.household",
         detail=detail,
+        organisation_ids=organisation_ids
+        or organisation_ids_where(request.user, Perm.REGISTER_EXPORT),
     )
 
 

@@ -192,6 +192,15 @@ def import_preview(request, token: uuid.UUID):
     errors = [e for e in report["errors"] if e.get("code") != DEPARTURES_CODE]
     departures = next((e for e in report["errors"] if e.get("code") == DEPARTURES_CODE), None)
     blocked = bool(errors) and (not meta["skip_invalid"] or not report["rows"])
+    # Suggest rejecting the leases in error only where it would import something: not for a
+    # file refused as a whole (its mapping, its header), nor when it was ticked already.
+    valid = report.get("created", 0) + report.get("updated", 0) + report.get("unchanged", 0)
+    can_skip_invalid = (
+        blocked
+        and not meta["skip_invalid"]
+        and report.get("rejected", 0) > 0
+        and (valid > 0 or bool(report.get("departures_refused")))
+    )
     ctx = {
         "section": "imports",
         "token": token,
@@ -204,6 +213,7 @@ def import_preview(request, token: uuid.UUID):
         "warnings": report["warnings"][:PREVIEW_LIMIT],
         "limit": PREVIEW_LIMIT,
         "blocked": blocked,
+        "can_skip_invalid": can_skip_invalid,
     }
     return TemplateResponse(request, "housing/import_preview.html", ctx)
 

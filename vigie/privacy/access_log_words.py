@@ -106,6 +106,7 @@ def _detail(e: AccessLog, names: dict[str, dict[str, str]]) -> str:
         what = {
             "results": _("résultats de la campagne"),
             "actions report": _("bilan des suites"),
+            "sheet": _("feuille d'appels papier"),
         }.get(rest)
         if what is None:
             what = _("registre") + (" — " + _search_words(rest, names) if rest else "")

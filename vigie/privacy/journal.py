@@ -11,6 +11,8 @@ from vigie.core.journal import register
 from vigie.core.permissions import Perm
 
 for code, label in (
+    ("subject.received", _("Demande d'une personne reçue (délai légal d'un mois)")),
+    ("subject.extended", _("Délai de réponse à une demande prolongé, avec son motif")),
     ("subject.exported", _("Données d'une personne communiquées (droit d'accès)")),
     ("subject.rectified", _("Identité d'une personne rectifiée (droit de rectification)")),
     ("subject.objected", _("Opposition d'une personne aux appels enregistrée")),

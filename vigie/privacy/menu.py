@@ -13,3 +13,11 @@ menu.register(
     order=90,
     section="privacy",
 )
+
+menu.register(
+    "subject_requests",
+    label=_("Demandes RGPD"),
+    url_name="privacy:requests",
+    perm=Perm.SUBJECT_RIGHTS,
+    order=91,
+)

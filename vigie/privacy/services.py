@@ -14,6 +14,7 @@ from vigie.core.services import audit_log
 from vigie.housing.choices import ADULT_ROLES
 from vigie.housing.models import Household, Occupant
 from vigie.housing.services import household_refresh_composition
+from vigie.privacy.deadlines import MAX_EXTENSION_MONTHS, due_date
 from vigie.privacy.models import RequestKind, RequestOutcome, SubjectRequest
 from vigie.privacy.subject import ERASERS, EXPORTERS
 
@@ -56,8 +57,12 @@ def subject_export(*, occupant: Occupant) -> dict:
         "demandes_rgpd": [
             {
                 "type": r.get_kind_display(),
-                "issue": r.get_outcome_display(),
-                "le": timezone.localtime(r.handled_at).strftime("%d/%m/%Y %H:%M"),
+                "recue_le": r.received_on.strftime("%d/%m/%Y"),
+                "reponse_due_le": r.due_on.strftime("%d/%m/%Y"),
+                "issue": r.get_outcome_display() if r.outcome else _("en cours"),
+                "le": timezone.localtime(r.handled_at).strftime("%d/%m/%Y %H:%M")
+                if r.handled_at
+                else None,
             }
             for r in SubjectRequest.objects.filter(occupant=occupant)
         ],
@@ -65,6 +70,122 @@ def subject_export(*, occupant: Occupant) -> dict:
     for name, fn in EXPORTERS.items():
         data[name] = fn(occupant)
     return data
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in RequestKind.values:
+        raise DomainError(_("Type de demande inconnu « %(kind)s ».") % {"kind": kind})
+
+
+@transaction.atomic
+def subject_request_receive(
+    *, actor: User | None, occupant: Occupant, kind: str, received_on: date
+) -> SubjectRequest:
+    """Record a request when it arrives: its deadline runs from `received_on`."""
+    _check_kind(kind)
+    if received_on > timezone.localdate():
+        raise DomainError(
+            _("La date de réception ne peut pas être dans le futur."), field="received_on"
+        )
+    req = SubjectRequest.objects.create(
+        organisation_id=occupant.organisation_id,
+        occupant=occupant,
+        household_reference=occupant.household.reference,
+        kind=kind,
+        received_on=received_on,
+        due_on=due_date(received_on),
+    )
+    audit_log(
+        actor=actor,
+        action="subject.received",
+        obj=occupant.household,
+        payload={"request": req.pk, "kind": kind, "due_on": req.due_on.isoformat()},
+    )
+    return req
+
+
+@transaction.atomic
+def subject_request_extend(
+    *, actor: User | None, request_id: int, occupant: Occupant, months: int, reason: str
+) -> SubjectRequest:
+    """Extend an open request's deadline once, by one or two months (art. 12(3)), with the
+    reason the person is told. Only within the first month: the person must hear of the
+    extension before the first deadline."""
+    req = (
+        SubjectRequest.objects.select_for_update().filter(pk=request_id, occupant=occupant).first()
+    )
+    if req is None:
+        raise DomainError(_("Cette demande n'existe pas pour cette personne."))
+    if not req.is_open:
+        raise DomainError(
+            _("Cette demande a déjà reçu sa réponse : son délai ne se prolonge plus.")
+        )
+    if req.extension_months:
+        raise DomainError(
+            _("Le délai de cette demande a déjà été prolongé : il ne se prolonge qu'une fois.")
+        )
+    if months not in range(1, MAX_EXTENSION_MONTHS + 1):
+        raise DomainError(
+            _("La prolongation est d'un ou deux mois au plus (RGPD, art. 12.3)."), field="months"
+        )
+    if timezone.localdate() > req.due_on:
+        raise DomainError(
+            _(
+                "Trop tard pour prolonger : la personne devait être informée de la prolongation "
+                "avant le %(date)s (un mois après la réception)."
+            )
+            % {"date": req.due_on.strftime("%d/%m/%Y")}
+        )
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise DomainError(
+            _("Indiquez le motif de la prolongation, tel qu'il a été communiqué à la personne."),
+            field="reason",
+        )
+    req.extension_months = months
+    req.extension_reason = reason
+    req.due_on = due_date(req.received_on, months)
+    req.save(update_fields=["extension_months", "extension_reason", "due_on"])
+    audit_log(
+        actor=actor,
+        action="subject.extended",
+        obj=occupant.household,
+        payload={"request": req.pk, "months": months, "due_on": req.due_on.isoformat()},
+    )
+    return req
+
+
+def _request_answered(
+    *,
+    actor: User | None,
+    occupant: Occupant,
+    kind: str,
+    outcome: str,
+    legal_reason: str = "",
+) -> SubjectRequest:
+    """The answer to the person's oldest open request of this kind; a request answered at once
+    (never recorded as received) is received today."""
+    req = (
+        SubjectRequest.objects.select_for_update()
+        .filter(occupant=occupant, kind=kind, outcome="")
+        .order_by("received_on", "id")
+        .first()
+    )
+    if req is None:
+        today = timezone.localdate()
+        req = SubjectRequest(
+            organisation_id=occupant.organisation_id,
+            occupant=occupant,
+            household_reference=occupant.household.reference,
+            kind=kind,
+            received_on=today,
+            due_on=due_date(today),
+        )
+    req.outcome, req.legal_reason = outcome, legal_reason
+    req.handled_by = actor if getattr(actor, "pk", None) else None
+    req.handled_at = timezone.now()
+    req.save()
+    return req
 
 
 def _anonymise(occupant: Occupant) -> None:
@@ -102,13 +223,8 @@ def occupant_erase(*, actor: User | None, occupant: Occupant) -> SubjectRequest:
         household.opted_out = True
         household.save(update_fields=["opted_out"])
     household_refresh_composition(household)
-    req = SubjectRequest.objects.create(
-        organisation_id=household.organisation_id,
-        occupant=occupant,
-        household_reference=household.reference,
-        kind=RequestKind.ERASURE,
-        outcome=RequestOutcome.DONE,
-        handled_by=actor,
+    req = _request_answered(
+        actor=actor, occupant=occupant, kind=RequestKind.ERASURE, outcome=RequestOutcome.DONE
     )
     audit_log(
         actor=actor,
@@ -142,13 +258,8 @@ def occupant_object(*, actor: User | None, occupant: Occupant) -> SubjectRequest
     occupant.opted_out = True
     occupant.save(update_fields=["opted_out"])
     Household.objects.filter(pk=occupant.household_id).update(opted_out=True)
-    req = SubjectRequest.objects.create(
-        organisation_id=occupant.organisation_id,
-        occupant=occupant,
-        household_reference=occupant.household.reference,
-        kind=RequestKind.OBJECTION,
-        outcome=RequestOutcome.DONE,
-        handled_by=actor,
+    req = _request_answered(
+        actor=actor, occupant=occupant, kind=RequestKind.OBJECTION, outcome=RequestOutcome.DONE
     )
     audit_log(
         actor=actor, action="subject.objected", obj=occupant.household, payload={"request": req.pk}
@@ -184,13 +295,8 @@ def occupant_rectify(
     occupant.save(update_fields=["last_name", "first_name", "birth_date"])
     Household.objects.filter(pk=household.pk).update(version=household.version + 1)
     household_refresh_composition(household)
-    req = SubjectRequest.objects.create(
-        organisation_id=household.organisation_id,
-        occupant=occupant,
-        household_reference=household.reference,
-        kind=RequestKind.RECTIFICATION,
-        outcome=RequestOutcome.DONE,
-        handled_by=actor,
+    req = _request_answered(
+        actor=actor, occupant=occupant, kind=RequestKind.RECTIFICATION, outcome=RequestOutcome.DONE
     )
     audit_log(actor=actor, action="subject.rectified", obj=household, payload={"request": req.pk})
     return req
@@ -200,8 +306,7 @@ def occupant_rectify(
 def subject_request_refuse(
     *, actor: User | None, occupant: Occupant, kind: str, legal_reason: str
 ) -> SubjectRequest:
-    if kind not in RequestKind.values:
-        raise DomainError(_("Type de demande inconnu « %(kind)s ».") % {"kind": kind})
+    _check_kind(kind)
     if len(legal_reason.strip()) < 10:
         raise DomainError(
             _(
@@ -209,14 +314,12 @@ def subject_request_refuse(
                 "conservation)."
             )
         )
-    req = SubjectRequest.objects.create(
-        organisation_id=occupant.organisation_id,
+    req = _request_answered(
+        actor=actor,
         occupant=occupant,
-        household_reference=occupant.household.reference,
         kind=kind,
         outcome=RequestOutcome.REFUSED,
         legal_reason=legal_reason.strip(),
-        handled_by=actor,
     )
     audit_log(
         actor=actor,
@@ -229,13 +332,8 @@ def subject_request_refuse(
 
 @transaction.atomic
 def subject_access_record(*, actor: User | None, occupant: Occupant) -> SubjectRequest:
-    req = SubjectRequest.objects.create(
-        organisation_id=occupant.organisation_id,
-        occupant=occupant,
-        household_reference=occupant.household.reference,
-        kind=RequestKind.ACCESS,
-        outcome=RequestOutcome.DONE,
-        handled_by=actor,
+    req = _request_answered(
+        actor=actor, occupant=occupant, kind=RequestKind.ACCESS, outcome=RequestOutcome.DONE
     )
     audit_log(
         actor=actor, action="subject.exported", obj=occupant.household, payload={"request": req.pk}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -25,6 +26,7 @@ from vigie.housing.models import Occupant
 from vigie.housing.timeline import journal_subjects_of
 from vigie.privacy import selectors, services
 from vigie.privacy.access_log_words import access_log_rows
+from vigie.privacy.deadlines import DUE_SOON_DAYS, MAX_EXTENSION_MONTHS, deadline_words
 from vigie.privacy.models import RequestKind, SubjectRequest
 
 
@@ -75,6 +77,67 @@ def access_log(request):
     )
 
 
+def _deadline(req: SubjectRequest, today) -> dict:
+    """How the DPO's pages show a request's deadline: words, and late/soon for the badge."""
+    if not req.is_open:
+        return {"words": "", "late": req.handled_late, "soon": False}
+    days = (req.due_on - today).days
+    return {
+        "words": deadline_words(req.due_on, today),
+        "late": days < 0,
+        "soon": 0 <= days <= DUE_SOON_DAYS,
+    }
+
+
+@requires(Perm.SUBJECT_RIGHTS)
+def subject_requests(request):
+    """The data-subject requests to answer, by deadline: what is late, what is due soon."""
+    state = request.GET.get("etat", "open")
+    if state not in ("open", "done", "all"):
+        state = "open"
+    sort = request.GET.get("tri", "echeance")
+    if sort not in selectors.REQUEST_SORTS:
+        sort = "echeance"
+    today = timezone.localdate()
+    open_qs = selectors.subject_requests_visible(request.user)
+    late = open_qs.filter(due_on__lt=today).count()
+    soon = open_qs.filter(
+        due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)
+    ).count()
+    qs = selectors.subject_requests_visible(request.user, state=state, sort=sort)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [(r, _deadline(r, today)) for r in page.object_list]
+    columns = []
+    for key, label in (
+        ("recue", _("Reçue le")),
+        ("demande", _("Demande")),
+        ("menage", _("Ménage")),
+        ("echeance", _("Réponse due le")),
+    ):
+        aria = {key: "ascending", f"-{key}": "descending"}.get(sort, "")
+        next_sort = f"-{key}" if sort == key else key
+        query = request.GET.copy()
+        query["tri"] = next_sort
+        query.pop("page", None)
+        columns.append({"label": label, "aria": aria, "query": query.urlencode()})
+    return TemplateResponse(
+        request,
+        "privacy/requests.html",
+        {
+            "section": "subject_requests",
+            "page": page,
+            "rows": rows,
+            "columns": columns,
+            "late": late,
+            "soon": soon,
+            "soon_days": DUE_SOON_DAYS,
+            "state": state,
+            "sort": sort,
+            "today": today,
+        },
+    )
+
+
 def _occupant(request, pk: int) -> Occupant:
     occupant = get_object_or_404(
         Occupant.objects.visible_to(request.user, Perm.SUBJECT_RIGHTS).select_related(
@@ -90,6 +153,8 @@ def _occupant(request, pk: int) -> Occupant:
 def person(request, pk: int):
     occupant = _occupant(request, pk)
     data = services.subject_export(occupant=occupant)
+    today = timezone.localdate()
+    requests = list(SubjectRequest.objects.filter(occupant=occupant).select_related("handled_by"))
     return TemplateResponse(
         request,
         "privacy/person.html",
@@ -98,9 +163,10 @@ def person(request, pk: int):
             "o": occupant,
             "export_pretty": json.dumps(data, ensure_ascii=False, indent=2),
             "data": data,
-            "requests": SubjectRequest.objects.filter(occupant=occupant).select_related(
-                "handled_by"
-            ),
+            "requests": [r for r in requests if not r.is_open],
+            "open_requests": [(r, _deadline(r, today)) for r in requests if r.is_open],
+            "extension_months": range(1, MAX_EXTENSION_MONTHS + 1),
+            "today": today,
             "kinds": RequestKind.choices,
             "version": occupant.household.version,
         },
@@ -157,6 +223,42 @@ def person_action(request, pk: int, action: str):
                 birth_date=birth,
             )
             messages.success(request, _("Identité rectifiée."))
+        elif action == "recevoir":
+            raw = request.POST.get("received_on", "").strip()
+            received = parse_date(raw) if raw else timezone.localdate()
+            if received is None:
+                raise DomainError(
+                    _("« %(value)s » n'est pas une date valide (jj/mm/aaaa).") % {"value": raw}
+                )
+            req = services.subject_request_receive(
+                actor=request.user,
+                occupant=occupant,
+                kind=request.POST.get("kind", ""),
+                received_on=received,
+            )
+            messages.success(
+                request,
+                _("Demande enregistrée : réponse due au plus tard le %(date)s.")
+                % {"date": req.due_on.strftime("%d/%m/%Y")},
+            )
+        elif action == "prolonger":
+            try:
+                request_id = int(request.POST.get("request", ""))
+                months = int(request.POST.get("months", ""))
+            except ValueError:
+                raise DomainError(_("Choisissez la demande et la durée de la prolongation."))
+            req = services.subject_request_extend(
+                actor=request.user,
+                request_id=request_id,
+                occupant=occupant,
+                months=months,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(
+                request,
+                _("Délai prolongé : réponse due au plus tard le %(date)s.")
+                % {"date": req.due_on.strftime("%d/%m/%Y")},
+            )
         elif action == "refuser":
             services.subject_request_refuse(
                 actor=request.user,

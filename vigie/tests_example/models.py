@@ -1,19 +1,18 @@
 from django.db import models
 
-from vigie.core.models import ScopedQuerySet
+from vigie.core.models import OrganisationOwned
 
 
-class Suggestion(models.Model):
-    """An idea a household gave the landlord (the example module's only record)."""
+class Suggestion(OrganisationOwned):
+    """An idea a household gave the landlord (the example module's only record).
 
-    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT)
+    `OrganisationOwned` gives it its organisation, its timestamps and `visible_to`.
+    """
+
     household = models.ForeignKey(
         "housing.Household", on_delete=models.CASCADE, related_name="suggestions"
     )
     text = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -139,10 +139,29 @@ def test_a_refused_creation_keeps_what_was_typed(admin_client, claire, landlord_
     assert not User.objects.filter(username="paul2").exists()
 
 
-def test_give_and_take_a_role(admin_client, claire, landlord_a):
+def test_giving_a_role_asks_for_confirmation(admin_client, claire, landlord_a):
+    page = admin_client.get(f"/comptes/utilisateurs/{claire.pk}/").content.decode()
+    assert 'data-confirm="confirm-role-add"' in page and "Donner ce rôle à claire ?" in page
     r = admin_client.post(
         f"/comptes/utilisateurs/{claire.pk}/role/",
         {"r-organisation": landlord_a.pk, "r-role": Role.MANAGER},
+    )
+    # Without confirmation nothing happens: the page names the role, the person, the landlord
+    # and re-posts the choice.
+    assert r.status_code == 200
+    text = r.content.decode()
+    assert (
+        "Donner le rôle « Responsable de campagne / partenariats » à claire chez Patrimoine SA ?"
+        in text
+    )
+    assert f'name="r-role" value="{Role.MANAGER}"' in text
+    assert not claire.memberships.filter(role=Role.MANAGER).exists()
+
+
+def test_give_and_take_a_role(admin_client, claire, landlord_a):
+    r = admin_client.post(
+        f"/comptes/utilisateurs/{claire.pk}/role/",
+        {"r-organisation": landlord_a.pk, "r-role": Role.MANAGER, "confirmed": "1"},
     )
     assert r.status_code == 302
     assert set(claire.memberships.values_list("role", flat=True)) == {Role.CALLER, Role.MANAGER}
@@ -281,7 +300,39 @@ def test_an_admin_cannot_give_themselves_a_role(admin_client, amina, landlord_a)
     """Review finding: an administrator could make themselves manager and read health data."""
     r = admin_client.post(
         f"/comptes/utilisateurs/{amina.pk}/role/",
-        {"r-organisation": landlord_a.pk, "r-role": Role.MANAGER},
+        {"r-organisation": landlord_a.pk, "r-role": Role.MANAGER, "confirmed": "1"},
     )
     assert r.status_code == 302
     assert not amina.memberships.filter(role=Role.MANAGER).exists()
+
+
+def test_an_email_is_one_account_s_only(admin_client, claire, marc, landlord_a):
+    """The same address on two accounts (any letter case) is refused next to the field."""
+    marc.email = "marc@example.org"
+    marc.save()
+    r = admin_client.post(
+        "/comptes/utilisateurs/nouveau/",
+        {
+            "p-username": "lea",
+            "p-email": "MARC@example.org",
+            "r-organisation": landlord_a.pk,
+            "r-role": Role.CALLER,
+        },
+    )
+    assert r.status_code == 400
+    assert "déjà celle d&#x27;un autre compte" in r.content.decode()
+    assert r.context["person"].errors["email"]
+    assert not User.objects.filter(username="lea").exists()
+    r = admin_client.post(
+        f"/comptes/utilisateurs/{claire.pk}/",
+        {"first_name": "Claire", "last_name": "", "email": "Marc@Example.org"},
+    )
+    assert r.status_code == 400 and r.context["form"].errors["email"]
+    claire.refresh_from_db()
+    assert claire.email.lower() != "marc@example.org"
+    # Keeping one's own address (in another case) is not a conflict.
+    r = admin_client.post(
+        f"/comptes/utilisateurs/{marc.pk}/",
+        {"first_name": "Marc", "last_name": "", "email": "MARC@example.org"},
+    )
+    assert r.status_code == 302

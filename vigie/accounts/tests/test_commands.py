@@ -71,3 +71,27 @@ def test_cohorts_command_json(landlord_a):
         "disability": 0,
         "any": 1,
     }
+
+
+def test_create_user_refuses_an_email_another_account_has(landlord_a):
+    call_command(
+        "create_user",
+        "lea",
+        org=landlord_a.slug,
+        role="caller",
+        email="lea@example.org",
+        stdout=io.StringIO(),
+    )
+    with pytest.raises(CommandError, match="déjà celle d'un autre compte"):
+        call_command(
+            "create_user",
+            "lea2",
+            org=landlord_a.slug,
+            role="caller",
+            email="Lea@Example.ORG",
+            stdout=io.StringIO(),
+        )
+    assert not User.objects.filter(username="lea2").exists()
+    # Accounts without an address are not in conflict with each other.
+    for name in ("sans1", "sans2"):
+        call_command("create_user", name, org=landlord_a.slug, role="caller", stdout=io.StringIO())

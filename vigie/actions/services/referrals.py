@@ -78,8 +78,11 @@ def referral_create(
     consent: bool = False,
     send: bool = True,
     now: datetime | None = None,
+    base_url: str = "",
 ) -> Referral:
-    """Refer a household's need to a partner (proposed, and sent at once unless `send=False`)."""
+    """Refer a household's need to a partner (proposed, and sent at once unless `send=False`).
+
+    `base_url`: the address Vigie was reached at, for the link in the partner's e-mail."""
     now = now or timezone.now()
     require_visible(
         actor,
@@ -154,7 +157,12 @@ def referral_create(
     )
     if send:
         referral = referral_move(
-            actor=actor, referral=referral, to=ReferralStatus.SENT, version=None, now=now
+            actor=actor,
+            referral=referral,
+            to=ReferralStatus.SENT,
+            version=None,
+            now=now,
+            base_url=base_url,
         )
     return referral
 
@@ -168,9 +176,10 @@ def referral_move(
     version: int | None,
     note: str = "",
     now: datetime | None = None,
+    base_url: str = "",
 ) -> Referral:
     """Move a referral along REFERRAL_TRANSITIONS: the landlord sends or cancels, the partner
-    accepts, declines or says what was done."""
+    accepts, declines or says what was done. `base_url` as in `referral_create`."""
     now = now or timezone.now()
     if to not in ReferralStatus.values:
         raise ActionInputError(_("Statut d'orientation inconnu « %(to)s ».") % {"to": to})
@@ -215,7 +224,7 @@ def referral_move(
 
     effects = []
     if to == ReferralStatus.SENT:
-        effects.append(functools.partial(referral_notify_partner.enqueue, referral.pk))
+        effects.append(functools.partial(referral_notify_partner.enqueue, referral.pk, base_url))
     transitions.move(
         REFERRAL,
         referral,

@@ -17,6 +17,8 @@ from vigie.campaigns.services.attempts import (
 from vigie.campaigns.services.build import (
     BUILD_BATCH,
     campaign_build,
+    campaign_build_request,
+    campaign_build_run,
     campaign_preview,
 )
 from vigie.campaigns.services.campaigns import (
@@ -36,6 +38,7 @@ from vigie.campaigns.services.common import (
     require_manage,
     require_perm,
 )
+from vigie.campaigns.services.console import caller_settings_set
 from vigie.campaigns.services.sheets import (
     SHEET_HOURS,
     SHEET_MAX,
@@ -66,7 +69,10 @@ __all__ = [
     "WaveSpec",
     "attempt_record",
     "caller_set_paused",
+    "caller_settings_set",
     "campaign_build",
+    "campaign_build_request",
+    "campaign_build_run",
     "campaign_close",
     "campaign_create",
     "campaign_from_template",

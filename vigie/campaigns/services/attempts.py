@@ -132,6 +132,7 @@ def attempt_record(
     from_paper: bool = False,
     started_at: datetime | None = None,
     now: datetime | None = None,
+    held_when_departed: bool = False,
 ) -> Attempt:
     """Record a call and move the household on in the queue.
 
@@ -141,6 +142,12 @@ def attempt_record(
     in the register and the household goes back to the queue if it has another phone, else to
     the not-reached list; no answer / busy / voicemail → retried per the campaign's policy, and
     after the last try → not reached (doorstep visit).
+
+    A household marked departed while the caller was on the phone (an import clears the
+    claim, campaigns/departures.py) is refused, unless the page vouches that this caller held
+    it (`held_when_departed`, a signed token of the call card): the call did happen, so it is
+    kept in the household's history with its needs and notes, and the household stays out of
+    the queue (`attempt.departed_during_call` is then set on the returned attempt).
     """
     now = now or timezone.now()
     # Lock the target row only: locking the joined campaign row too (PostgreSQL's default for
@@ -169,13 +176,15 @@ def attempt_record(
             and target.claim_expires_at is not None
             and target.claim_expires_at > now
         )
-        if target.status == TargetStatus.DEPARTED:
+        if target.status == TargetStatus.DEPARTED and held_when_departed and not from_paper:
+            pass  # recorded below; the household stays departed
+        elif target.status == TargetStatus.DEPARTED:
             raise ConflictError(
                 _(
                     "Ce ménage a été marqué parti (il a quitté son logement) : il est sorti de la file d'appels. Demandez l'appel suivant."
                 )
             )
-        if not from_paper or taken_by_other or target.status not in OPEN_TARGET_STATUSES:
+        elif not from_paper or taken_by_other or target.status not in OPEN_TARGET_STATUSES:
             raise ConflictError(
                 _(
                     "Ce ménage n'est pas (ou plus) attribué à vous : un·e collègue l'a peut-être pris. Demandez l'appel suivant."
@@ -252,6 +261,32 @@ def attempt_record(
             )
             for kind in need_list
         )
+
+    if target.status == TargetStatus.DEPARTED:
+        # Departed during the call: the call is kept, the household stays out of the queue.
+        Target.objects.filter(pk=target.pk).update(
+            attempts_count=target.attempts_count + 1,
+            last_result=result,
+            last_attempt_at=now,
+            updated_at=now,
+        )
+        audit_log(
+            actor=actor,
+            action="attempt.recorded",
+            obj=attempt,
+            payload={
+                "target": target.pk,
+                "result": result,
+                "outcome": outcome or "",
+                "needs_count": len(need_list),
+                "target_status": TargetStatus.DEPARTED,
+                "from_paper": False,
+                "departed_during_call": True,
+            },
+        )
+        counters.counters_add(counters.attempt_deltas(attempt, need_list))
+        attempt.departed_during_call = True  # type: ignore[attr-defined]
+        return attempt
 
     target.attempts_count += 1
     target.last_result = result

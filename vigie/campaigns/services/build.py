@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vigie.campaigns.choices import (
     OPEN_TARGET_STATUSES,
+    BuildStatus,
     TargetStatus,
 )
 from vigie.campaigns.models import (
     Campaign,
+    CampaignBuild,
     Target,
     Wave,
 )
@@ -27,12 +32,18 @@ from vigie.campaigns.services.common import (
 from vigie.campaigns.services.waves import opted_out_q, wave_q
 from vigie.campaigns.transitions import TARGET
 from vigie.core import transitions
+from vigie.core.errors import DomainError
 from vigie.core.services import audit_log
 from vigie.housing.cohorts import household_cohorts
 from vigie.housing.models import Household
 
 if TYPE_CHECKING:
     from vigie.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+# A background build's progress: (step, steps, what is being done, in French).
+Progress = Callable[[int, int, str], None]
 
 _ROW_FIELDS = (
     "pk",
@@ -45,10 +56,13 @@ _ROW_FIELDS = (
 )
 
 
-def _wave_rows(campaign: Campaign, waves: list[Wave]) -> tuple[dict[int, list[tuple]], set[int]]:
+def _wave_rows(
+    campaign: Campaign, waves: list[Wave], placed: set[int] | None = None
+) -> tuple[dict[int, list[tuple]], set[int]]:
     """Households per wave (each in the first wave, by priority, that selects it), opted-out ones.
 
     One query per wave: the cohort filters are plain indexed columns (docs/decisions/0003).
+    `placed`: households already in an earlier wave (when the waves are selected one by one).
     """
     base = (
         Household.objects.filter(organisation_id=campaign.organisation_id)
@@ -57,7 +71,7 @@ def _wave_rows(campaign: Campaign, waves: list[Wave]) -> tuple[dict[int, list[tu
         .filter(departed_on__isnull=True)
     )
     per_wave: dict[int, list[tuple]] = {}
-    placed: set[int] = set()
+    placed = set(placed or ())
     opted: set[int] = set()
     for wave in waves:
         rows = list(
@@ -100,9 +114,12 @@ def campaign_preview(*, campaign: Campaign) -> dict[str, Any]:
 BUILD_BATCH = 5000
 
 
-@transaction.atomic
 def campaign_build(
-    *, actor: User | None, campaign: Campaign, now: datetime | None = None
+    *,
+    actor: User | None,
+    campaign: Campaign,
+    now: datetime | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Build (or rebuild) the list of households to call.
 
@@ -116,23 +133,102 @@ def campaign_build(
 
     Returns {"targets", "added", "waves": [{"name", "targets", "no_phone"}], "opted_out",
     "no_phone"}; `targets` counts the households to call by phone.
+
+    `progress(step, steps, phase)`, when given (the background build, campaigns/tasks.py),
+    is told each phase: the households are then selected wave by wave *before* the writing
+    transaction, so that the page polling the progress sees each wave go by (a row written
+    inside the transaction would stay invisible until it commits). The writing transaction
+    selects again if the waves changed meanwhile; a household that departs in between is
+    never handed out (the claim checks the household, queue.py).
     """
     require_manage(actor, campaign)
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    check_editable(campaign)
+    selected: tuple[list[tuple], dict[int, list[tuple]], set[int]] | None = None
+    if progress is not None:
+        check_editable(campaign)
+        waves = _waves_or_refuse(campaign)
+        steps = len(waves) + 2  # the waves, the writing, the end (writing batches added below)
+        per_wave: dict[int, list[tuple]] = {}
+        opted: set[int] = set()
+        for i, wave in enumerate(waves):
+            progress(
+                i,
+                steps,
+                _("Sélection des ménages : vague %(n)s sur %(total)s (« %(name)s »)")
+                % {"n": i + 1, "total": len(waves), "name": wave.name},
+            )
+            rows, wave_opted = _wave_rows(campaign, [wave], placed=_placed(per_wave))
+            per_wave.update(rows)
+            opted |= wave_opted
+        total = sum(len(r) for r in per_wave.values())
+        steps += total // BUILD_BATCH  # one step per batch written (at most)
+        progress(
+            len(waves),
+            steps,
+            ngettext(
+                "Écriture de la liste : %(n)s ménage sélectionné…",
+                "Écriture de la liste : %(n)s ménages sélectionnés…",
+                total,
+            )
+            % {"n": total},
+        )
+        selected = (_wave_key(waves), per_wave, opted)
+    with transaction.atomic():
+        return _build_write(
+            actor=actor, campaign=campaign, now=now, selected=selected, progress=progress
+        )
+
+
+def _placed(per_wave: dict[int, list[tuple]]) -> set[int]:
+    return {row[0] for rows in per_wave.values() for row in rows}
+
+
+def _waves_or_refuse(campaign: Campaign) -> list[Wave]:
     waves = list(campaign.waves.order_by("priority", "id"))
     if not waves:
         raise CampaignInputError(
             _("La campagne n'a aucune vague : ajoutez-en une avant de construire la liste.")
         )
+    return waves
+
+
+def _wave_key(waves: list[Wave]) -> list[tuple]:
+    """What the selection depends on: the waves, their order and settings."""
+    return [(w.pk, w.priority, w.cohorts, w.filters) for w in waves]
+
+
+def _build_write(
+    *,
+    actor: User | None,
+    campaign: Campaign,
+    now: datetime | None,
+    selected: tuple[list[tuple], dict[int, list[tuple]], set[int]] | None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    check_editable(campaign)
+    waves = _waves_or_refuse(campaign)
     now = now or timezone.now()
     as_of = campaign.as_of
     existing = set(Target.objects.filter(campaign=campaign).values_list("household_id", flat=True))
-    per_wave, opted = _wave_rows(campaign, waves)
+    if selected is not None and selected[0] == _wave_key(waves):
+        per_wave, opted = selected[1], selected[2]
+    else:
+        per_wave, opted = _wave_rows(campaign, waves)
     added = 0
+    total = sum(len(rows) for rows in per_wave.values())
+    first_step = len(waves)
+    steps = len(waves) + 2 + total // BUILD_BATCH
     for wave in waves:
         fresh = [r for r in per_wave[wave.pk] if r[0] not in existing]
         for start in range(0, len(fresh), BUILD_BATCH):
+            if progress is not None and (added + start) >= BUILD_BATCH:
+                done = added + start
+                progress(
+                    min(first_step + done // BUILD_BATCH, steps - 1),
+                    steps,
+                    _("Écriture de la liste : %(done)s ménages sur %(total)s…")
+                    % {"done": done, "total": total},
+                )
             Target.objects.bulk_create(
                 [
                     Target(
@@ -255,3 +351,100 @@ def _build_counts(campaign: Campaign, waves: list[Wave]) -> dict[str, Any]:
         "waves": out,
         "no_phone": sum(w["no_phone"] for w in out),
     }
+
+
+# --- The build in the background (issue #12 §9) ----------------------------------------------
+
+
+def campaign_build_request(*, actor: User | None, campaign: Campaign) -> CampaignBuild:
+    """Ask for a build of the list, run by the worker; the page then polls its progress.
+
+    The request returns at once, whatever the size of the register. A build already waiting
+    or running for this campaign is returned instead of starting a second one.
+    """
+    require_manage(actor, campaign)
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        check_editable(campaign)
+        _waves_or_refuse(campaign)
+        pending = (
+            CampaignBuild.objects.filter(
+                campaign=campaign, status__in=(BuildStatus.QUEUED, BuildStatus.RUNNING)
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if pending is not None:
+            return pending
+        build = CampaignBuild.objects.create(
+            organisation_id=campaign.organisation_id,
+            campaign=campaign,
+            requested_by=actor,
+            phase=_("En attente du service de calcul…"),
+        )
+        audit_log(actor=actor, action="campaign.build_requested", obj=campaign)
+        from vigie.campaigns.tasks import campaign_build_task
+        from vigie.core.tasks import enqueue_on_commit
+
+        enqueue_on_commit(campaign_build_task, build.pk)
+    return build
+
+
+def campaign_build_run(*, build_id: int) -> CampaignBuild:
+    """Run a requested build (the worker's task), saying how far it is and how it ended.
+
+    A refusal (closed campaign, no wave…) is kept as its French sentence; an unexpected
+    failure as a sentence too, and the error goes to the log for the administrator. The build
+    itself is one transaction: a failed build leaves the list as it was.
+    """
+    build = CampaignBuild.objects.select_related("campaign", "requested_by").get(pk=build_id)
+    if build.finished:
+        return build
+
+    side: Any = None  # a second connection, for progress told from inside the transaction
+    outer = len(connection.atomic_blocks)  # transactions already open (none in the worker)
+
+    def progress(step: int, steps: int, phase: str) -> None:
+        nonlocal side
+        build.step, build.steps, build.phase = step, steps, phase[:200]
+        if len(connection.atomic_blocks) <= outer:  # not inside the build's transaction
+            CampaignBuild.objects.filter(pk=build.pk).update(
+                status=BuildStatus.RUNNING, step=step, steps=steps, phase=build.phase
+            )
+        elif connection.vendor == "postgresql":
+            # Inside the writing transaction, a row it updates stays unseen until the commit:
+            # say it through a connection of its own (autocommit; another row, no lock shared).
+            # SQLite has one writer at a time: there the bar waits for the commit.
+            if side is None:
+                side = connections.create_connection(DEFAULT_DB_ALIAS)
+            table = side.ops.quote_name(CampaignBuild._meta.db_table)
+            with side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET step = %s, steps = %s, phase = %s WHERE id = %s",  # nosec B608 (table name from the model)
+                    [step, steps, build.phase, build.pk],
+                )
+
+    progress(0, 1, _("Démarrage…"))
+    try:
+        result = campaign_build(
+            actor=build.requested_by, campaign=build.campaign, progress=progress
+        )
+    except DomainError as exc:
+        build.status, build.error = BuildStatus.FAILED, str(exc.message)
+    except Exception:  # noqa: BLE001 — said in words to the manager, logged for the admin
+        logger.exception("campaign build %s failed", build.pk)
+        build.status = BuildStatus.FAILED
+        build.error = _(
+            "La construction de la liste a échoué à cause d'une erreur interne : la liste est "
+            "restée comme avant. Réessayez ; si cela recommence, prévenez l'administrateur "
+            "(journal du serveur, construction n° %(n)s)."
+        ) % {"n": build.pk}
+    else:
+        build.status, build.result, build.step = BuildStatus.DONE, result, build.steps
+        build.phase = _("Terminé.")
+    finally:
+        if side is not None:
+            side.close()
+    build.finished_at = timezone.now()
+    build.save(update_fields=["status", "result", "error", "step", "phase", "finished_at"])
+    return build

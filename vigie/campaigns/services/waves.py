@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vigie.campaigns.models import (
     Attempt,
@@ -27,7 +28,7 @@ from vigie.core.errors import ConflictError
 from vigie.core.services import audit_log
 from vigie.housing.choices import ADULT_ROLES, Cohort
 from vigie.housing.cohorts import cohort_q, years_before
-from vigie.housing.models import Occupant
+from vigie.housing.models import Commune, Occupant
 
 if TYPE_CHECKING:
     from vigie.accounts.models import User
@@ -55,6 +56,55 @@ class WaveSpec:
     priority: int
     cohorts: list[str]
     filters: dict[str, Any]
+
+
+RANGES = (("age_min", "age_max"), ("adults_min", "adults_max"), ("children_min", "children_max"))
+
+
+def _check_ranges(filters: dict[str, Any], where: str) -> None:
+    """No negative bound, and no minimum above its maximum (the wave would select nobody)."""
+    for key in ("age_min", "age_max", "adults_min", "adults_max", "children_min", "children_max"):
+        value = filters.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= 150:
+            raise CampaignInputError(
+                _("%(where)s : « %(value)s » n'est pas une valeur possible (de 0 à 150).")
+                % {"where": where, "value": value},
+                field=key,
+            )
+    for low, high in RANGES:
+        lo, hi = filters.get(low), filters.get(high)
+        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+            raise CampaignInputError(
+                _(
+                    "%(where)s : le minimum (%(low)s) dépasse le maximum (%(high)s) : "
+                    "aucun ménage ne serait choisi. Inversez-les ou corrigez-en un."
+                )
+                % {"where": where, "low": lo, "high": hi},
+                field=high,
+            )
+
+
+def _check_communes(filters: dict[str, Any], where: str) -> None:
+    """Communes are INSEE codes of known communes (five characters: 31555, 2A004)."""
+    codes = filters.get("communes")
+    if not isinstance(codes, list) or not codes:
+        return
+    codes = [str(c).strip().upper() for c in codes]
+    known = set(Commune.objects.filter(insee_code__in=codes).values_list("insee_code", flat=True))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise CampaignInputError(
+            ngettext(
+                "%(where)s : « %(codes)s » n'est pas le code INSEE d'une commune connue "
+                "(cinq caractères, par exemple 31555 pour Toulouse ; le code postal ne convient pas).",
+                "%(where)s : « %(codes)s » ne sont pas des codes INSEE de communes connues "
+                "(cinq caractères, par exemple 31555 pour Toulouse ; le code postal ne convient pas).",
+                len(unknown),
+            )
+            % {"where": where, "codes": ", ".join(unknown)},
+            field="communes",
+        )
+    filters["communes"] = codes
 
 
 def wave_spec(raw: dict[str, Any] | WaveSpec, index: int) -> WaveSpec:
@@ -87,6 +137,8 @@ def wave_spec(raw: dict[str, Any] | WaveSpec, index: int) -> WaveSpec:
                 _("%(where)s : le filtre « %(key)s » a une valeur invalide (%(value)s).")
                 % {"where": where, "key": key, "value": repr(value)}
             )
+    _check_ranges(filters, where)
+    _check_communes(filters, where)
     try:
         priority = int(raw.get("priority", 1))
     except (TypeError, ValueError):

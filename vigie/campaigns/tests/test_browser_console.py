@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from vigie.browser import browser_page, sign_in
-from vigie.campaigns.models import Attempt
+from vigie.campaigns.models import Attempt, CallerSettings
 from vigie.campaigns.selectors import campaign_stats
 from vigie.campaigns.services import campaign_build, campaign_from_template, campaign_start
 from vigie.conftest import PASSWORD
@@ -26,6 +26,9 @@ def test_caller_works_three_calls_with_the_keyboard_alone(live_server, landlord_
     )
     campaign_build(actor=marc, campaign=campaign)
     campaign_start(actor=marc, campaign=campaign)
+    # This walk takes each call with J; the next household coming by itself (the default) is
+    # walked in test_browser_console_fits.py.
+    CallerSettings.objects.create(user=claire, auto_next=False)
 
     with browser_page() as page:
         csp_errors = []

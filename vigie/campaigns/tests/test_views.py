@@ -115,7 +115,9 @@ def test_a_caller_lands_on_the_campaigns_when_one_is_running(landlord_a, marc, c
 # --- Manager pages --------------------------------------------------------------------------------
 
 
-def test_manager_starts_a_heatwave_campaign_from_its_template(landlord_a, marc):
+def test_manager_starts_a_heatwave_campaign_from_its_template(
+    landlord_a, marc, django_capture_on_commit_callbacks
+):
     households(landlord_a, 2)
     make_household(landlord_a, [dict(OLD, phone="")], reference="BAIL-NOPHONE")
     make_household(landlord_a, [OLD], reference="BAIL-OPPOSE", opted_out=True)
@@ -130,7 +132,10 @@ def test_manager_starts_a_heatwave_campaign_from_its_template(landlord_a, marc):
     assert r.url == reverse("campaigns:detail", args=[campaign.pk])
     assert campaign.template == "heatwave" and campaign.as_of.isoformat() == "2026-07-01"
     assert campaign.waves.count() == 3 and campaign.questions.exists()
-    r = c.post(reverse("campaigns:action", args=[campaign.pk, "build"]), follow=True)
+    # The build runs in the background (the worker; here the immediate backend, on commit).
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post(reverse("campaigns:action", args=[campaign.pk, "build"]), follow=True)
+    r = c.get(reverse("campaigns:detail", args=[campaign.pk]))
     body = r.content.decode()
     assert "Résultat de la construction" in body
     assert "2 ménages à appeler" in body and "1 opposés aux appels" in body

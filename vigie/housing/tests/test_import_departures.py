@@ -369,3 +369,51 @@ def test_a_household_departed_then_back_is_not_this_runs_anymore(landlord_a):
     h.refresh_from_db()
     assert h.departed_by_run_id is None and h.departed_on is None
     assert h.oldest_adult_birth_date == date(1940, 4, 3)
+
+
+def test_only_leases_active_today_are_departures(landlord_a):
+    """A lease already ended, or not yet begun, and absent from a full import is no departure:
+    it was counted (and departed today) with the active ones, and in the threshold's base."""
+    from datetime import timedelta
+
+    register(landlord_a)
+    today = timezone.localdate()
+    Household.objects.filter(reference__in=["B0030", "B0031", "B0032"]).update(
+        end_date=today - timedelta(days=30)
+    )
+    Household.objects.filter(reference__in=["B0033", "B0034"]).update(
+        start_date=today + timedelta(days=10)
+    )
+    preview = import_stock(
+        organisation=landlord_a,
+        data=to_csv([lease(i) for i in range(30)]),
+        file_name="r.csv",
+        dry_run=True,
+    )
+    assert (preview.departed, preview.active) == (5, 35)
+    report = import_stock(
+        organisation=landlord_a,
+        data=to_csv([lease(i) for i in range(30)]),
+        file_name="r.csv",
+        allow_departures=5,
+    )
+    assert report.imported and report.departed == 5
+    departed = set(Household.objects.filter(departed_on=today).values_list("reference", flat=True))
+    assert departed == {f"B{i:04d}" for i in range(35, 40)}
+    assert ImportRun.objects.get(pk=report.run_id).counts["departed"] == 5
+
+
+def test_the_imports_list_shows_departures_that_were_undone(client, landlord_a, amina):
+    register(landlord_a)
+    report = import_stock(
+        organisation=landlord_a,
+        data=to_csv([lease(i) for i in range(30)]),
+        file_name="r.csv",
+        allow_departures=10,
+    )
+    run = ImportRun.objects.get(pk=report.run_id)
+    client.force_login(amina)
+    assert "départs annulés" not in client.get(reverse("housing:imports")).content.decode()
+    import_undo_departures(actor=amina, run=run)
+    html = client.get(reverse("housing:imports")).content.decode()
+    assert f"10 départs annulés le {timezone.localdate():%d/%m/%Y}" in html

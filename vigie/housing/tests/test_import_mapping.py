@@ -3,6 +3,7 @@ mapping files in Windows-1252, `--json` on every refusal, dates written with a t
 
 from __future__ import annotations
 
+import html
 import io
 import json
 from datetime import date, datetime
@@ -371,3 +372,30 @@ def test_web_import_refuses_a_file_without_the_column_the_mapping_names(client, 
     response = upload(erp_export(erp_rows(), ERP_HEADERS), ERP_MAPPING.encode("cp1252"))
     client.post(response["Location"] + "confirmer/")
     assert Household.objects.count() == 5
+
+
+def test_a_refused_mapping_preview_suggests_only_what_is_possible(client, amina, media):
+    """The preview of a file refused for its mapping said to tick « rejeter les baux en erreur »,
+    which imports nothing there: that suggestion is kept for leases in error among valid ones."""
+    client.force_login(amina)
+    headers = {**ERP_HEADERS, "date_naissance": "Date de naissance"}
+    tick = "en cochant « Importer les baux valides et rejeter ceux qui ont une erreur »"
+
+    def preview(data: bytes, mapping: bytes | None = None, **extra) -> str:
+        fields = {"file": SimpleUploadedFile("export.csv", data, "text/csv"), "mode": "full"}
+        if mapping is not None:
+            fields["mapping"] = SimpleUploadedFile("erp.toml", mapping)
+        response = client.post(reverse("housing:import_upload"), {**fields, **extra})
+        assert response.status_code == 302
+        return html.unescape(client.get(response["Location"]).content.decode())
+
+    for extra in ({}, {"skip_invalid": "on"}):
+        page = preview(erp_export(erp_rows(), headers), ERP_MAPPING.encode(), **extra)
+        assert "Fichier refusé" in page
+        assert "corrigez-la et déposez-le de nouveau. Rien ne sera importé." in page
+        assert "rejeter" not in page.split("Fichier refusé")[1].split("</p>")[0]
+    # One lease in error among valid ones, the box not ticked: the suggestion is right there.
+    rows = erp_rows()
+    rows[0] = {**rows[0], "date_naissance": "31/02/1950"}
+    page = preview(erp_export(rows, ERP_HEADERS), ERP_MAPPING.encode())
+    assert tick in page

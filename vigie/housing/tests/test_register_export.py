@@ -148,3 +148,23 @@ def test_an_odd_digit_in_a_search_does_not_break_the_dpos_access_log(client, mar
     assert client.get("/registre/?q=x&agency=²&residence=³").status_code == 200
     client.force_login(dora)
     assert client.get("/confidentialite/journal-des-acces/").status_code == 200
+
+
+def test_the_export_is_logged_with_the_organisations_exported(client, marc, register, landlord_b):
+    """The access log named no organisation for a register export: each organisation's DPO
+    must read the export of its households (one row per organisation in the file)."""
+    from vigie.accounts.services import user_create
+    from vigie.core.permissions import Role
+
+    client.force_login(marc)
+    client.get("/registre/export.csv")
+    log = AccessLog.objects.get(user=marc, action=AccessAction.EXPORT)
+    assert log.organisation_id == marc.memberships.get().organisation_id
+    user_create(username="marc", organisation=landlord_b, role=Role.MANAGER)
+    client.get("/registre/export.xlsx")
+    orgs = set(
+        AccessLog.objects.filter(
+            user=marc, action=AccessAction.EXPORT, detail__startswith="xlsx"
+        ).values_list("organisation_id", flat=True)
+    )
+    assert orgs == {log.organisation_id, landlord_b.pk}

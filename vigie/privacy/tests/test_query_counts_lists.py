@@ -131,3 +131,29 @@ def test_person_export_is_constant_in_history(
     data = r.json()
     # Each download is itself a request answered (art. 15): 10 refused + those downloads.
     assert len(data["appels"]) == 25 and len(data["demandes_rgpd"]) >= 10
+
+
+def test_the_requests_list_is_constant_in_requests(landlord_a, dora, django_assert_max_num_queries):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vigie.privacy.services import subject_request_receive
+
+    def receive(start: int, n: int) -> None:
+        for i in range(start, start + n):
+            h = make_household(landlord_a, [{"last_name": f"RQ{i}"}], reference=f"RQ-{i:03d}")
+            subject_request_receive(
+                actor=dora,
+                occupant=h.occupants.first(),
+                kind="access",
+                received_on=timezone.localdate() - timedelta(days=i),
+            )
+
+    receive(0, 1)
+    c = client_for(dora)
+    url = reverse("privacy:requests")
+    small, r = assert_constant(
+        django_assert_max_num_queries, lambda: c.get(url, {"etat": "all"}), lambda: receive(1, 12)
+    )
+    assert r.status_code == 200 and "RQ-012" in r.content.decode()

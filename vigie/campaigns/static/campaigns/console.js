@@ -1,8 +1,10 @@
 /* Vigie — the caller console, keyboard first. No inline script (CSP): loaded with defer.
  *
- * J or Space: next call · R S N M O F X C: what happened · 1…9, 0: toggle a need ·
- * Enter: save (Ctrl+Enter also from a text field) · Escape: leave a text field.
- * Shortcuts never fire while typing in a text field, except Ctrl+Enter.
+ * J or Space: next call · R S P M L F X C: what happened · 1…9, 0: toggle a need ·
+ * N: write a note · Enter: save (Ctrl+Enter also from a text field) · Escape: leave a field.
+ * Shortcuts never fire while typing in a text field, except Ctrl+Enter. The single-key ones
+ * (letters, digits, Space) can be switched off in the caller's settings (WCAG 2.1.4):
+ * #console[data-shortcuts=off]; Enter, Ctrl+Enter and Escape then stay.
  */
 (function () {
   "use strict";
@@ -19,6 +21,10 @@
   }
 
   function callForm() { return document.getElementById("call-form"); }
+  function singleKeys() {
+    var root = document.getElementById("console");
+    return !root || root.dataset.shortcuts !== "off";
+  }
   function nextButton() { return document.getElementById("next-call"); }
 
   function check(input) {
@@ -88,10 +94,14 @@
     if (typing || e.ctrlKey) return;
 
     var key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    // Single-key shortcuts switched off: only Enter (save) below still applies.
+    if (e.key !== "Enter" && !singleKeys()) return;
 
     if (e.key === "Enter") {
       // On a button or a link, Enter does what it always does.
       if (active && (active.tagName === "BUTTON" || active.tagName === "A" || active.tagName === "SUMMARY")) return;
+      // A field of another form (the console's settings): its own Enter.
+      if (active && active.form && active.form !== form) return;
       if (form) { e.preventDefault(); submit(form); }
       else if (nextButton()) { e.preventDefault(); nextButton().click(); }
       return;
@@ -101,6 +111,11 @@
       return;
     }
     if (!form) return;
+    if (key === "n") {
+      var notes = document.getElementById("notes");
+      if (notes) { e.preventDefault(); notes.focus(); }
+      return;
+    }
     var outcome = form.querySelector("input[name=call][data-key='" + key + "']");
     if (outcome) {
       e.preventDefault();

@@ -65,7 +65,7 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("housing", "0004_household_departed_by_run_and_undo")]
+    dependencies = [("housing", "0005_organisation_owned")]
 
     operations = [
         migrations.RunPython(rewrite_search_text, migrations.RunPython.noop),
