@@ -259,7 +259,11 @@ def refresh_statistics(conn) -> None:
 
 
 def ensure_search_index(conn) -> None:
-    """Recreate the SQLite triggers of the index (and refill it) if a table rebuild lost them."""
+    """After migrations on SQLite: the statistics and the triggers a table rebuild lost.
+
+    A migration that rebuilds `housing_household` drops its statistics and its triggers: the
+    statistics are taken again (refresh_statistics), the triggers recreated and the index
+    refilled."""
     if conn.vendor != "sqlite":
         return
     with conn.cursor() as cursor:
@@ -269,6 +273,14 @@ def ensure_search_index(conn) -> None:
                 "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"
             )
         }
+        analysed = (
+            "sqlite_stat1" in names
+            and cursor.execute(
+                "SELECT 1 FROM sqlite_stat1 WHERE tbl = 'housing_household'"
+            ).fetchone()
+        )
+        if not analysed and "housing_household" in names:
+            refresh_statistics(conn)
         if FTS_TABLE not in names or all(t in names for t in SQLITE_TRIGGERS):
             return
         for statement in SQLITE_UP[1:]:

@@ -240,3 +240,13 @@ def test_a_search_matching_too_many_says_so_instead_of_counting_them_all(
     page = client.get(url, {"q": "albi", "status": "all"}).content.decode()
     assert "Plus de 3 ménages correspondent : les 3 plus récents sont listés." in page
     assert page.count('href="/registre/menages/') == 3
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner statistics")
+def test_statistics_lost_by_a_table_rebuild_are_taken_again(marc, street):
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE housing_household")
+        cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'housing_household'")
+        ensure_search_index(connection)
+        cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'housing_household'")
+        assert cursor.fetchone()[0] > 0
