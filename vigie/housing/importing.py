@@ -275,17 +275,15 @@ def _derived(household_ref: str, d: tuple, members: list[tuple[tuple, bool]]) ->
 _commune_names: dict[str, str] = {}
 
 
-def _commune_name(insee_code: str | None) -> str:
-    """A commune's name (reference data, read once per process)."""
-    if not insee_code:
-        return ""
+def _load_commune_names() -> None:
+    """The communes' names (reference data), read once per process before anything is written:
+    `_derived` runs while PostgreSQL's COPY holds the connection, where no query may run."""
     if not _commune_names:
         _commune_names.update(Commune.objects.values_list("insee_code", "name"))
-    name = _commune_names.get(insee_code)
-    if name is None:
-        name = Commune.objects.filter(pk=insee_code).values_list("name", flat=True).first() or ""
-        _commune_names[insee_code] = name
-    return name
+
+
+def _commune_name(insee_code: str | None) -> str:
+    return _commune_names.get(insee_code, "") if insee_code else ""
 
 
 def _fk_differs(current_id: int | str | None, target: Any) -> bool:
@@ -418,6 +416,7 @@ class _Keep:
 
 def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
     org_id = organisation.pk
+    _load_commune_names()
     keep = _Keep.of(checked.absent)
     plan = _Plan(
         dwelling_fields=keep.dwelling_fields,

@@ -250,3 +250,18 @@ def test_statistics_lost_by_a_table_rebuild_are_taken_again(marc, street):
         ensure_search_index(connection)
         cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'housing_household'")
         assert cursor.fetchone()[0] > 0
+
+
+def test_an_import_in_a_fresh_process_makes_communes_searchable(marc, landlord_a):
+    """The communes' names are read before PostgreSQL's COPY starts (no query may run
+    during it): with an empty cache, as in a new process, the import still goes through."""
+    from vigie.housing import importing
+    from vigie.housing.demo import generate_export
+    from vigie.housing.importing import import_stock
+
+    importing._commune_names.clear()
+    export = generate_export(dwellings=30, seed=4)
+    report = import_stock(organisation=landlord_a, data=export.data, file_name="export.csv")
+    assert report.imported and not report.errors
+    h = Household.objects.filter(organisation=landlord_a).select_related("dwelling__commune")[0]
+    assert h.reference in refs(marc, h.dwelling.commune.name)
