@@ -68,6 +68,8 @@ serve-postgres: venv pg-start
 bench: venv pg-start
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	VIGIE_DEBUG=1 $(PY) bench/run.py $(BENCH_ARGS)
+	VIGIE_DEBUG=1 $(PY) bench/bench_reports.py $(filter --quick,$(BENCH_ARGS))
+	VIGIE_DEBUG=1 $(PY) bench/bench_foodaid.py $(filter --quick,$(BENCH_ARGS))  # food aid (issue #14)
 
 # mypy's scope and strictness: [tool.mypy] in pyproject.toml (docs/architecture.md, "Types"); the
 # example module is installed for it, as under pytest, so that its models are known.

@@ -130,6 +130,8 @@ TEMPLATES = [
         },
     }
 ]
+# Form fields wrapped one by one, the error above its input (vigie/core/rendering.py).
+FORM_RENDERER = "vigie.core.rendering.VigieFormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'vigie.sqlite3'}")

@@ -12,4 +12,5 @@ menu.register(
     perm=Perm.ORG_ADMIN,
     order=90,
     section="users",
+    icon="users",
 )

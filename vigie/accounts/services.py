@@ -27,8 +27,13 @@ ROLES_BY_KIND: dict[str, set[Role]] = {
         Role.DPO,
     },
     OrganisationKind.PARTNER: {Role.ADMIN, Role.PARTNER_WORKER, Role.DPO},
-    OrganisationKind.MEDIATION_CENTRE: {Role.ADMIN, Role.MEDIATOR, Role.DPO},
-    OrganisationKind.FUNDER: {Role.ADMIN, Role.PARTNER_WORKER},
+    OrganisationKind.MEDIATION_CENTRE: {
+        Role.ADMIN,
+        Role.MEDIATOR,
+        Role.MEDIATION_DIRECTOR,
+        Role.DPO,
+    },
+    OrganisationKind.FUNDER: {Role.ADMIN, Role.PARTNER_WORKER, Role.FUNDER_VIEWER},
 }
 
 

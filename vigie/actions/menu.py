@@ -11,12 +11,23 @@ menu.register(
     url_name="actions:referrals",
     perm=Perm.REFERRAL_VIEW,
     order=30,
+    icon="route",
 )
 menu.register(
-    "tickets", label=_("Signalements"), url_name="actions:tickets", perm=Perm.TICKET_VIEW, order=40
+    "tickets",
+    label=_("Signalements"),
+    url_name="actions:tickets",
+    perm=Perm.TICKET_VIEW,
+    order=40,
+    icon="tool",
 )
 menu.register(
-    "tasks", label=_("Mes tâches"), url_name="actions:my_tasks", perm=Perm.TASK_VIEW, order=50
+    "tasks",
+    label=_("Mes tâches"),
+    url_name="actions:my_tasks",
+    perm=Perm.TASK_VIEW,
+    order=50,
+    icon="checklist",
 )
 menu.register(
     "partners",
@@ -24,6 +35,7 @@ menu.register(
     url_name="actions:partners",
     perm=Perm.PARTNER_VIEW,
     order=60,
+    icon="heart-handshake",
 )
 menu.register(
     "actions_report",
@@ -31,4 +43,5 @@ menu.register(
     url_name="actions:report",
     perm=Perm.CAMPAIGN_MANAGE,
     order=70,
+    icon="report-analytics",
 )

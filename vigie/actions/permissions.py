@@ -62,3 +62,13 @@ declare(
     denied=_("Seul·e un·e chargé·e de veille ou un·e responsable peut gérer les tâches."),
     roles={Role.MANAGER, Role.CALLER},
 )
+# Exporting the referrals list as a file (issue #12 §7): a bulk copy of which households were
+# sent where, so not every reader of the list — the manager for the landlord, the partner's
+# workers for what was sent to them; a caller works one referral at a time (docs/privacy.md).
+REFERRAL_EXPORT = declare(
+    "referral.export",
+    denied=_(
+        "Seul·e un·e responsable ou un·e intervenant·e du partenaire exporte les orientations."
+    ),
+    roles={Role.MANAGER, Role.PARTNER_WORKER},
+)

@@ -48,6 +48,14 @@ if TYPE_CHECKING:
     from vigie.accounts.models import User
     from vigie.campaigns.models import Campaign
 
+
+def _int(raw: Any) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
 # --- Partners -------------------------------------------------------------------------------------
 
 
@@ -57,6 +65,14 @@ def partners_visible(user: User) -> QuerySet[Partner]:
         .select_related("partner_organisation")
         .prefetch_related("communes")
     )
+
+
+def partner_search(user: User, service: str = "") -> QuerySet[Partner] | list[Partner]:
+    """The directory as its page lists it (and exports it): only those offering `service`."""
+    qs = partners_visible(user)
+    if service:
+        return [p for p in qs if p.offers(service)]
+    return qs
 
 
 def communes_without_ccas(user: Any, limit: int = 50) -> list[Commune]:
@@ -127,6 +143,37 @@ def needs_visible(user: User, perm: str = Perm.REFERRAL_VIEW) -> QuerySet[Need]:
     return Need.objects.visible_to(user, perm)
 
 
+@dataclass
+class NeedFilters:
+    """The needs raised in calls, as the manager exports them from the follow-up report."""
+
+    campaign: int | None = None
+    kind: str = ""
+    status: str = ""
+
+    @classmethod
+    def from_query(cls, query: Any) -> NeedFilters:
+        return cls(
+            campaign=_int(query.get("campaign")),
+            kind=query.get("kind", ""),
+            status=query.get("status", ""),
+        )
+
+
+def need_search(user: User, f: NeedFilters, perm: str = Perm.CAMPAIGN_MANAGE) -> QuerySet[Need]:
+    """Needs raised in calls, filtered; health needs stay behind the wall (`sensitive_rows`)."""
+    qs = needs_visible(user, perm).select_related(
+        "household__dwelling__commune", "attempt__campaign"
+    )
+    if f.campaign:
+        qs = qs.filter(attempt__campaign_id=f.campaign)
+    if f.kind in NeedKind.values:
+        qs = qs.filter(kind=f.kind)
+    if f.status in NeedStatus.values:
+        qs = qs.filter(status=f.status)
+    return qs.order_by("-created_at", "-id")
+
+
 def need_for(user: User, pk: int, perm: str) -> Need:
     return get_object_or_404(
         needs_visible(user, perm).select_related(
@@ -177,6 +224,15 @@ class ReferralFilters:
     status: str = ""
     partner: int | None = None
     campaign: int | None = None
+
+    @classmethod
+    def from_query(cls, query: Any) -> ReferralFilters:
+        """The filters of the referrals page (and of its export): open ones by default."""
+        return cls(
+            status=query.get("status", "open"),
+            partner=_int(query.get("partner")),
+            campaign=_int(query.get("campaign")),
+        )
 
 
 def referrals_visible(user: User, f: ReferralFilters | None = None) -> QuerySet[Referral]:
@@ -268,6 +324,16 @@ class TicketFilters:
     category: str = ""
     overdue: bool = False
 
+    @classmethod
+    def from_query(cls, query: Any) -> TicketFilters:
+        """The filters of the tickets page (and of its export): open ones by default."""
+        return cls(
+            status=query.get("status", "open"),
+            agency=_int(query.get("agency")),
+            category=query.get("category", ""),
+            overdue=query.get("overdue") == "1",
+        )
+
 
 def tickets_visible(user: User, perm: str = Perm.TICKET_VIEW) -> QuerySet[Ticket]:
     return Ticket.objects.visible_to(user, perm).select_related(
@@ -310,6 +376,13 @@ def my_tasks(user: User, *, include_unassigned: bool = True) -> QuerySet[Task]:
 
         return qs.filter(Q(owner=user) | Q(owner__isnull=True))
     return qs.filter(owner=user)
+
+
+def task_list(user: User, *, every: bool = False) -> QuerySet[Task]:
+    """The tasks page (and its export): my open tasks and the unassigned ones, or with `every`
+    every open task the user may see; soonest first."""
+    qs = tasks_visible(user).filter(status=TaskStatus.OPEN) if every else my_tasks(user)
+    return qs.order_by("due_on", "id")
 
 
 def task_for(user: User, pk: int) -> Task:

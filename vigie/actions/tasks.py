@@ -20,6 +20,7 @@ from django_tasks import task
 
 from vigie.actions.notifications import link
 from vigie.actions.services.tickets import tickets_overdue_sweep
+from vigie.core.templatetags.vigie import de
 
 logger = logging.getLogger(__name__)
 
@@ -48,14 +49,14 @@ def ticket_digest() -> int:
         row = by_agency[agency.pk]
         body = _(
             "Bonjour,\n\n"
-            "Signalements de l'agence %(agency)s au %(date)s :\n"
+            "Signalements %(of_agency)s au %(date)s :\n"
             "- ouverts : %(open)s\n"
             "- en retard : %(overdue)s\n"
             "- nouveaux depuis hier : %(new)s\n\n"
             "Pour les traiter (connexion requise) : %(link)s\n\n"
             "— Vigie"
         ) % {
-            "agency": agency.name,
+            "of_agency": de(agency.name),
             "date": f"{today:%d/%m/%Y}",
             "open": row["open"],
             "overdue": row["overdue"],

@@ -8,6 +8,8 @@ app_name = "actions"
 urlpatterns = [
     # Partner directory (landlord).
     path("partenaires/", views.partners, name="partners"),
+    path("partenaires.csv", views_export.partners_csv, name="partners_csv"),
+    path("partenaires.xlsx", views_export.partners_xlsx, name="partners_xlsx"),
     path("partenaires/nouveau/", views.partner_edit, name="partner_new"),
     path("partenaires/<int:pk>/", views.partner, name="partner"),
     path("partenaires/<int:pk>/modifier/", views.partner_edit, name="partner_edit"),
@@ -19,10 +21,14 @@ urlpatterns = [
     path("besoins/<int:pk>/tache/", views.need_task, name="need_task"),
     # Referrals: the landlord's list, the partner's inbox.
     path("orientations/", views.referrals, name="referrals"),
+    path("orientations.csv", views_export.referrals_csv, name="referrals_csv"),
+    path("orientations.xlsx", views_export.referrals_xlsx, name="referrals_xlsx"),
     path("orientations/<int:pk>/", views.referral, name="referral"),
     path("orientations/<int:pk>/statut/", views.referral_move, name="referral_move"),
     # Building tickets (agency staff).
     path("signalements/", views_work.tickets, name="tickets"),
+    path("signalements.csv", views_export.tickets_csv, name="tickets_csv"),
+    path("signalements.xlsx", views_export.tickets_xlsx, name="tickets_xlsx"),
     path("signalements/nouveau/", views_work.ticket_new, name="ticket_new"),
     path("signalements/<int:pk>/", views_work.ticket, name="ticket"),
     path("signalements/<int:pk>/statut/", views_work.ticket_move, name="ticket_move"),
@@ -37,11 +43,15 @@ urlpatterns = [
     ),
     # Tasks.
     path("taches/", views_work.my_tasks, name="my_tasks"),
+    path("taches.csv", views_export.tasks_csv, name="tasks_csv"),
+    path("taches.xlsx", views_export.tasks_xlsx, name="tasks_xlsx"),
     path("taches/nouvelle/", views_work.task_new, name="task_new"),
     path("taches/<int:pk>/", views_work.task, name="task"),
     path("taches/<int:pk>/statut/", views_work.task_move, name="task_move"),
     # The manager's report.
     path("bilan/", views_work.report, name="report"),
+    path("besoins.csv", views_export.needs_csv, name="needs_csv"),
+    path("besoins.xlsx", views_export.needs_xlsx, name="needs_xlsx"),
     path("bilan/<int:pk>.csv", views_export.report_csv, name="report_csv"),
     path("bilan/<int:pk>.xlsx", views_export.report_xlsx, name="report_xlsx"),
 ]

@@ -25,17 +25,27 @@ from vigie.actions.choices import (
 )
 from vigie.actions.forms import MoveForm, PartnerForm, ReferralForm, TaskForm, TicketFromNeedForm
 from vigie.actions.models import Partner
+from vigie.actions.permissions import REFERRAL_EXPORT
 from vigie.campaigns.choices import NeedKind
 from vigie.campaigns.models import Need
 from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction, Organisation
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, requires
 from vigie.core.selectors import organisation_ids_where
 from vigie.core.services import access_record
 from vigie.housing.models import Commune, Household
 
 PAGE_SIZE = 50
+
+# Sortable columns of the referrals list (core/ordering.py): `?o=commune`, `?o=-date`…
+REFERRAL_COLUMNS = {
+    "date": ("created_at", "pk"),
+    "commune": ("household__dwelling__commune__name", "-created_at"),
+    "partner": ("partner__name", "-created_at"),
+    "status": ("status", "-created_at"),
+}
 CANCELLED = "cancelled"  # the status code of a cancelled referral, ticket and task
 
 
@@ -96,10 +106,8 @@ def _int(raw) -> int | None:
 def partners(request):
     """The landlord's partner directory, and the communes of its residences without a CCAS."""
     user = request.user
-    qs = selectors.partners_visible(user)
     service = request.GET.get("service", "")
-    if service:
-        qs = [p for p in qs if p.offers(service)]
+    qs = selectors.partner_search(user, service)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     can_manage = bool(organisation_ids_where(user, Perm.PARTNER_MANAGE))
     missing_ccas = selectors.communes_without_ccas(user) if can_manage else []
@@ -410,14 +418,11 @@ def referrals(request):
     """The landlord's referrals, or — for a partner worker — the referrals sent to them."""
     user = request.user
     partner_only = not user.has_org_perm(Perm.REFERRAL_MANAGE)
-    default = "open"
-    f = selectors.ReferralFilters(
-        status=request.GET.get("status", default),
-        partner=_int(request.GET.get("partner")),
-        campaign=_int(request.GET.get("campaign")),
-    )
+    f = selectors.ReferralFilters.from_query(request.GET)
     # A partner never sees what the landlord has not sent: the queryset says so.
-    qs = selectors.referrals_visible(user, f)
+    qs, ordering = order_by_param(
+        request, selectors.referrals_visible(user, f), REFERRAL_COLUMNS, default="-date"
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
@@ -432,6 +437,8 @@ def referrals(request):
             if partner_only
             else Partner.objects.visible_to(user, Perm.REFERRAL_VIEW).only("id", "name"),
             "need_labels": dict(NeedKind.choices),
+            "ordering": ordering,
+            "can_export": bool(organisation_ids_where(user, REFERRAL_EXPORT)),
         },
     )
 

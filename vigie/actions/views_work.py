@@ -25,9 +25,13 @@ from vigie.actions.views import CANCELLED, PAGE_SIZE, _int, cancel_danger
 from vigie.campaigns.models import Campaign
 from vigie.core.confirm import confirmation_page
 from vigie.core.feedback import service_call
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, requires
 from vigie.core.selectors import organisation_ids_where
 from vigie.housing.selectors import agencies_visible, residences_visible
+
+# Sortable columns of the tickets list (core/ordering.py).
+TICKET_COLUMNS = {"opened": ("opened_at", "id"), "due": ("due_on", "id")}
 
 # --- Tickets --------------------------------------------------------------------------------------
 
@@ -36,13 +40,11 @@ from vigie.housing.selectors import agencies_visible, residences_visible
 def tickets(request):
     """The tickets of the user's agencies (or of the whole landlord), overdue highlighted."""
     user = request.user
-    f = selectors.TicketFilters(
-        status=request.GET.get("status", "open"),
-        agency=_int(request.GET.get("agency")),
-        category=request.GET.get("category", ""),
-        overdue=request.GET.get("overdue") == "1",
+    f = selectors.TicketFilters.from_query(request.GET)
+    qs, ordering = order_by_param(
+        request, selectors.ticket_search(user, f), TICKET_COLUMNS, default="due"
     )
-    page = Paginator(selectors.ticket_search(user, f), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     agencies = agencies_visible(user, Perm.TICKET_VIEW)
     return TemplateResponse(
         request,
@@ -56,6 +58,7 @@ def tickets(request):
             "statuses": TicketStatus.choices,
             "categories": TicketCategory.choices,
             "can_report": user.has_org_perm(Perm.TICKET_REPORT),
+            "ordering": ordering,
         },
     )
 
@@ -148,12 +151,8 @@ def my_tasks(request):
     """My open tasks (and the unassigned ones); `?tout=1` for every open task I may see."""
     user = request.user
     every = request.GET.get("tout") == "1"
-    qs = (
-        selectors.tasks_visible(user).filter(status=TaskStatus.OPEN)
-        if every
-        else selectors.my_tasks(user)
-    )
-    page = Paginator(qs.order_by("due_on", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = selectors.task_list(user, every=every)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "actions/tasks.html",
@@ -264,5 +263,6 @@ def report(request):
             "campaigns": campaigns,
             "campaign": chosen,
             "r": selectors.campaign_actions_report(request.user, chosen) if chosen else None,
+            "needs_query": f"campaign={chosen.pk}" if chosen else "",
         },
     )

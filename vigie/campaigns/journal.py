@@ -31,7 +31,7 @@ for code, label in (
     ("target.released", _("Appel rendu à la file sans être passé")),
     (
         "campaign.targets_departed",
-        _("%(targets)s ménage(s) parti(s) retiré(s) de la liste d'appel"),
+        _("Ménages partis retirés de la liste d'appel : %(targets)s"),
     ),
     ("attempt.recorded", _("Appel enregistré")),
 ):

@@ -6,5 +6,10 @@ from vigie.core import menu
 from vigie.core.permissions import Perm
 
 menu.register(
-    "campaigns", label=_("Campagnes"), url_name="campaigns:list", perm=Perm.CAMPAIGN_VIEW, order=20
+    "campaigns",
+    label=_("Campagnes"),
+    url_name="campaigns:list",
+    perm=Perm.CAMPAIGN_VIEW,
+    order=20,
+    icon="phone-call",
 )

@@ -498,6 +498,7 @@ def _target_list_page(request, pk: int, *, which: str):
             "page": page,
             "which": which,
             "sensitive": may_see_health(request.user, campaign),
+            "can_export": _can(request, Perm.CAMPAIGN_MANAGE, campaign),
             "title": _("Ménages injoignables (visite à prévoir)")
             if which == "not_reached"
             else _("Ménages sans téléphone (visite ou courrier)"),

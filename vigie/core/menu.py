@@ -31,26 +31,46 @@ class MenuEntry:
     perm: str
     order: int
     section: str
+    icon: str = "point"  # a symbol of static/vigie/icons.svg (docs/design.md, "Icons")
 
 
 MENU: Registry[MenuEntry] = Registry("menu entry")
 
 
 def register(
-    key: str, *, label: Any, url_name: str, perm: str, order: int = 100, section: str = ""
+    key: str,
+    *,
+    label: Any,
+    url_name: str,
+    perm: str,
+    order: int = 100,
+    section: str = "",
+    icon: str = "point",
 ) -> MenuEntry:
     return MENU.add(
         key,
         MenuEntry(
-            key=key, label=label, url_name=url_name, perm=perm, order=order, section=section or key
+            key=key,
+            label=label,
+            url_name=url_name,
+            perm=perm,
+            order=order,
+            section=section or key,
+            icon=icon,
         ),
     )
 
 
 def entries_for(user: Any) -> list[dict[str, Any]]:
-    """The user's menu, in order: `[{key, label, url, section}]`."""
+    """The user's menu, in order: `[{key, label, url, section, icon}]`."""
     return [
-        {"key": e.key, "label": e.label, "url": reverse(e.url_name), "section": e.section}
+        {
+            "key": e.key,
+            "label": e.label,
+            "url": reverse(e.url_name),
+            "section": e.section,
+            "icon": e.icon,
+        }
         for e in MENU.ordered()
         if e.perm == ANY_SIGNED_IN or user.has_org_perm(e.perm)
     ]

@@ -18,7 +18,7 @@ from vigie.core.phones import format_phone
 from vigie.core.sensitivity import may_see_health
 from vigie.core.services import access_record
 from vigie.housing.cohorts import cohort_counts, cohorts_of
-from vigie.housing.models import Household
+from vigie.housing.models import Household, Residence
 
 router = Router(tags=["registre"])
 
@@ -41,6 +41,13 @@ class HouseholdOut(Schema):
     departed: bool
     cohorts: list[str]
     occupants: list[OccupantOut]
+
+
+class ResidenceOut(Schema):
+    id: int
+    name: str
+    commune: str
+    agency: str
 
 
 class CohortCounts(Schema):
@@ -110,3 +117,25 @@ def get_cohorts(request: AuthenticatedRequest, as_of: date | None = None):
     if not request.user.has_org_perm(Perm.HOUSEHOLD_VIEW_SENSITIVE):
         counts["disability"] = None
     return counts
+
+
+@router.get(
+    "/residences",
+    summary="Résidences que l'utilisateur peut voir",
+    **needs(Perm.HOUSEHOLD_VIEW, list[ResidenceOut]),
+)
+def list_residences(request: AuthenticatedRequest):
+    rows = (
+        Residence.objects.visible_to(request.user, Perm.HOUSEHOLD_VIEW)
+        .select_related("commune", "agency")
+        .order_by("name", "pk")
+    )
+    return [
+        {
+            "id": r.pk,
+            "name": r.name,
+            "commune": r.commune.name if r.commune is not None else "",
+            "agency": r.agency.name if r.agency is not None else "",
+        }
+        for r in rows
+    ]

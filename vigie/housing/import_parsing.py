@@ -55,7 +55,10 @@ COLUMNS = [
     "date_sortie",
 ]
 OPTIONAL_COLUMNS = ["quartier", "qpv"]
-KNOWN_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
+# Optional columns read after the occupant's (issue #16): whether the building has a lift
+# (one value per building) and the lease's months of rent arrears. Blank: unknown.
+LATE_COLUMNS = ["ascenseur", "impaye_mois"]
+KNOWN_COLUMNS = COLUMNS + OPTIONAL_COLUMNS + LATE_COLUMNS
 REQUIRED_COLUMNS = [
     "ref_bail",
     "ref_logement",
@@ -118,9 +121,11 @@ class FileError(Exception):
 # The order of the cells of a row as the importer reads it (`Table.rows`): the lease reference,
 # then the dwelling columns (a lease's rows must agree on them), the residence's optional ones,
 # then the occupant's. Absent columns read as "".
-ROW_COLUMNS = ["ref_bail", *DWELLING_COLUMNS, *OPTIONAL_COLUMNS] + [
-    c for c in COLUMNS if c != "ref_bail" and c not in DWELLING_COLUMNS
-]
+ROW_COLUMNS = (
+    ["ref_bail", *DWELLING_COLUMNS, *OPTIONAL_COLUMNS]
+    + [c for c in COLUMNS if c != "ref_bail" and c not in DWELLING_COLUMNS]
+    + LATE_COLUMNS
+)
 ROW_INDEX = {c: i for i, c in enumerate(ROW_COLUMNS)}
 assert sorted(ROW_COLUMNS) == sorted(KNOWN_COLUMNS)  # nosec B101 (layout check at import)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -155,7 +155,18 @@ OCCUPANT_VALUES = (
 class Lease:
     """The valid rows of one `ref_bail`: its dwelling and its occupants (first row first)."""
 
-    __slots__ = ("ref", "line", "dwelling", "dwelling_raw", "start", "end", "occupants", "bad")
+    __slots__ = (
+        "ref",
+        "line",
+        "dwelling",
+        "dwelling_raw",
+        "start",
+        "end",
+        "occupants",
+        "bad",
+        "arrears",
+        "arrears_line",
+    )
 
     def __init__(self, ref: str, line: int, dwelling: tuple, dwelling_raw: tuple) -> None:
         self.ref = ref
@@ -167,6 +178,8 @@ class Lease:
         # (key: folded last name, folded first name, birth date; values; file line)
         self.occupants: list[tuple[tuple, tuple, int]] = []
         self.bad = False
+        self.arrears: int | None = None  # impaye_mois (None: blank or no column)
+        self.arrears_line = 0
 
 
 @dataclass
@@ -181,6 +194,9 @@ class Checked:
     # Template columns absent from the file (read as ""): the plan leaves the values they
     # hold out of its comparisons and updates, so existing rows keep what is stored.
     absent: frozenset[str] = frozenset()
+    # ascenseur: (folded residence, folded building) → True/False/None (all blank), for the
+    # buildings of valid leases; empty when the file has no such column.
+    lifts: dict[tuple[str, str], bool | None] = field(default_factory=dict)
 
 
 # Indexes into a row (p.ROW_COLUMNS).
@@ -210,7 +226,9 @@ assert p.ROW_COLUMNS[D_END:] == ["nom", "prenom", "date_naissance", "role", "tel
     "handicap",
     "date_entree",
     "date_sortie",
+    *p.LATE_COLUMNS,
 ]
+I_LIFT, I_ARREARS = _I["ascenseur"], _I["impaye_mois"]
 
 PHONE_WARNING = gettext_noop(
     "n'est pas un numéro de téléphone reconnu : conservé tel quel, à vérifier"
@@ -384,6 +402,10 @@ def validate_stream(
     check = _Checker(today)
     has_quartier = "quartier" in columns
     has_qpv = "qpv" in columns
+    has_lift = "ascenseur" in columns
+    has_arrears = "impaye_mois" in columns
+    # (folded residence, folded building) → {value: [(line, lease)]}: disagreements are errors.
+    lift_lines: dict[tuple[str, str], dict[bool | None, list[tuple[int, str]]]] = {}
     leases: dict[str, Lease] = {}
     dwellings_seen: dict[str, tuple[int, tuple, str]] = {}
     seen_rows: dict[Any, int] = {}
@@ -516,6 +538,13 @@ def validate_stream(
                     % {"other": lease.dwelling_raw[i], "line": lease.line, "lease": ref},
                 )
             )
+        if has_arrears:
+            _arrears_cell(line, row[I_ARREARS], lease, row_errors)
+        if has_lift and not row_errors:
+            lift = _lift_cell(line, row[I_LIFT], dwelling, row_errors, warnings)
+            if lift is not _BAD:
+                key = (folded[dwelling[D_RESIDENCE]], folded[dwelling[D_BUILDING]])
+                lift_lines.setdefault(key, {}).setdefault(lift, []).append((line, ref))
         if row_errors:
             lease.bad = True
             errors.extend(row_errors)
@@ -552,12 +581,112 @@ def validate_stream(
         )
         lease.occupants.append((okey, occupant, line))
 
+    lifts = _lifts(lift_lines, leases, errors) if has_lift else {}
     valid = {ref: lease for ref, lease in leases.items() if not lease.bad}
     rejected = orphan_rows + sum(1 for lease in leases.values() if lease.bad)
     errors.sort(key=lambda e: e["line"])
     return Checked(
-        valid, set(leases), rejected, errors, warnings, list(columns), count, frozenset(absent)
+        valid,
+        set(leases),
+        rejected,
+        errors,
+        warnings,
+        list(columns),
+        count,
+        frozenset(absent),
+        lifts,
     )
+
+
+def _arrears_cell(line: int, text: str, lease: Lease, row_errors: list[dict]) -> None:
+    """impaye_mois: a whole number of months (blank: unknown); a lease's rows agree on it."""
+    if not text:
+        return
+    if not (text.isascii() and text.isdigit()) or len(text) > 3:
+        row_errors.append(
+            issue(
+                line,
+                "impaye_mois",
+                text,
+                _("n'est pas un nombre entier de mois d'impayé (par exemple 0, 1, 2… ou vide)"),
+            )
+        )
+        return
+    months = int(text)
+    if lease.arrears is None:
+        lease.arrears, lease.arrears_line = months, line
+    elif lease.arrears != months:
+        row_errors.append(
+            issue(
+                line,
+                "impaye_mois",
+                text,
+                _("diffère de « %(other)s » donné ligne %(line)s pour le même bail « %(lease)s »")
+                % {"other": lease.arrears, "line": lease.arrears_line, "lease": lease.ref},
+            )
+        )
+
+
+def _lift_cell(
+    line: int, text: str, dwelling: tuple, row_errors: list[dict], warnings: list[dict]
+) -> Any:
+    """ascenseur: True, False, None (blank: unknown) or _BAD (an error is added)."""
+    value = p.parse_yes_no(text)
+    if value is None:
+        row_errors.append(issue(line, "ascenseur", text, _(YES_NO_EXPECTED)))
+        return _BAD
+    if not text:
+        return None
+    if not dwelling[D_BUILDING]:
+        warnings.append(
+            issue(
+                line,
+                "ascenseur",
+                text,
+                _("ignoré : la ligne ne dit pas de quel bâtiment (colonne batiment vide)"),
+            )
+        )
+        return _BAD
+    return value
+
+
+def _lifts(
+    lift_lines: dict[tuple[str, str], dict[bool | None, list[tuple[int, str]]]],
+    leases: dict[str, Lease],
+    errors: list[dict],
+) -> dict[tuple[str, str], bool | None]:
+    """One lift value per building; rows of one building that disagree are an error naming
+    their lines, and every lease of that building is rejected."""
+    out: dict[tuple[str, str], bool | None] = {}
+    words = {True: _("oui"), False: _("non")}
+    for key, by_value in lift_lines.items():
+        known = {v: lines for v, lines in by_value.items() if v is not None}
+        if len(known) <= 1:
+            out[key] = next(iter(known), None)
+            continue
+        parts = [
+            _("%(value)s ligne(s) %(lines)s")
+            % {"value": words[v], "lines": ", ".join(str(n) for n, _ref in lines)}
+            for v, lines in sorted(known.items(), reverse=True)
+        ]
+        first_line = min(n for lines in known.values() for n, _ref in lines)
+        errors.append(
+            issue(
+                first_line,
+                "ascenseur",
+                "",
+                _(
+                    "le même bâtiment est donné avec et sans ascenseur : %(parts)s ; mettez "
+                    "la même valeur (oui, non ou vide) sur toutes ses lignes"
+                )
+                % {"parts": " ; ".join(parts)},
+            )
+        )
+        for lines in by_value.values():
+            for _n, ref in lines:
+                if ref in leases:
+                    leases[ref].bad = True
+    return out
 
 
 def _slow_row(

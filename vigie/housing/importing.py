@@ -164,6 +164,11 @@ class _Plan:
     residences_new: list[Residence] = field(default_factory=list)
     residences_upd: dict[int, Residence] = field(default_factory=dict)
     buildings: list[Building] = field(default_factory=list)
+    # ascenseur changed on existing buildings (the new ones carry it in `buildings`)
+    buildings_upd: dict[int, Building] = field(default_factory=dict)
+    # impaye_mois of existing households whose stored value differs: id → months or None
+    arrears_upd: dict[int, int | None] = field(default_factory=dict)
+    arrears_column: bool = False
     # (reference, residence, building or None, staircase, floor, door, type, address,
     # postcode, commune code)
     dwellings_new: list[tuple] = field(default_factory=list)
@@ -449,6 +454,14 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
         )
         for row in rows.iterator(10_000):
             occupants.setdefault(row[1], []).append(row)
+    plan.arrears_column = "impaye_mois" in checked.columns
+    arrears: dict[str, int | None] = {}
+    if plan.arrears_column and households:
+        arrears = dict(
+            Household.objects.filter(organisation_id=org_id).values_list(
+                "reference", "arrears_months"
+            )
+        )
     residences_done: set[int] = set()
     dwellings_done: dict[int, bool] = {}
     new_dwellings: set[str] = set()
@@ -514,6 +527,12 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
                 building = Building(organisation_id=org_id, residence=residence, name=d[D_BUILDING])
                 buildings[bkey] = building
                 plan.buildings.append(building)
+            if checked.lifts:
+                lift = checked.lifts.get((_fold(residence_name), _fold(d[D_BUILDING])))
+                if building.has_lift != lift:
+                    building.has_lift = lift
+                    if building.pk is not None:
+                        plan.buildings_upd[building.pk] = building
 
         dref = d[D_REFERENCE]
         dwelling_changed = False
@@ -575,7 +594,9 @@ def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
             continue
 
         household_pk = known[0]
-        changed = dwelling_changed
+        if plan.arrears_column and arrears.get(lease.ref) != lease.arrears:
+            plan.arrears_upd[household_pk] = lease.arrears
+        changed = dwelling_changed or household_pk in plan.arrears_upd
         if dwelling_pk is None or known[2] != dwelling_pk:
             changed = True
         start = known[3] if keep.start else lease.start
@@ -698,6 +719,7 @@ HOUSEHOLD_INSERT = (
     "version",
     "created_at",
     "updated_at",
+    "arrears_months",
 )
 OCCUPANT_INSERT = (  # no id: nothing refers to a new occupant, the database numbers them
     "organisation_id",
@@ -724,6 +746,15 @@ def _write(plan: _Plan, org_id: int, run_id: int) -> None:
             batch_size=BATCH,
         )
     Building.objects.bulk_create(plan.buildings, batch_size=BATCH)
+    if plan.buildings_upd:
+        Building.objects.bulk_update(list(plan.buildings_upd.values()), ["has_lift"], BATCH)
+    # Months of arrears take a handful of values: one UPDATE per value and batch of ids.
+    by_months: dict[int | None, list[int]] = {}
+    for household_id, months in plan.arrears_upd.items():
+        by_months.setdefault(months, []).append(household_id)
+    for months, ids in by_months.items():
+        for i in range(0, len(ids), BATCH):
+            Household.objects.filter(pk__in=ids[i : i + BATCH]).update(arrears_months=months)
     dwelling_ids = dict(
         zip(
             (spec[0] for spec in plan.dwellings_new),
@@ -786,6 +817,7 @@ def _write(plan: _Plan, org_id: int, run_id: int) -> None:
                 1,
                 stamp,
                 stamp,
+                lease.arrears,
             )
 
     def occupant_row(household_id, position, values):

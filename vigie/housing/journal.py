@@ -10,6 +10,6 @@ register("occupant.contact_updated", label=_("Coordonnées corrigées"), perm=Pe
 register("import.completed", label=_("Import du patrimoine terminé"), perm=Perm.IMPORT_RUN)
 register(
     "import.departures_undone",
-    label=_("Départs d'un import annulés (%(households)s ménage(s) rétabli(s))"),
+    label=_("Départs d'un import annulés (ménages rétablis : %(households)s)"),
     perm=Perm.IMPORT_RUN,
 )

@@ -11,7 +11,13 @@ menu.register(
     url_name="housing:households",
     perm=Perm.HOUSEHOLD_VIEW,
     order=10,
+    icon="address-book",
 )
 menu.register(
-    "imports", label=_("Imports"), url_name="housing:imports", perm=Perm.IMPORT_RUN, order=80
+    "imports",
+    label=_("Imports"),
+    url_name="housing:imports",
+    perm=Perm.IMPORT_RUN,
+    order=80,
+    icon="file-import",
 )

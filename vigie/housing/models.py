@@ -101,6 +101,8 @@ class Building(OrganisationOwned):
 
     residence = models.ForeignKey(Residence, on_delete=models.CASCADE, related_name="buildings")
     name = models.CharField(_("bâtiment"), max_length=50)
+    # Import column `ascenseur` (issue #16): None while the ERP has not said.
+    has_lift = models.BooleanField(_("ascenseur"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -186,6 +188,8 @@ class Household(OrganisationOwned, Versioned):
     oldest_adult_birth_date = models.DateField(null=True, blank=True)
     has_disability = models.BooleanField(default=False)
     has_phone = models.BooleanField(default=False)
+    # Import column `impaye_mois` (issue #16): whole months of rent arrears; None: unknown.
+    arrears_months = models.PositiveSmallIntegerField(_("mois d'impayé"), null=True, blank=True)
     search_text = models.TextField(blank=True, default="")
 
     objects = HouseholdQuerySet.as_manager()

@@ -4,7 +4,7 @@ One normalised column, `Household.search_text`, is written by the import and by
 `services.household_apply_composition`: lower-case ASCII words separated by single spaces, in
 this order — occupants' names, address, commune, postcode, residence, references,
 phones, e-mails. A full-text index is kept on it by the database itself (migration
-0006_household_search_index): an FTS5 table maintained by triggers on SQLite, a generated
+0007_household_search_index): an FTS5 table maintained by triggers on SQLite, a generated
 `tsvector` column with a GIN index on PostgreSQL. A query:
 
 1. is folded the same way (accents and case ignored; "St" is "saint", "bd" is "boulevard");
@@ -88,7 +88,7 @@ RANK_LIMIT = 5000
 
 FTS_TABLE = "housing_household_fts"
 
-# The index, created by migration 0006 (and its triggers put back by ensure_search_index).
+# The index, created by migration 0007 (and its triggers put back by ensure_search_index).
 SQLITE_TRIGGERS = (
     "housing_household_fts_ai",
     "housing_household_fts_ad",

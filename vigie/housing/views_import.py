@@ -19,7 +19,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from vigie.core.errors import DomainError
@@ -259,9 +259,9 @@ def import_confirm(request, token: uuid.UUID):
         messages.success(
             request,
             _(
-                "Fichier importé : %(created)s bail(s) créé(s), %(updated)s mis à jour, "
-                "%(unchanged)s inchangé(s), %(departed)s marqué(s) parti(s), "
-                "%(rejected)s rejeté(s)."
+                "Fichier importé — baux créés : %(created)s, mis à jour : %(updated)s, "
+                "inchangés : %(unchanged)s, marqués partis : %(departed)s, "
+                "lignes rejetées : %(rejected)s."
             )
             % {
                 "created": report.created,
@@ -322,9 +322,12 @@ def import_undo(request, pk: int):
         restored = import_undo_departures(actor=request.user, run=run)
         messages.success(
             request,
-            _(
-                "Départs annulés : %(n)s ménage(s) de nouveau actif(s), avec leurs cohortes. Ils "
-                "reviennent dans une campagne d'appels quand on reconstruit sa liste."
+            ngettext(
+                "Départs annulés : %(n)s ménage de nouveau actif, avec ses cohortes. Il revient "
+                "dans une campagne d'appels quand on reconstruit sa liste.",
+                "Départs annulés : %(n)s ménages de nouveau actifs, avec leurs cohortes. Ils "
+                "reviennent dans une campagne d'appels quand on reconstruit sa liste.",
+                restored,
             )
             % {"n": restored},
         )

@@ -12,6 +12,7 @@ menu.register(
     perm=Perm.AUDIT_VIEW,
     order=90,
     section="privacy",
+    icon="shield-lock",
 )
 
 menu.register(

@@ -126,7 +126,7 @@ def subject_request_extend(
         )
     if months not in range(1, MAX_EXTENSION_MONTHS + 1):
         raise DomainError(
-            _("La prolongation est d'un ou deux mois au plus (RGPD, art. 12.3)."), field="months"
+            _("La prolongation est d'un ou deux mois au plus (RGPD, art. 12, § 3)."), field="months"
         )
     if timezone.localdate() > req.due_on:
         raise DomainError(

@@ -25,6 +25,7 @@ from vigie.core.errors import ConflictError
 from vigie.core.models import Organisation, OrganisationKind
 from vigie.core.permissions import Perm
 from vigie.core.services import audit_log
+from vigie.core.templatetags.vigie import de
 from vigie.core.transitions import check_version
 from vigie.housing.models import Commune
 
@@ -183,7 +184,7 @@ def partner_create_ccas(
     ccas, _created = Organisation.objects.get_or_create(
         slug=f"ccas-{commune.insee_code}",
         defaults={
-            "name": _("CCAS de %(commune)s") % {"commune": commune.name},
+            "name": _("CCAS %(of_commune)s") % {"of_commune": de(commune.name)},
             "kind": OrganisationKind.PARTNER,
         },
     )
@@ -191,7 +192,7 @@ def partner_create_ccas(
         actor=actor,
         organisation=organisation,
         partner_organisation=ccas,
-        name=_("CCAS de %(commune)s") % {"commune": commune.name},
+        name=_("CCAS %(of_commune)s") % {"of_commune": de(commune.name)},
         kind=PartnerKind.CCAS,
         services=CCAS_DEFAULT_SERVICES,
         communes=[commune.insee_code],

@@ -74,7 +74,7 @@ def test_referral_from_call_to_done_with_a_real_email(
     inbox = p.get(reverse("actions:referrals"))
     assert inbox.status_code == 200 and "portage de repas" in text(inbox)
     detail = text(p.get(reverse("actions:referral", args=[referral.pk])))
-    assert "DUPONT Jeanne" in detail and "+33561123456" in detail
+    assert "DUPONT Jeanne" in detail and "05 61 12 34 56" in detail  # the French way
     assert "Préfère être appelée le matin" in detail
     assert "Cohortes" not in detail and "handicap" not in detail.lower()
 
@@ -262,3 +262,14 @@ def test_one_click_ccas_from_reference_data(landlord_a, marc, residence_nord):
     assert p.phone == town.town_hall_phone and p.address == town.town_hall_address
     assert list(p.communes.values_list("insee_code", flat=True)) == ["31555"]
     assert "Créer le CCAS de Toulouse" not in text(c.get(reverse("actions:partners")))
+
+
+def test_a_ccas_is_named_the_french_way(landlord_a, marc):
+    """Issue #12 §10: "CCAS d'Albi", never "CCAS de Albi"."""
+    from vigie.actions.services import partner_create_ccas
+    from vigie.housing.models import Commune
+
+    albi = Commune.objects.get(insee_code="81004")
+    partner = partner_create_ccas(actor=marc, organisation=landlord_a, commune=albi)
+    assert partner.name == "CCAS d'Albi"
+    assert partner.partner_organisation.name == "CCAS d'Albi"

@@ -146,6 +146,7 @@ def test_overdue_ticket_makes_one_task_and_the_digest_goes_through_smtp(
     assert tickets_overdue_sweep() == 0  # never twice for the same ticket
     (mail,) = [m for m in smtp.messages if m["to"] == ["nord@example.org"]]
     assert "en retard : 1" in mail["data"] and "/actions/signalements/?agency=" in mail["data"]
+    assert "Signalements de Toulouse Nord au " in mail["data"]  # not "l'agence Agence …"
     assert "DUPONT" not in mail["data"] and "+33561123456" not in mail["data"]
     # Marc finds it in his tasks.
     mine = text(client_for(marc).get(reverse("actions:my_tasks")))

@@ -61,3 +61,60 @@ def de(name: str) -> str:
     if name[:1].upper() in _VOWELS or name.upper().startswith(_VOWELS):
         return "d'" + name
     return "de " + name
+
+
+# --- The design kit (docs/design.md) ---------------------------------------------------------
+
+
+@register.simple_tag
+def icon(name: str, label: str = "", cls: str = ""):
+    """An icon of the vendored sprite (static/vigie/icons.svg): decorative unless `label`."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    href = f"{static('vigie/icons.svg')}#i-{name}"
+    if label:
+        return format_html(
+            '<svg class="icon {}" role="img" aria-label="{}" focusable="false"><use href="{}"></use></svg>',
+            cls,
+            label,
+            href,
+        )
+    return format_html(
+        '<svg class="icon {}" aria-hidden="true" focusable="false"><use href="{}"></use></svg>',
+        cls,
+        href,
+    )
+
+
+@register.inclusion_tag("includes/status.html")
+def status_badge(code: str, label: str, id: str = ""):
+    """A status as a coloured badge: `{% status_badge r.status r.get_status_display %}`; the
+    colour comes from the code (`.tag.status-<code>` in vigie.css)."""
+    return {"code": code, "label": label, "id": id}
+
+
+@register.inclusion_tag("includes/th_sort.html", takes_context=True)
+def sort_th(context, key: str, label: str, cls: str = ""):
+    """A sortable column header for a view that orders with `core.ordering.order_by_param`:
+    a link that sorts by `key` (again: the other way), and `aria-sort` on the current one."""
+    current = context.get("ordering") or ""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    if current == key:
+        direction, params["o"] = "ascending", "-" + key
+    elif current == "-" + key:
+        direction, params["o"] = "descending", key
+    else:
+        direction, params["o"] = "", key
+    return {"label": label, "direction": direction, "query": params.urlencode(), "cls": cls}
+
+
+@register.filter
+def decimal_fr(value, places: int = 1) -> str:
+    """A number with the decimal comma in French ("1,3"), the point in English."""
+    from django.utils.formats import number_format
+
+    if value in (None, ""):
+        return ""
+    return number_format(value, decimal_pos=int(places), use_l10n=True)

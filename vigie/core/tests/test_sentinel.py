@@ -168,6 +168,10 @@ def readable(response) -> bytes:
     if raw[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
             raw = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml"))
+    if raw[:5] == b"%PDF-":  # a report (projects' funder PDF): its text
+        from pypdf import PdfReader
+
+        raw = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(raw)).pages).encode()
     return raw
 
 
@@ -234,9 +238,12 @@ def reads(world, user: User) -> list[tuple[str, str, bytes, bool]]:
         response = api_call(Client(), method, url, api_body(op, doc, world.a, user), **auth)
         if response.status_code < 300:
             specific = "{" in path
-            out.append(
-                (f"API {method.upper()} {url}", "api", json_values(response.content), specific)
+            body = (
+                json_values(response.content)
+                if response.get("Content-Type", "").startswith("application/json")
+                else readable(response)  # a file the API serves (a PDF report)
             )
+            out.append((f"API {method.upper()} {url}", "api", body, specific))
     # The next call a caller is given (the household not reached, with its notes).
     response = api_call(
         Client(), "post", f"/api/v1/campaigns/{world.a.campaign.pk}/next-call", None, **auth

@@ -331,7 +331,7 @@ def test_web_preview_asks_to_type_the_number_of_departures(client, amina, landlo
     client.post(undo_url)  # the box not ticked
     assert active(landlord_a) == 6
     response = client.post(undo_url, {"confirm": "1"}, follow=True)
-    assert "Départs annulés : 34 ménage(s) de nouveau actif(s)" in response.content.decode()
+    assert "Départs annulés : 34 ménages de nouveau actifs" in response.content.decode()
     assert active(landlord_a) == 40
     page = client.get(reverse("housing:import_run", args=[run.pk])).content.decode()
     assert undo_url not in page and "Départs annulés" in page

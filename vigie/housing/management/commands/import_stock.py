@@ -7,7 +7,7 @@ from typing import NoReturn
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from vigie.core.errors import DomainError
 from vigie.core.models import Organisation
@@ -116,7 +116,10 @@ class Command(BaseCommand):
         else:
             title = _("Fichier refusé : rien n'a été écrit")
         out.write(
-            _("%(title)s — %(rows)s ligne(s) lue(s).") % {"title": title, "rows": report.rows}
+            ngettext(
+                "%(title)s — %(rows)s ligne lue.", "%(title)s — %(rows)s lignes lues.", report.rows
+            )
+            % {"title": title, "rows": report.rows}
         )
         out.write(
             "  "

@@ -65,7 +65,7 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("housing", "0005_organisation_owned")]
+    dependencies = [("housing", "0006_building_lift_household_arrears")]
 
     operations = [
         migrations.RunPython(rewrite_search_text, migrations.RunPython.noop),

@@ -1,0 +1,76 @@
+"""What food aid gives the privacy module (docs/privacy.md, « Aide alimentaire »): a person's
+export, erasure, and how long enrolments and check-ins are kept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy
+
+from vigie.foodaid.choices import DeliveryReason, EnrolmentStatus
+from vigie.foodaid.models import Enrolment, Record
+from vigie.privacy.retention import rule
+from vigie.privacy.subject import eraser, exporter
+
+
+@exporter("aide_alimentaire")
+def export_foodaid(occupant) -> dict:
+    """The household's enrolments and what it received at each distribution."""
+    return {
+        "inscriptions": [
+            {
+                "programme": e.programme.name,
+                "statut": e.get_status_display(),
+                "consentement_le": e.consent_on.isoformat(),
+                "mode": e.get_mode_display(),
+                "motif_livraison": e.get_delivery_reason_display() if e.delivery_reason else "",
+                "handicap_signale_au_livreur": e.share_disability,
+                "passages": [
+                    {
+                        "distribution_le": r.session.date.isoformat(),
+                        "resultat": r.get_result_display(),
+                        "colis": r.parcels,
+                        "quantites": r.quantities,
+                    }
+                    for r in e.records.select_related("session").order_by("session__date", "id")
+                ],
+            }
+            for e in Enrolment.objects.filter(household_id=occupant.household_id).select_related(
+                "programme"
+            )
+        ]
+    }
+
+
+@eraser("aide_alimentaire")
+def erase_foodaid(household) -> int:
+    """No identifiable adult left: the enrolments end and lose their delivery reason (health);
+    the check-ins stay, nameless, so that the programme's figures do not change."""
+    return (
+        Enrolment.objects.filter(household=household)
+        .filter(
+            ~Q(status=EnrolmentStatus.WITHDRAWN)
+            | ~Q(delivery_reason=DeliveryReason.NONE)
+            | Q(share_disability=True)
+        )
+        .update(
+            status=EnrolmentStatus.WITHDRAWN,
+            delivery_reason=DeliveryReason.NONE,
+            share_disability=False,
+        )
+    )
+
+
+@rule(
+    "aide_alimentaire",
+    gettext_lazy("aide alimentaire : inscriptions et passages (3 ans après la fin du programme)"),
+    days=3 * 365,
+)
+def purge_foodaid(cutoff: datetime, dry_run: bool) -> int:
+    """Enrolments (and their check-ins) of programmes ended more than the period ago."""
+    old = Enrolment.objects.filter(programme__ends_on__lt=cutoff.date())
+    if dry_run:
+        return old.count() + Record.objects.filter(enrolment__in=old).count()
+    records = Record.objects.filter(enrolment__in=old).delete()[0]
+    return records + old.delete()[0]

@@ -1,0 +1,20 @@
+"""Food aid's services (writes): one module per topic, every public name re-exported here."""
+
+from vigie.foodaid.services.common import FoodAidInputError
+from vigie.foodaid.services.programmes import enrolment_create, programme_create
+from vigie.foodaid.services.sessions import (
+    expected_enrolments,
+    record_checkin,
+    session_close,
+    session_create,
+)
+
+__all__ = [
+    "FoodAidInputError",
+    "enrolment_create",
+    "expected_enrolments",
+    "programme_create",
+    "record_checkin",
+    "session_close",
+    "session_create",
+]

@@ -1,0 +1,91 @@
+"""The reports pages render, from the planted world, for the roles that read them."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.test import Client
+
+from vigie.accounts.reauth import SESSION_KEY
+from vigie.campaigns.models import Campaign
+from vigie.reports.models import Alert, RegisterConsent
+from vigie.reports.services import alerts_run
+from vigie.reports.tests.world import TODAY, frozen_today, plant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def planted(landlord_a, marc):
+    return plant(landlord_a, marc)
+
+
+def signed_in(user, recent=True) -> Client:
+    c = Client()
+    c.force_login(user)
+    session = c.session
+    session[SESSION_KEY] = int(time.time()) if recent else 0
+    session.save()
+    return c
+
+
+def test_dashboard_map_alerts_and_playbooks_render(planted, marc):
+    with frozen_today():
+        alerts_run(actor=marc, organisation=planted.org, today=TODAY)
+        c = signed_in(marc)
+        page = c.get("/rapports/?from=01/01/2026&to=30/06/2026")
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "Comment ce chiffre est calculé" in text and "<svg" in text
+        assert "Les Tilleuls" in text
+        page = c.get("/rapports/carte/?figure=households_over_75")
+        assert page.status_code == 200 and 'data-insee="31555"' in page.content.decode()
+        page = c.get("/rapports/alertes/")
+        assert page.status_code == 200 and "1 mois d&#x27;impayé" in page.content.decode()
+        assert c.get("/rapports/plans/").status_code == 200
+        assert c.get("/rapports/financeurs/").status_code == 200
+
+
+def test_table_exports_need_a_recent_password(planted, marc):
+    c = signed_in(marc, recent=False)
+    r = c.get("/rapports/donnees/cohorts_agency/csv/export/")
+    assert r.status_code == 302
+    c = signed_in(marc, recent=True)
+    r = c.get("/rapports/donnees/cohorts_agency/csv/export/")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    assert c.get("/rapports/donnees/nope/csv/export/").status_code == 404
+    r = c.get("/rapports/donnees/trends/xlsx/export/")
+    assert r.status_code == 200
+
+
+def test_playbook_page_prepares_a_campaign_and_closing_an_alert(planted, marc):
+    c = signed_in(marc)
+    r = c.post("/rapports/plans/preparer/", {"playbook": "heatwave", "level": "2"})
+    assert r.status_code == 302
+    campaign = Campaign.objects.get(template="heatwave")
+    assert r["Location"].endswith(f"/{campaign.pk}/")
+    r = c.post("/rapports/plans/preparer/", {"playbook": "heatwave", "level": "9"}, follow=True)
+    assert "niveau du plan canicule" in r.content.decode()
+    alerts_run(actor=marc, organisation=planted.org, today=TODAY)
+    alert = Alert.objects.get(rule_code="rent_arrears")
+    c.post(f"/rapports/alertes/{alert.pk}/clore/", {"note": "vu", "version": alert.version})
+    alert.refresh_from_db()
+    assert alert.status == "closed" and alert.closing_note == "vu"
+
+
+def test_ccas_export_lists_only_consenting_households_of_the_commune(planted, marc):
+    c = signed_in(marc, recent=True)
+    h = planted.households["old_never"]
+    r = c.post("/rapports/plans/consentements/", {"reference": h.reference})
+    assert r.status_code == 302
+    assert RegisterConsent.objects.filter(household=h, withdrawn_on__isnull=True).exists()
+    r = c.get("/rapports/plans/registre-canicule/csv/export/?commune=31555")
+    body = r.content.decode("utf-8-sig")
+    lines = [line for line in body.splitlines() if line]
+    assert len(lines) == 2  # header + the one consenting adult
+    assert h.occupants.get().last_name in lines[1]
+    consent = RegisterConsent.objects.get(household=h)
+    c.post(f"/rapports/plans/consentements/{consent.pk}/retirer/")
+    r = c.get("/rapports/plans/registre-canicule/csv/export/?commune=31555")
+    assert len([x for x in r.content.decode("utf-8-sig").splitlines() if x]) == 1
