@@ -108,6 +108,7 @@ def cached_export(dwellings: int, seed: int = 2020) -> tuple[bytes, int, int]:
         sys.path.insert(0, str(ROOT))
     # The generator's modules mark strings for translation when imported, which reads the
     # settings (this runs in its own process, before any step sets up Django on a database).
+    os.environ.setdefault("VIGIE_DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigie.settings")
     from vigie.housing.demo import generate_export
 

@@ -17,6 +17,8 @@ of `make pg-start`):
   pages    caller console and household page, 20 concurrent users, gunicorn + wrk on loopback
   stats    campaign_stats and the manager dashboard over 5,000,000 synthetic attempts
   nextcall next-call claims with 50 and 200 concurrent callers, back to back and with think time
+  search   the register's search (name, reference, phone, address, commune) over the imported
+           register, side by side with the search it replaced (bench/bench_search.py)
 `--quick` runs the same steps at a small scale (a ~3-minute smoke run; its figures say nothing
 about the targets). Not part of `make test`.
 """
@@ -88,7 +90,7 @@ SCALES = {
         "page_pace_ms": 1000,
     },
 }
-STEPS = ("import", "raw", "iex", "cohorts", "pages", "stats", "nextcall")
+STEPS = ("import", "raw", "iex", "cohorts", "pages", "stats", "nextcall", "search")
 
 
 # ------------------------------------------------------------------------------ child steps
@@ -698,7 +700,17 @@ def step_nextcall(db: str, scale: dict) -> dict:
     return run_many(configs, url, scale["nc_queue"])
 
 
+def step_search(db: str, scale: dict) -> dict:
+    from bench_search import search_bench
+
+    setup_django(_db_url(db))
+    state = _state(db)
+    per_kind = 20 if scale["dwellings"] >= 100_000 else 8
+    return search_bench(state["org_id"], state["manager_id"], per_kind=per_kind)
+
+
 STEP_FUNCS = {
+    "search": step_search,
     "import": step_import,
     "raw": step_raw,
     "iex": step_iex,
@@ -1021,6 +1033,45 @@ def figures_from(steps: dict, scale: dict) -> list[dict]:
                     f"{st['counter_rows']} counter rows; one-off: recorded calls keep them "
                     "up to date"
                 ),
+            )
+        se = s.get("search", {})
+        if "p95_ms" in se:
+            load = se["load_average"]
+            what = (
+                f"register search, p95 of {se['queries']} queries, {se['households']:,} households"
+            )
+            _figure(
+                out,
+                key="search.p95_ms",
+                what=what,
+                db=db,
+                value=se["p95_ms"],
+                unit="ms",
+                target="< 100 ms",
+                ok=se["p95_ms"] < 100,
+                load=load,
+                note=f"p50 {se['p50_ms']} ms; by kind {se['by_kind_p95_ms']}",
+            )
+            _figure(
+                out,
+                key="search.quick_p95_ms",
+                what="header box suggestions (best 8), p95",
+                db=db,
+                value=se["quick_p95_ms"],
+                unit="ms",
+                target="< 100 ms",
+                ok=se["quick_p95_ms"] < 100,
+                load=load,
+            )
+            _figure(
+                out,
+                key="search.legacy_p95_ms",
+                what=f"the search it replaced (LIKE per word), p95 of {se['legacy_queries']} queries",
+                db=db,
+                value=se["legacy_p95_ms"],
+                unit="ms",
+                load=load,
+                note=f"p50 {se['legacy_p50_ms']} ms; by kind {se['legacy_by_kind_p95_ms']}",
             )
     return out
 

@@ -10,6 +10,7 @@
 | VIGIE_ALLOWED_HOSTS | localhost,127.0.0.1 | comma-separated |
 | VIGIE_EMAIL_HOST / _PORT / _USER / _PASSWORD / _USE_TLS, VIGIE_FROM_EMAIL | localhost:25 | SMTP |
 | VIGIE_EMAIL_BACKEND | smtp | `console` prints e-mails instead (the demo) |
+| VIGIE_ATTACHMENTS_DIR, VIGIE_ATTACHMENT_MAX_MB | <VIGIE_DATA_DIR>/attachments, 10 | tickets' photos and documents (private), largest file |
 | VIGIE_IMPORT_MAX_DEPARTURES_PERCENT / VIGIE_IMPORT_MAX_DEPARTURES | 10 / 500 | a full import departing more active leases than the smaller needs an explicit confirmation |
 """
 
@@ -202,6 +203,9 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Photos and documents of building tickets: private, served by a view (actions/services/attachments.py).
+VIGIE_ATTACHMENTS_DIR = Path(os.environ.get("VIGIE_ATTACHMENTS_DIR", DATA_DIR / "attachments"))
+VIGIE_ATTACHMENT_MAX_MB = int(os.environ.get("VIGIE_ATTACHMENT_MAX_MB", "10"))
 
 # --- Authentication hardening (CNIL 2022-100, OWASP ASVS L2) ----------------------------
 # Lock an account for 15 minutes after 5 failed logins from one address.
@@ -287,6 +291,8 @@ VIGIE_RETENTION_DAYS = {
     "import_runs": int(os.environ.get("VIGIE_RETENTION_IMPORT_RUNS_DAYS", "365")),
     # Free text of closed referrals, tickets and tasks: two years after they closed (CNIL 2023-095).
     "action_notes": int(os.environ.get("VIGIE_RETENTION_ACTION_NOTES_DAYS", "730")),
+    # Photos and documents of tickets: one year after the ticket closed.
+    "ticket_attachments": int(os.environ.get("VIGIE_RETENTION_TICKET_ATTACHMENTS_DAYS", "365")),
 }
 VIGIE_CLAIM_MINUTES = int(os.environ.get("VIGIE_CLAIM_MINUTES", "15"))
 # A full import that would mark more of the landlord's active leases departed than the smaller

@@ -155,3 +155,43 @@ class MoveForm(forms.Form):
     to = forms.CharField()
     version = forms.IntegerField(required=False)
     note = forms.CharField(required=False, max_length=500)
+
+
+class TicketLocationForm(forms.Form):
+    """Where the problem is (prefilled from the register)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    address = forms.CharField(
+        label=_("Adresse"),
+        max_length=250,
+        error_messages={"required": _("Indiquez l'adresse où se trouve le problème.")},
+    )
+    building = forms.CharField(label=_("Bâtiment"), max_length=50, required=False)
+    staircase = forms.CharField(label=_("Escalier"), max_length=20, required=False)
+    floor = forms.CharField(label=_("Étage"), max_length=20, required=False)
+
+
+class TicketAssignForm(forms.Form):
+    """To whom the ticket is given: a person of the agency and/or a contractor."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    assignee = forms.TypedChoiceField(
+        label=_("Personne de l'agence"), coerce=int, required=False, empty_value=None
+    )
+    contractor_name = forms.CharField(label=_("Entreprise"), max_length=150, required=False)
+    contractor_contact = forms.CharField(
+        label=_("Contact de l'entreprise (téléphone, e-mail)"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, assignees=(), **kw):
+        super().__init__(*args, **kw)
+        self.fields["assignee"].choices = [("", _("— personne —"))] + [
+            (u.pk, u.get_full_name() or u.username) for u in assignees
+        ]
+
+
+class TicketAttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Photo ou document (JPEG, PNG, WebP ou PDF)"),
+        error_messages={"required": _("Choisissez le fichier à joindre.")},
+    )

@@ -203,6 +203,24 @@ class Ticket(OrganisationOwned, Versioned):
     )
     # Set once the overdue follow-up task has been created (never twice).
     overdue_task_at = models.DateTimeField(null=True, blank=True)
+    # Where the problem is: copied from the register (the first reporting household's dwelling),
+    # corrected by the agency if the problem is elsewhere (a lift, a staircase).
+    address = models.CharField(_("adresse"), max_length=250, blank=True)
+    building = models.CharField(_("bâtiment"), max_length=50, blank=True)
+    staircase = models.CharField(_("escalier"), max_length=20, blank=True)
+    floor = models.CharField(_("étage"), max_length=20, blank=True)
+    # Who deals with it: a person of the agency, and/or a contractor (name and contact).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("confié à"),
+    )
+    contractor_name = models.CharField(_("entreprise"), max_length=150, blank=True)
+    contractor_contact = models.CharField(_("contact de l'entreprise"), max_length=200, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
 
     objects = TicketQuerySet.as_manager()
 
@@ -228,6 +246,43 @@ class Ticket(OrganisationOwned, Versioned):
 
     def is_overdue(self, today=None) -> bool:
         return self.is_open and self.due_on < (today or timezone.localdate())
+
+
+class TicketAttachmentQuerySet(ScopedQuerySet):
+    agency_field = "ticket__agency"
+
+
+class TicketAttachment(OrganisationOwned):
+    """A photo or document attached to a ticket. The file is kept privately under the data
+    directory (never under static or media) and served by a view to who may see the ticket."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    file_name = models.CharField(_("nom du fichier"), max_length=200)
+    # Random name of the stored file (attachments.py): nothing of the upload's name on disk.
+    storage_name = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = TicketAttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("pièce jointe")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "storage_name"], name="ticket_attachment_unique_storage"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 class TicketReport(OrganisationOwned):

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from vigie.actions.choices import OPEN_REFERRAL_STATUSES, TaskStatus
-from vigie.actions.models import Referral, ReferralStep, Task, TicketReport
+from vigie.actions.models import Referral, ReferralStep, Task, TicketAttachment, TicketReport
 from vigie.privacy.retention import rule
 from vigie.privacy.subject import eraser, exporter
 
@@ -92,3 +92,23 @@ def _action_notes(cutoff: datetime, dry_run: bool) -> int:
         + reports.update(note="")
         + tasks.update(notes="")
     )
+
+
+@rule(
+    "ticket_attachments",
+    gettext_lazy("photos et documents des signalements clos (1 an)"),
+    days=365,
+)
+def _ticket_attachments(cutoff: datetime, dry_run: bool) -> int:
+    """A year after a ticket closed, its photos and documents go (files and rows): a photo of
+    a home may show the people living there."""
+    qs = TicketAttachment.objects.filter(
+        ticket__resolved_at__lt=cutoff, ticket__status__in=["resolved", "cancelled"]
+    )
+    if dry_run:
+        return qs.count()
+    n = 0
+    for attachment in qs.select_related("ticket"):
+        attachment.delete()  # its file goes after commit (services/attachments.py)
+        n += 1
+    return n

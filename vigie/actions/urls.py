@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vigie.actions import views, views_export, views_work
+from vigie.actions import views, views_export, views_tickets, views_work
 
 app_name = "actions"
 urlpatterns = [
@@ -32,6 +32,15 @@ urlpatterns = [
     path("signalements/nouveau/", views_work.ticket_new, name="ticket_new"),
     path("signalements/<int:pk>/", views_work.ticket, name="ticket"),
     path("signalements/<int:pk>/statut/", views_work.ticket_move, name="ticket_move"),
+    path("signalements/<int:pk>/lieu/", views_tickets.ticket_locate, name="ticket_locate"),
+    path("signalements/<int:pk>/confier/", views_tickets.ticket_assign, name="ticket_assign"),
+    path("signalements/<int:pk>/pieces/", views_tickets.ticket_attach, name="ticket_attach"),
+    path("pieces/<int:pk>/", views_tickets.ticket_attachment, name="ticket_attachment"),
+    path(
+        "pieces/<int:pk>/retirer/",
+        views_tickets.ticket_attachment_remove,
+        name="ticket_attachment_remove",
+    ),
     # Tasks.
     path("taches/", views_work.my_tasks, name="my_tasks"),
     path("taches.csv", views_export.tasks_csv, name="tasks_csv"),

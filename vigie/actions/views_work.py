@@ -64,11 +64,17 @@ def tickets(request):
 
 
 @requires(Perm.TICKET_VIEW)
-def ticket(request, pk: int):
+def ticket(request, pk: int, bound: dict | None = None):
+    from vigie.actions.views_tickets import ticket_tools
+
     user = request.user
     t = selectors.ticket_for(user, pk)
     can_manage = selectors.tickets_visible(user, Perm.TICKET_MANAGE).filter(pk=t.pk).exists()
-    reports = list(TicketReport.objects.filter(ticket=t).select_related("reported_by"))
+    reports = list(
+        TicketReport.objects.filter(ticket=t).select_related(
+            "reported_by", "household__dwelling__building"
+        )
+    )
     return TemplateResponse(
         request,
         "actions/ticket.html",
@@ -89,6 +95,8 @@ def ticket(request, pk: int):
             if can_manage and CANCELLED in TICKET_TRANSITIONS[t.status]
             else None,
             "can_inform": can_manage and t.status == TicketStatus.RESOLVED and not t.informed_at,
+            "can_manage": can_manage,
+            **ticket_tools(user, t, can_manage, bound),
         },
     )
 

@@ -16,6 +16,7 @@ class HousingConfig(AppConfig):
         from vigie.housing import home, journal, menu  # noqa: F401
 
         post_migrate.connect(_reload_communes_if_empty, sender=self)
+        post_migrate.connect(_ensure_search_index, sender=self)
 
 
 def _reload_communes_if_empty(sender, using="default", **kwargs) -> None:
@@ -25,3 +26,13 @@ def _reload_communes_if_empty(sender, using="default", **kwargs) -> None:
 
     if not Commune.objects.using(using).exists():
         load_communes(Commune, PostcodeCommune)
+
+
+def _ensure_search_index(sender, using="default", **kwargs) -> None:
+    """SQLite drops a table's triggers when a migration rebuilds it: put the search index's
+    back (housing/search.py)."""
+    from django.db import connections
+
+    from vigie.housing.search import ensure_search_index
+
+    ensure_search_index(connections[using])

@@ -93,12 +93,14 @@ PLACES = [
     ("Sète", ["34200"], "Agence Hérault", [("Île de Thau", True)], 2),
 ]
 
+# Residence names as landlords give them; a name already taken in the organisation gets the
+# neighbourhood, then a number ("Les Tilleuls II"), as a landlord's second programme would.
 RESIDENCE_NAMES = [
     "Les Tilleuls",
     "Les Platanes",
     "Le Clos des Vignes",
     "Les Acacias",
-    "Jean Jaurès",
+    "Résidence Jean Jaurès",
     "Les Jardins d'Occitanie",
     "Le Parc",
     "Les Cèdres",
@@ -107,13 +109,43 @@ RESIDENCE_NAMES = [
     "Les Lavandes",
     "Le Canal",
     "Les Oliviers",
-    "Garonne",
+    "Les Berges de la Garonne",
     "Les Hirondelles",
     "Le Belvédère",
     "Les Mimosas",
-    "Pierre Paul Riquet",
+    "Résidence Pierre-Paul Riquet",
     "Les Chênes",
     "L'Intergénérationnelle",
+    "Le Clos Saint-Michel",
+    "Les Terrasses du Midi",
+    "Le Hameau des Pins",
+    "Les Jardins de Lucie",
+    "Résidence Simone Veil",
+    "Les Coteaux",
+    "Le Domaine de la Source",
+    "Les Hauts de Garonne",
+    "Cité Jean Moulin",
+    "Résidence Lucie Aubrac",
+    "Les Magnolias",
+    "Le Moulin",
+    "Les Cigales",
+    "Le Clos des Lauriers",
+    "Les Marronniers",
+    "Résidence Frédéric Mistral",
+    "Les Capucines",
+    "Le Pré Vert",
+    "Les Tournesols",
+    "La Pinède",
+    "Résidence Marie Curie",
+    "Les Charmilles",
+    "Le Verger",
+    "Les Glycines",
+    "Les Arcades",
+    "Résidence Jean Moulin",
+    "Le Bosquet",
+    "Les Iris",
+    "Le Clos de la Fontaine",
+    "Résidence Olympe de Gouges",
 ]
 STREETS = [
     "rue des Lilas",
@@ -128,7 +160,57 @@ STREETS = [
     "place du Marché",
     "rue Jules Ferry",
     "avenue de Toulouse",
+    "rue Émile Zola",
+    "rue de la Paix",
+    "avenue du Général de Gaulle",
+    "rue Gambetta",
+    "allée des Tilleuls",
+    "rue des Écoles",
+    "chemin des Vignes",
+    "rue Jean Moulin",
+    "avenue Pierre Mendès France",
+    "rue de l'Église",
+    "rue Alsace-Lorraine",
+    "boulevard de Strasbourg",
+    "rue Louise Michel",
+    "rue des Violettes",
+    "allée Frédéric Mistral",
+    "rue du Stade",
+    "avenue des Pyrénées",
+    "rue de la Liberté",
+    "rue Paul Bert",
+    "chemin du Canal",
+    "rue Condorcet",
+    "impasse des Acacias",
+    "rue Antoine de Saint-Exupéry",
+    "avenue Jean Mermoz",
+    "rue Marcel Pagnol",
+    "allée des Chênes",
+    "rue Voltaire",
+    "rue Albert Camus",
 ]
+_ROMAN = ["", "", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+
+
+def _roman(n: int) -> str:
+    return _ROMAN[n] if n < len(_ROMAN) else str(n)
+
+
+def residence_name(taken: set[str], base: str, hood: str) -> str:
+    """`base`, else `base` of its neighbourhood, else `base II`, `base III`… (unique in `taken`)."""
+    candidates = [base]
+    if hood and hood != "Centre" and fold(hood) not in fold(base):
+        candidates.append(f"{base} – {hood}")
+    for name in candidates:
+        if fold(name) not in taken:
+            taken.add(fold(name))
+            return name
+    n = 2
+    while fold(f"{base} {_roman(n)}") in taken:
+        n += 1
+    name = f"{base} {_roman(n)}"
+    taken.add(fold(name))
+    return name
 
 
 @dataclass
@@ -188,15 +270,17 @@ def generate_export(
     # Residences of 10 to 80 dwellings until the stock is reached.
     residences = []
     remaining = dwellings
-    n = 0
+    taken: set[str] = set()
     while remaining > 0:
         place = rng.choices(PLACES, weights)[0]
         size = min(remaining, rng.randint(10, 80))
         hood, qpv = rng.choice(place[3])
-        name = f"{rng.choice(RESIDENCE_NAMES)} {place[0]} {n + 1}"
+        name = residence_name(taken, rng.choice(RESIDENCE_NAMES), hood)
         residences.append((name, place, hood, qpv, size))
         remaining -= size
-        n += 1
+    # The next free street number per (commune, street): two residences of a town never share
+    # an address, the same street name exists in several towns (as in France).
+    next_number: dict[tuple[str, str], int] = {}
 
     out = io.StringIO(newline="")
     out.write(";".join(HEADERS) + "\r\n")
@@ -216,31 +300,43 @@ def generate_export(
         commune, postcodes, agency = place[0], place[1], place[2]
         street = rng.choice(STREETS)
         buildings = [chr(ord("A") + i) for i in range(max(1, size // 20))]
+        per_building = -(-size // len(buildings))
+        numbers = []  # one street number per building (its entrance)
+        for _ in buildings:
+            number = next_number.get((commune, street), 1)
+            next_number[(commune, street)] = number + rng.choice([2, 2, 2, 4])
+            numbers.append(number)
         for i in range(size):
             dwelling_no += 1
             ref_log = f"L{dwelling_no:07d}"
-            bat = rng.choice(buildings)
+            # One lease per door: each dwelling has its own building, staircase, floor and door
+            # (20 per staircase, 4 per floor from the ground floor up).
+            b, j = divmod(i, per_building)
+            bat = buildings[b]
             base = {
                 "ref_logement": ref_log,
                 "agence": agency,
                 "residence": name,
                 "quartier": hood,
                 "qpv": "oui" if qpv else "non",
-                "adresse": f"{(i // 8) * 2 + 1} {street}" + (" " if rng.random() < 0.05 else ""),
+                "adresse": f"{numbers[b]} {street}" + (" " if rng.random() < 0.05 else ""),
                 "code_postal": rng.choice(postcodes),
                 "commune": commune.upper() if rng.random() < 0.1 else commune,
                 "batiment": bat,
-                "escalier": str(rng.randint(1, 3)),
-                "etage": str(rng.randint(0, 6)),
-                "porte": str(rng.randint(1, 12)),
+                "escalier": str(j // 20 + 1),
+                "etage": str(j % 20 // 4),
+                "porte": str(j % 4 + 1),
                 "type_logement": rng.choices(
                     ["T1", "T2", "T3", "T4", "T5", "T6"], [8, 22, 35, 25, 8, 2]
                 )[0],
             }
-            # ~2 % of dwellings also carry a former lease that ended last year.
+            # ~2 % of dwellings also carry a former lease that ended last year: a re-let, the
+            # current lease starting after it (never two leases of one door at once).
+            relet_end = None
             if rng.random() < 0.02:
                 households += 1
                 end = today - timedelta(days=rng.randint(200, 700))
+                relet_end = end
                 write(
                     {
                         **base,
@@ -293,6 +389,8 @@ def generate_export(
                     people.append(("autre", _birth(rng, today, 18, 90), rng.choice("FM")))
             adult_days = (today - people[0][1]).days - 18 * 365
             start = today - timedelta(days=rng.randint(30, max(31, min(40 * 365, adult_days))))
+            if relet_end is not None:
+                start = relet_end + timedelta(days=rng.randint(10, 150))
             disability_at = rng.randrange(len(people)) if rng.random() < 0.05 else None
             no_phone = rng.random() < 0.03
             for k, (role, birth, sex) in enumerate(people):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import math
 import operator
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -59,12 +58,14 @@ from vigie.housing.import_validation import (
 from vigie.housing.models import (
     Agency,
     Building,
+    Commune,
     Dwelling,
     Household,
     ImportRun,
     Occupant,
     Residence,
 )
+from vigie.housing.search import refresh_statistics, search_text
 from vigie.housing.services import COMPOSITION_FIELDS
 
 __all__ = ["ImportReport", "departure_limit", "import_stock", "load_mapping"]
@@ -236,21 +237,6 @@ OCCUPANT_FIELDS = [
 assert [f for f in OCCUPANT_FIELDS if f in OCCUPANT_VALUES] == list(OCCUPANT_VALUES)  # nosec B101 (layout check at import)
 _ADULTS = frozenset(ADULT_ROLES)
 _CHILD = OccupantRole.CHILD.value
-_piece_cache: dict[str, str] = {}
-
-
-def _fold_piece(text: str) -> str:
-    """fold() without its final strip: fold(" ".join(parts)) is " ".join of these, stripped
-    (decomposition, accents and case do not cross the spaces between the parts)."""
-    if text.isascii():
-        return text.lower()
-    hit = _piece_cache.get(text)
-    if hit is None:
-        decomposed = unicodedata.normalize("NFKD", text)
-        hit = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-        if len(_piece_cache) < 200_000:
-            _piece_cache[text] = hit
-    return hit
 
 
 def _derived(household_ref: str, d: tuple, members: list[tuple[tuple, bool]]) -> tuple:
@@ -260,7 +246,9 @@ def _derived(household_ref: str, d: tuple, members: list[tuple[tuple, bool]]) ->
     adults = children = 0
     oldest = None
     disability = phone = False
-    parts = [household_ref, d[D_REFERENCE], d[D_ADDRESS], d[D_POSTCODE]]
+    names: list[str] = []
+    phones: list[str] = []
+    emails: list[str] = []
     for v, wrong in members:
         role = v[3]
         if role in _ADULTS:
@@ -273,14 +261,34 @@ def _derived(household_ref: str, d: tuple, members: list[tuple[tuple, bool]]) ->
         disability = disability or v[10]
         if not phone:
             phone = bool((v[4] and not v[5] and not wrong) or (v[6] and not v[7]))
-        parts += (v[0], v[1], v[8])
-        for number in (v[4], v[6]):
-            if number:
-                parts.append(number)
-                if number.startswith("+33"):
-                    parts.append("0" + number[3:])
-    search = " ".join([(x.lower() if x.isascii() else _fold_piece(x)) for x in parts if x]).strip()
+        names += (v[0], v[1])
+        emails.append(v[8])
+        phones += [number for number in (v[4], v[6]) if number]
+    search = search_text(
+        names=names,
+        address=d[D_ADDRESS],
+        commune=_commune_name(d[D_COMMUNE]),
+        postcode=d[D_POSTCODE],
+        residence=d[D_RESIDENCE],
+        references=(household_ref, d[D_REFERENCE]),
+        phones=phones,
+        emails=emails,
+    )
     return adults, children, oldest, disability, phone, search
+
+
+_commune_names: dict[str, str] = {}
+
+
+def _load_commune_names() -> None:
+    """The communes' names (reference data), read once per process before anything is written:
+    `_derived` runs while PostgreSQL's COPY holds the connection, where no query may run."""
+    if not _commune_names:
+        _commune_names.update(Commune.objects.values_list("insee_code", "name"))
+
+
+def _commune_name(insee_code: str | None) -> str:
+    return _commune_names.get(insee_code, "") if insee_code else ""
 
 
 def _fk_differs(current_id: int | str | None, target: Any) -> bool:
@@ -413,6 +421,7 @@ class _Keep:
 
 def _plan(organisation, checked: Checked, *, full: bool, today: date) -> _Plan:
     org_id = organisation.pk
+    _load_commune_names()
     keep = _Keep.of(checked.absent)
     plan = _Plan(
         dwelling_fields=keep.dwelling_fields,
@@ -941,6 +950,8 @@ def import_stock(
             )
         )
         return _record(report, organisation, data, file_name, actor, False, skip_invalid, full)
+    if report.created + report.updated + report.departed > 1000:
+        refresh_statistics(connection)  # after commit: the search's plan (housing/search.py)
     return report
 
 

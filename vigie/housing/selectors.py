@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 
 from vigie.core.permissions import Perm
-from vigie.core.phones import parse_phone
 from vigie.core.selectors import agency_ids_where, organisation_ids_where
-from vigie.core.text import fold
 from vigie.housing.cohorts import cohort_q
 from vigie.housing.models import Agency, Household, Occupant, Residence
+from vigie.housing.search import filter_and_rank
 
 if TYPE_CHECKING:
     from vigie.accounts.models import User
@@ -80,20 +79,29 @@ def household_search(
         qs = qs.filter(dwelling__commune_id=f.commune)
     if f.cohort:
         qs = qs.filter(cohort_q(f.cohort, as_of))
+    order = ("dwelling__residence__name", "reference")
     if f.q:
-        terms = [fold(t) for t in f.q.split() if t.strip()]
-        phone = parse_phone(f.q)
-        if phone:
-            qs = qs.filter(search_text__contains=phone)
-        else:
-            for t in terms:
-                qs = qs.filter(search_text__contains=t)
-    return (
-        qs.select_related("dwelling__residence__agency", "dwelling__commune")
-        .prefetch_related(
+        # Found through the full-text index, best first (housing/search.py).
+        qs = filter_and_rank(qs, f.q, order=order)
+    else:
+        qs = qs.order_by(*order)
+    return qs.select_related("dwelling__residence__agency", "dwelling__commune").prefetch_related(
+        Prefetch("occupants", queryset=Occupant.objects.order_by("position", "id"))
+    )
+
+
+def household_quick_search(user: User, q: str, limit: int = 8) -> list[Household]:
+    """The header box's suggestions: the best `limit` households, current leases first."""
+    qs = households_visible(user).select_related("dwelling__commune", "dwelling__residence")
+    qs = filter_and_rank(
+        qs,
+        q,
+        order=(F("departed_on").asc(nulls_first=True), "dwelling__residence__name", "reference"),
+    )
+    return list(
+        qs.prefetch_related(
             Prefetch("occupants", queryset=Occupant.objects.order_by("position", "id"))
-        )
-        .order_by("dwelling__residence__name", "reference")
+        )[:limit]
     )
 
 

@@ -16,7 +16,6 @@ from vigie.core.errors import ConflictError, DomainError, PermissionDeniedError
 from vigie.core.permissions import DENIED_SENTENCES, Perm
 from vigie.core.phones import parse_phone
 from vigie.core.services import audit_log
-from vigie.core.text import fold
 from vigie.housing.choices import ADULT_ROLES, ImportStatus, OccupantRole
 from vigie.housing.models import Household, ImportRun, Occupant
 
@@ -51,17 +50,22 @@ def composition_of(occupants: Iterable[Occupant]) -> Composition:
 
 
 def search_text_of(household: Household, occupants: Iterable[Occupant]) -> str:
-    """Folded text a household is found by: references, names, phones, address."""
+    """Normalised text a household is found by (housing/search.py): names, address, commune,
+    residence, references, phones, e-mails."""
+    from vigie.housing.search import search_text
+
     dwelling = household.dwelling
-    parts = [household.reference, dwelling.reference, dwelling.address, dwelling.postcode]
-    for o in occupants:
-        parts += [o.last_name, o.first_name, o.email]
-        for p in (o.phone, o.phone_2):
-            if p:
-                parts.append(p)
-                if p.startswith("+33"):
-                    parts.append("0" + p[3:])
-    return fold(" ".join(x for x in parts if x))
+    occupants = list(occupants)
+    return search_text(
+        names=[x for o in occupants for x in (o.last_name, o.first_name)],
+        address=dwelling.address,
+        commune=dwelling.commune.name if dwelling.commune_id else "",
+        postcode=dwelling.postcode,
+        residence=dwelling.residence.name,
+        references=[household.reference, dwelling.reference],
+        phones=[p for o in occupants for p in (o.phone, o.phone_2) if p],
+        emails=[o.email for o in occupants],
+    )
 
 
 def household_apply_composition(household: Household, occupants: list[Occupant]) -> None:

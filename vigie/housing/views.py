@@ -16,8 +16,8 @@ from vigie.core.models import AccessAction
 from vigie.core.permissions import Perm, requires
 from vigie.core.sensitivity import may_see_health
 from vigie.core.services import access_record
-from vigie.housing import selectors
-from vigie.housing.choices import Cohort
+from vigie.housing import search, selectors
+from vigie.housing.choices import Cohort, OccupantRole
 from vigie.housing.cohorts import cohort_counts, cohorts_of
 from vigie.housing.models import Commune, Occupant
 from vigie.housing.services import occupant_update_contact
@@ -45,7 +45,8 @@ def households(request):
         ) % {"value": as_of_raw, "today": as_of.strftime("%d/%m/%Y")}
     f = selectors.HouseholdFilters.from_query(request.GET)
     qs = selectors.household_search(user, f, as_of)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    paginator = search.SearchPaginator(qs, 50) if f.q else Paginator(qs, 50)
+    page = paginator.get_page(request.GET.get("page"))
     if f.narrows:
         access_record(
             user=user,
@@ -78,6 +79,7 @@ def households(request):
         "as_of_value": as_of_raw if as_of_error else as_of.strftime("%d/%m/%Y"),
         "as_of_error": as_of_error,
         "counts": counts,
+        "search_cap": search.RANK_LIMIT,
         "cohorts": [c for c in Cohort if can_sensitive or c != Cohort.DISABILITY],
         "agencies": selectors.agencies_visible(user, Perm.HOUSEHOLD_VIEW),
         "residences": selectors.residences_visible(user).only("id", "name"),
@@ -89,6 +91,29 @@ def households(request):
         "housing/partials/household_results.html" if request.htmx else "housing/households.html"
     )
     return TemplateResponse(request, template, ctx)
+
+
+@requires(Perm.HOUSEHOLD_VIEW)
+def quick_search(request):
+    """The header box's suggestions (HTMX): the best few households for what is typed; the
+    full ranked list is the register page with the same `q`."""
+    q = request.GET.get("q", "").strip()[:100]
+    found = []
+    if len(q) >= 2:
+        found = selectors.household_quick_search(request.user, q)
+        access_record(
+            user=request.user,
+            action=AccessAction.SEARCH,
+            object_type="housing.household",
+            detail=f"q={q}",
+            path=request.path,
+        )
+    rows = []
+    for h in found:
+        occupants = list(h.occupants.all())
+        holder = next((o for o in occupants if o.role != OccupantRole.CHILD), None)
+        rows.append((h, holder))
+    return TemplateResponse(request, "housing/partials/quick_search.html", {"q": q, "rows": rows})
 
 
 @requires(Perm.HOUSEHOLD_VIEW)

@@ -10,6 +10,10 @@ work is done), `calendar` (working days); `common` holds the shared checks. The 
 re-exported here, so callers write `from vigie.actions.services import referral_move`.
 """
 
+from vigie.actions.services.attachments import (
+    ticket_attach,
+    ticket_attachment_remove,
+)
 from vigie.actions.services.common import (
     ActionInputError,
     manager_for,
@@ -36,7 +40,10 @@ from vigie.actions.services.tasks import (
     task_update,
 )
 from vigie.actions.services.tickets import (
+    ticket_assign,
+    ticket_assignees,
     ticket_from_need,
+    ticket_locate,
     ticket_mark_informed,
     ticket_move,
     ticket_report,
@@ -65,7 +72,12 @@ __all__ = [
     "task_create",
     "task_move",
     "task_update",
+    "ticket_assign",
+    "ticket_assignees",
+    "ticket_attach",
+    "ticket_attachment_remove",
     "ticket_from_need",
+    "ticket_locate",
     "ticket_mark_informed",
     "ticket_move",
     "ticket_report",

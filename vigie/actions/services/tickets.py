@@ -37,7 +37,7 @@ from vigie.core.permissions import Perm
 from vigie.core.services import audit_log
 from vigie.core.transitions import check_version
 from vigie.core.workdays import add_working_days
-from vigie.housing.models import Residence
+from vigie.housing.models import Dwelling, Residence
 
 if TYPE_CHECKING:
     from vigie.accounts.models import User
@@ -108,11 +108,146 @@ def ticket_report(
         at=now,
         note=note,
     )
+    if household_id is not None and not ticket.address:
+        _locate_from_register(ticket, household_id)
     audit_log(
         actor=actor,
         action="ticket.merged" if merged else "ticket.opened",
         obj=ticket,
         payload={"category": category, "reports": ticket.reports_count},
+    )
+    return ticket
+
+
+LOCATION_FIELDS = ("address", "building", "staircase", "floor")
+
+
+def _locate_from_register(ticket: Ticket, household_id: int) -> None:
+    """Where the problem is, as the register has the reporting household's dwelling."""
+    dwelling = (
+        Dwelling.objects.filter(households__pk=household_id).select_related("building").first()
+    )
+    if dwelling is None:
+        return
+    ticket.address = dwelling.address
+    ticket.building = dwelling.building.name if dwelling.building_id else ""
+    ticket.staircase, ticket.floor = dwelling.staircase, dwelling.floor
+    Ticket.objects.filter(pk=ticket.pk).update(**{f: getattr(ticket, f) for f in LOCATION_FIELDS})
+
+
+def _require_manage(actor: User | None, ticket: Ticket) -> None:
+    require_visible(
+        actor,
+        Ticket,
+        ticket.pk,
+        Perm.TICKET_MANAGE,
+        _("Seule l'agence en charge de la résidence (ou un·e responsable) traite ce signalement."),
+    )
+
+
+@transaction.atomic
+def ticket_locate(
+    *,
+    actor: User | None,
+    ticket: Ticket,
+    version: int | None,
+    address: str,
+    building: str = "",
+    staircase: str = "",
+    floor: str = "",
+) -> Ticket:
+    """Say (or correct) where the problem is: address, building, staircase, floor."""
+    _require_manage(actor, ticket)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    check_version(ticket, version, TICKET.name(ticket))
+    values = {
+        "address": (address or "").strip()[:250],
+        "building": (building or "").strip()[:50],
+        "staircase": (staircase or "").strip()[:20],
+        "floor": (floor or "").strip()[:20],
+    }
+    if not values["address"]:
+        raise ActionInputError(_("Indiquez l'adresse où se trouve le problème."), field="address")
+    changed = {f: v for f, v in values.items() if getattr(ticket, f) != v}
+    if not changed:
+        return ticket
+    for f, v in changed.items():
+        setattr(ticket, f, v)
+    ticket.version += 1
+    ticket.save()
+    audit_log(actor=actor, action="ticket.located", obj=ticket, payload={"fields": sorted(changed)})
+    return ticket
+
+
+def ticket_assignees(ticket: Ticket):
+    """Who a ticket may be given to: the active agency staff of its agency (of its landlord
+    when it has no agency)."""
+    from vigie.accounts.models import User
+    from vigie.core.permissions import Role
+
+    memberships = {
+        "memberships__organisation_id": ticket.organisation_id,
+        "memberships__role": Role.AGENCY_STAFF,
+    }
+    if ticket.agency_id is not None:
+        memberships["memberships__agencies"] = ticket.agency_id
+    return (
+        User.objects.filter(is_active=True, **memberships)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+@transaction.atomic
+def ticket_assign(
+    *,
+    actor: User | None,
+    ticket: Ticket,
+    version: int | None,
+    assignee_id: int | None,
+    contractor_name: str = "",
+    contractor_contact: str = "",
+    now: datetime | None = None,
+) -> Ticket:
+    """Give the ticket to a person of the agency, to a contractor (name and contact), or both;
+    nobody and no contractor takes it back."""
+    _require_manage(actor, ticket)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    check_version(ticket, version, TICKET.name(ticket))
+    if not ticket.is_open:
+        raise ConflictError(_("Ce signalement est clos : il ne se confie plus."))
+    assignee = None
+    if assignee_id is not None:
+        assignee = ticket_assignees(ticket).filter(pk=assignee_id).first()
+        if assignee is None:
+            raise ActionInputError(
+                _("Cette personne n'est pas du personnel de l'agence en charge du signalement."),
+                field="assignee",
+            )
+    contractor_name = (contractor_name or "").strip()[:150]
+    contractor_contact = (contractor_contact or "").strip()[:200]
+    if contractor_contact and not contractor_name:
+        raise ActionInputError(
+            _("Indiquez le nom de l'entreprise dont vous donnez le contact."),
+            field="contractor_name",
+        )
+    before = (ticket.assignee_id, ticket.contractor_name, ticket.contractor_contact)
+    after = (assignee.pk if assignee else None, contractor_name, contractor_contact)
+    if before == after:
+        return ticket
+    ticket.assignee = assignee
+    ticket.contractor_name, ticket.contractor_contact = contractor_name, contractor_contact
+    ticket.assigned_at = (now or timezone.now()) if (assignee or contractor_name) else None
+    ticket.version += 1
+    ticket.save()
+    audit_log(
+        actor=actor,
+        action="ticket.assigned",
+        obj=ticket,
+        payload={
+            "assignee": assignee.username if assignee else None,
+            "contractor": contractor_name or None,
+        },
     )
     return ticket
 

@@ -47,3 +47,35 @@ def test_wrong_password_is_refused_with_a_sentence(live_server, claire):
     with browser_page() as page:
         sign_in(page, live_server.url, "claire", "pas-le-bon")
         assert "Identifiant ou mot de passe incorrect" in page.content()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_header_box_suggests_households_from_any_page(live_server, claire, landlord_a):
+    from vigie.housing.models import Commune
+
+    albi = Commune.objects.get(pk="81004")
+    make_household(
+        landlord_a,
+        [{"last_name": "LEFÈVRE", "first_name": "Éléonore"}],
+        reference="BAIL-ALBI",
+        dwelling__address="1 rue du Moulin",
+        dwelling__commune=albi,
+        dwelling__postcode="81000",
+    )
+    make_household(
+        landlord_a,
+        [{"last_name": "MARTIN"}],
+        reference="BAIL-11",
+        dwelling__address="11 rue du Moulin",
+    )
+    with browser_page() as page:
+        sign_in(page, live_server.url, "claire", PASSWORD)
+        page.goto(live_server.url + "/actions/signalements/")
+        page.locator("#header-q").fill("1 rue du moulin albi")
+        suggestions = page.locator("#header-search-results")
+        expect(suggestions).to_contain_text("LEFÈVRE Éléonore")
+        expect(suggestions).to_contain_text("1 rue du Moulin, 81000 Albi")
+        assert "BAIL-11" not in suggestions.inner_text()
+        suggestions.get_by_role("link", name="LEFÈVRE").click()
+        page.wait_for_load_state("networkidle")
+        assert "Ménage BAIL-ALBI" in page.locator("main").inner_text()
