@@ -374,6 +374,17 @@ def main() -> None:
         "alert run < 30 s": result["alerts_run_s"] < 30,
     }
     quick = "-quick" if args.quick else ""
+    # The figures before the reports' query work (December 2026, commit 45eff7b), measured at
+    # the same scale, kept side by side with each new run (docs/performance.md).
+    baseline = HERE / f"results-reports-baseline-{result['database']}.json"
+    if baseline.exists():
+        before = json.loads(baseline.read_text())
+        if (before["households"], before["attempts"]) == (args.households, args.attempts):
+            result["before"] = {
+                k: before[k]
+                for k in ("commit", "dashboard_s", "map_s", "alerts_run_s", "load_average")
+                if k in before
+            }
     name = f"results-reports{quick}-{result['database']}.json"
     (HERE / name).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(result, indent=2, ensure_ascii=False))

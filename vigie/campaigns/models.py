@@ -329,7 +329,15 @@ class Need(OrganisationOwned):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("besoin")
-        indexes = [models.Index(fields=["organisation", "status", "kind"], name="need_status")]
+        indexes = [
+            models.Index(fields=["organisation", "status", "kind"], name="need_status"),
+            # The reports' needs of a period (dashboard, needs map): found by creation date and
+            # counted from the index alone (bench/bench_reports.py, docs/performance.md).
+            models.Index(
+                fields=["organisation", "created_at", "household", "kind", "status", "resolved_at"],
+                name="need_created",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()

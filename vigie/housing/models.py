@@ -207,6 +207,23 @@ class Household(OrganisationOwned, Versioned):
         indexes = [
             models.Index(fields=["organisation", "oldest_adult_birth_date"]),
             models.Index(fields=["organisation", "start_date"]),
+            # The reports' pass over the active households (dashboard cohorts, map): the lease
+            # dates, the dwelling and the cohort columns read from the index alone, not the
+            # table (bench/bench_reports.py, docs/performance.md).
+            models.Index(
+                fields=[
+                    "organisation",
+                    "start_date",
+                    "end_date",
+                    "departed_on",
+                    "dwelling",
+                    "oldest_adult_birth_date",
+                    "adults",
+                    "children",
+                    "has_disability",
+                ],
+                name="household_active_cover",
+            ),
         ]
 
     def __str__(self) -> str:

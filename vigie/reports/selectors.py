@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -323,6 +323,7 @@ def needs_figures(
         needs.filter(status=NeedStatus.RESOLVED, resolved_at__gte=lo, resolved_at__lt=hi)
         .annotate(days=_days_between(f"{table}.created_at", f"{table}.resolved_at"))
         .values_list("kind", "days")
+        .order_by()  # a median needs no order: no sort of the year's needs
     ):
         durations[kind].append(days)
     labels = dict(NeedKind.choices)
@@ -344,6 +345,7 @@ def needs_figures(
         .filter(need__in=needs, need__created_at__isnull=False)
         .annotate(days=_days_between(f"{table}.created_at", f"{table}.resolved_at"))
         .values_list("partner__name", "status", "need__resolved_at", "days")
+        .order_by()
     ):
         p = partners.setdefault(
             name, {"partner": name, "referrals": 0, "done": 0, "declined": 0, "_d": []}
@@ -487,7 +489,9 @@ def map_data(user: User, *, figure: str, today: date | None = None) -> dict[str,
         )
     today = today or timezone.localdate()
     active = households(user).active_on(today)
-    grid = ("dwelling__residence_id", "dwelling__residence__name", "dwelling__commune_id")
+    # Grouped by the dwelling's columns only (no join on the residence for its name: the
+    # names of the few residences are read after).
+    grid = ("dwelling__residence_id", "dwelling__commune_id")
     value: Q | None = None
     if figure == "households_over_75":
         value = cohort_q(Cohort.OVER_75, today)
@@ -504,6 +508,11 @@ def map_data(user: User, *, figure: str, today: date | None = None) -> dict[str,
     if value is not None:
         annotations["v"] = Count("id", filter=value)
     rows = list(active.values(*grid).annotate(**annotations).order_by())
+    residence_names = dict(
+        Residence.objects.filter(pk__in={r["dwelling__residence_id"] for r in rows}).values_list(
+            "pk", "name"
+        )
+    )
     base: dict[str, int] = defaultdict(int)
     values: dict[str, float | int] = defaultdict(int)
     points = []
@@ -513,15 +522,18 @@ def map_data(user: User, *, figure: str, today: date | None = None) -> dict[str,
         values[code] += r.get("v", 0)
         points.append(
             {
-                "residence": r["dwelling__residence__name"],
+                "residence": residence_names[r["dwelling__residence_id"]],
                 "insee": code,
                 "households": r["n"],
             }
         )
     if figure == "needs_per_100":
         since = _bounds(today - timedelta(days=365), today)[0]
+        # "The need's household is active" as a correlated EXISTS, not `household__in`: the
+        # database then walks the needs of the year by their creation date (index need_created)
+        # instead of probing the needs of each of the 350,000 active households.
         needs = Need.objects.visible_to(user, REPORTS_VIEW).filter(
-            created_at__gte=since, household__in=active
+            Exists(active.filter(pk=OuterRef("household_id"))), created_at__gte=since
         )
         counts = _by_commune(needs, "household__dwelling__commune_id")
         for code in base:
