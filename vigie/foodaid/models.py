@@ -70,7 +70,10 @@ class Programme(OrganisationOwned, Versioned):
     starts_on = models.DateField(_("début"))
     ends_on = models.DateField(_("fin"))
     sites = models.ManyToManyField(
-        "housing.Residence", related_name="+", verbose_name=_("résidences desservies")
+        "housing.Residence",
+        through="ProgrammeSite",
+        related_name="+",
+        verbose_name=_("résidences desservies"),
     )
     # A place that is not a residence (a community hall), said in words.
     place = models.CharField(_("lieu de distribution"), max_length=200, blank=True)
@@ -94,6 +97,20 @@ class Programme(OrganisationOwned, Versioned):
         return self.name
 
 
+class ProgrammeSite(OrganisationOwned):
+    """A residence a programme serves (the link carries the landlord: docs/scaling.md)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    residence = models.ForeignKey("housing.Residence", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "programme", "residence"], name="foodaid_site_unique"
+            )
+        ]
+
+
 class ProgrammePartner(OrganisationOwned):
     """An operating partner of a programme (the association, the régie) and its role."""
 
@@ -109,7 +126,8 @@ class ProgrammePartner(OrganisationOwned):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "partner_organisation"], name="foodaid_partner_unique"
+                fields=["organisation", "programme", "partner_organisation"],
+                name="foodaid_partner_unique",
             )
         ]
 
@@ -171,7 +189,7 @@ class Enrolment(OrganisationOwned, Versioned):
         verbose_name = _("inscription")
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "household"], name="foodaid_enrolment_unique"
+                fields=["organisation", "programme", "household"], name="foodaid_enrolment_unique"
             )
         ]
         indexes = [models.Index(fields=["programme", "status"], name="foodaid_enrol_status")]
@@ -239,6 +257,8 @@ class Record(OrganisationOwned):
         ordering = ["taken_at", "id"]
         verbose_name = _("passage")
         constraints = [
-            models.UniqueConstraint(fields=["session", "client_id"], name="foodaid_record_once")
+            models.UniqueConstraint(
+                fields=["organisation", "session", "client_id"], name="foodaid_record_once"
+            )
         ]
         indexes = [models.Index(fields=["session", "result"], name="foodaid_record_result")]

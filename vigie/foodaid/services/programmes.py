@@ -109,7 +109,7 @@ def programme_create(
         places_limit=places_limit,
         created_by=actor,
     )
-    programme.sites.set(residences)
+    programme.sites.set(residences, through_defaults={"organisation_id": programme.organisation_id})
     for org, role in partner_rows:
         ProgrammePartner.objects.create(
             organisation=organisation, programme=programme, partner_organisation=org, role=role

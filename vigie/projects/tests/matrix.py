@@ -34,9 +34,9 @@ def _blank_pdf() -> bytes:
     return buf.getvalue()
 
 
-def _project(land: Any) -> dict[str, int]:
+def _project(land: Any, funder: Organisation | None = None) -> dict[str, int]:
     manager = land.users[Role.MANAGER]
-    funder = Organisation.objects.create(
+    funder = funder or Organisation.objects.create(
         slug=f"fondation-{land.token.lower()}",
         name=f"Fondation {land.token}",
         kind=OrganisationKind.FUNDER,
@@ -116,8 +116,13 @@ def _project(land: Any) -> dict[str, int]:
 
 
 def extend_world(world: Any) -> None:
+    # One funder organisation reads both modules of landlord A: the food-aid funder persona's
+    # (vigie/foodaid/tests/matrix.py, when installed) co-funds A's project too, so every funder
+    # persona holds its role where its objects are.
+    shared = world.extra_personas.get("foodaid_funder")
+    funder_a = shared.memberships.get().organisation if shared is not None else None
     for land in (world.a, world.b):
-        IDS[land.token] = _project(land)
+        IDS[land.token] = _project(land, funder_a if land is world.a else None)
     world.extra["projects"] = {token: dict(ids) for token, ids in IDS.items()}
     funder = Organisation.objects.get(pk=IDS[world.a.token]["funder_org"])
     world.extra_personas["funder_viewer"] = user_create(
