@@ -32,6 +32,6 @@ def test_demo_projects(landlord_a, marc, residence):
         == 1
     )
     assert selectors.financial_report(creche, year=today.year)["balance"].balanced
-    funder = User.objects.get(username="financeur")
-    assert [a[0] for a in accounts] == ["financeur"]
+    funder = User.objects.get(username="caf")
+    assert [a[0] for a in accounts] == ["caf"]
     assert list(selectors.funded_projects(funder)) == [creche]
