@@ -39,9 +39,11 @@ RAW_CODES = {
     "snake_case identifier": re.compile(
         r"(?<![\w@./:-])(?<!colonne )(?<!colonnes )[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@/-])"
     ),
-    # actions.referral, referral.view, campaign.script_set: a dotted lower-case code.
+    # actions.referral, referral.view, campaign.script_set: a dotted lower-case code. A file
+    # name a user gave (photo.png on a ticket) is their words, not a code.
     "dotted code": re.compile(
-        r"(?<![\w@./-])[a-z]{2,}(?:_[a-z]+)*\.[a-z]{2,}(?:_[a-z]+)*(?![\w@/-])"
+        r"(?<![\w@./-])[a-z]{2,}(?:_[a-z]+)*\.(?!(?:png|jpe?g|webp|pdf|csv|xlsx|ics)\b)"
+        r"[a-z]{2,}(?:_[a-z]+)*(?![\w@/-])"
     ),
     # 1.3 in French is 1,3 (dates are dd/mm/yyyy, so no date matches).
     "decimal point": re.compile(r"(?<![\w.,/:-])\d+\.\d+(?![\w.])"),
@@ -248,6 +250,7 @@ def test_a_raw_code_is_caught(text):
         "Page 1 sur 3 — REF-QXALPHA-1",
         "Responsable de campagne · chargé·e de veille",
         "ligne 5, colonne date_naissance : « 31/02/1950 » n'est pas une date valide",
+        "Photos et documents : photo.png, 40 octets · devis.pdf",
     ],
 )
 def test_french_text_is_not_taken_for_a_raw_code(text):
