@@ -254,8 +254,14 @@ def refresh_statistics(conn) -> None:
     there within a minute or so; until then its plans were as bad (seconds for a surname)."""
     if conn.vendor not in ("sqlite", "postgresql"):
         return
+    from vigie.housing.models import Building, Dwelling, Household, Occupant, Residence
+
+    # Every table the import writes, not the households alone: a planner that knows the
+    # households but still takes the freshly written dwellings for empty joins them badly
+    # (minutes for one target of the console, on PostgreSQL).
     with conn.cursor() as cursor:
-        cursor.execute("ANALYZE housing_household")
+        for model in (Household, Dwelling, Occupant, Residence, Building):
+            cursor.execute(f"ANALYZE {conn.ops.quote_name(model._meta.db_table)}")  # nosec B608 (a model's table name)
 
 
 def ensure_search_index(conn) -> None:

@@ -173,9 +173,15 @@ def campaign_build(
         )
         selected = (_wave_key(waves), per_wave, opted)
     with transaction.atomic():
-        return _build_write(
+        result = _build_write(
             actor=actor, campaign=campaign, now=now, selected=selected, progress=progress
         )
+    if connection.vendor == "postgresql":
+        # Thousands of targets written at once: the planner's statistics, now rather than
+        # when autovacuum comes (the console's lookups joined them badly until then).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Target._meta.db_table)}")  # nosec B608 (a model's table name)
+    return result
 
 
 def _placed(per_wave: dict[int, list[tuple]]) -> set[int]:
