@@ -23,10 +23,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import IntegerField, QuerySet
+from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
@@ -229,7 +230,7 @@ def _too_many(sql: str, params: list[str]) -> bool:
         return cursor.fetchone()[0] > RANK_LIMIT
 
 
-def filter_and_rank(qs: QuerySet, raw: str, *, order: Iterable[str]) -> QuerySet:
+def filter_and_rank(qs: Any, raw: str, *, order: Iterable[Any]) -> Any:
     """`qs` (households) narrowed to those matching `raw`, best first, then by `order`."""
     q = parse(raw)
     if q.empty:

@@ -35,7 +35,6 @@ from vigie.reports.permissions import (
 from vigie.reports.rules import RULES
 from vigie.reports.services import HEATWAVE_LEVELS, TEAM_ROLES
 
-
 #: The rules' parameters in words, for the settings form.
 PARAMETER_LABELS = {
     "months": gettext_lazy("nombre de mois"),

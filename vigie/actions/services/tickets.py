@@ -130,7 +130,7 @@ def _locate_from_register(ticket: Ticket, household_id: int) -> None:
     if dwelling is None:
         return
     ticket.address = dwelling.address
-    ticket.building = dwelling.building.name if dwelling.building_id else ""
+    ticket.building = dwelling.building.name if dwelling.building is not None else ""
     ticket.staircase, ticket.floor = dwelling.staircase, dwelling.floor
     Ticket.objects.filter(pk=ticket.pk).update(**{f: getattr(ticket, f) for f in LOCATION_FIELDS})
 

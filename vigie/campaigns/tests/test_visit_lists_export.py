@@ -55,7 +55,10 @@ def test_not_reached_as_a_file(visits, marc):
     assert [row[8] for row in lines[1:]] == ["BAIL-DURAND"]  # not the others
     assert "DURAND Odette" in lines[1][9] and lines[1][10] == "Aînés"
     log = AccessLog.objects.get(user=marc, action=AccessAction.EXPORT)
-    assert log.detail == "csv not_reached | Injoignables" and log.organisation_id == visits.organisation_id
+    assert (
+        log.detail == "csv not_reached | Injoignables"
+        and log.organisation_id == visits.organisation_id
+    )
 
 
 def test_no_phone_as_a_file(visits, marc):
