@@ -278,7 +278,7 @@ def build(scale: dict) -> dict:
         created_by=manager,
     )
     sites = residences[: scale["sites"]]
-    programme.sites.set(sites)
+    programme.sites.set(sites, through_defaults={"organisation_id": org.pk})
     ProgrammePartner.objects.create(
         organisation=org, programme=programme, partner_organisation=partner
     )
