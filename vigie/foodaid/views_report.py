@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 from vigie.accounts.reauth import recent_auth_required
 from vigie.core.exports import table_response
 from vigie.core.models import AccessAction
+from vigie.core.pdf import pdf_response, render_pdf
 from vigie.core.permissions import requires
 from vigie.core.services import access_record
 from vigie.core.smallcells import RULE
@@ -147,8 +146,6 @@ def report_csv(request, pk: int):
 @recent_auth_required
 def report_pdf(request, pk: int):
     """The funders' PDF (WeasyPrint): suppressed figures, the rule stated under them."""
-    from weasyprint import HTML
-
     p, start, end, r = _funders_report(request, pk)
     access_record(
         user=request.user,
@@ -158,7 +155,7 @@ def report_pdf(request, pk: int):
         detail=f"pdf {start:%Y-%m-%d}..{end:%Y-%m-%d}",
         path=request.get_full_path(),
     )
-    html = render_to_string(
+    pdf = render_pdf(
         "foodaid/report_pdf.html",
         {
             "p": p,
@@ -172,9 +169,4 @@ def report_pdf(request, pk: int):
             "partners": list(p.partners.select_related("partner_organisation")),
         },
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="aide-alimentaire-bilan-{timezone.localdate():%Y%m%d}.pdf"'
-    )
-    return response
+    return pdf_response(pdf, f"aide-alimentaire-bilan-{timezone.localdate():%Y%m%d}.pdf")

@@ -6,8 +6,6 @@ exact figures, a landlord's managers their own through small-cell suppression.
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
@@ -15,6 +13,7 @@ from vigie.accounts.reauth import recent_auth_required
 from vigie.core.dates import parse_date
 from vigie.core.exports import table_response
 from vigie.core.models import AccessAction
+from vigie.core.pdf import pdf_response, render_pdf
 from vigie.core.permissions import requires
 from vigie.core.services import access_record
 from vigie.core.smallcells import RULE
@@ -108,10 +107,7 @@ def activity_csv(request):
 @requires(ACTIVITY)
 @recent_auth_required
 def activity_pdf(request):
-    from weasyprint import HTML
-
-    context = _context(request)
-    html = render_to_string("mediation/activity_pdf.html", context, request=request)
+    pdf = render_pdf("mediation/activity_pdf.html", _context(request), request=request)
     access_record(
         user=request.user,
         action=AccessAction.EXPORT,
@@ -119,9 +115,7 @@ def activity_pdf(request):
         detail="pdf",
         path=request.get_full_path(),
     )
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="activite-mediation.pdf"'
-    return response
+    return pdf_response(pdf, "activite-mediation.pdf")
 
 
 __all__ = ["activity_csv", "activity_page", "activity_pdf", "centres_serving"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -17,6 +16,7 @@ from ninja import Router, Schema, Status
 from vigie.accounts.http import AuthenticatedRequest
 from vigie.api.declare import needs
 from vigie.core.errors import PermissionDeniedError
+from vigie.core.pdf import pdf_response
 from vigie.core.selectors import organisation_ids_where
 from vigie.projects import selectors, services
 from vigie.projects.permissions import PROJECT_MANAGE, PROJECT_VIEW
@@ -396,9 +396,7 @@ def project_financial_report_pdf(
     project = selectors.project_for(request.user, project_id)
     org, year = _report_args(request, project, funder, year)
     pdf = funder_report_pdf(project, year=year, funder=org, user=request.user)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="compte-rendu-{project.pk}-{year}.pdf"'
-    return response
+    return pdf_response(pdf, f"compte-rendu-{project.pk}-{year}.pdf")
 
 
 @router.get(

@@ -14,14 +14,10 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# Imported with this module (views and the API import it when a report is asked for): loading
-# WeasyPrint costs about a second, once per process, not per report.
-from weasyprint import HTML
-
+from vigie.core.pdf import render_pdf
 from vigie.projects import selectors
 from vigie.projects.budget import euros
 
@@ -113,10 +109,9 @@ def funder_report_pdf(
     project: Project, *, year: int, funder: Organisation | None, user: User | None = None
 ) -> bytes:
     """The funder's report as PDF bytes."""
-    html = render_to_string(
+    return render_pdf(
         "projects/report_pdf.html", report_context(project, year=year, funder=funder, user=user)
     )
-    return HTML(string=html, base_url=str(STATIC)).write_pdf()
 
 
 def funder_report_xlsx(project: Project, *, year: int, funder: Organisation | None) -> bytes:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from vigie.accounts.reauth import recent_auth_required
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction, Organisation, OrganisationKind
+from vigie.core.pdf import pdf_response
 from vigie.core.permissions import requires
 from vigie.core.selectors import organisations_where
 from vigie.core.services import access_record
@@ -733,12 +734,9 @@ def report_pdf(request, pk: int):
     funder = _report_funder(request, project)
     year = _year(request, project)
     pdf = funder_report_pdf(project, year=year, funder=funder, user=request.user)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="compte-rendu-{project.pk}-{year}'
-        f'{"-" + funder.slug if funder else ""}.pdf"'
+    return pdf_response(
+        pdf, f"compte-rendu-{project.pk}-{year}{'-' + funder.slug if funder else ''}.pdf"
     )
-    return response
 
 
 @requires(PROJECT_VIEW)
