@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.db import connection
+
 from vigie.campaigns.services import campaign_build, campaign_create, campaign_start
 from vigie.housing.choices import OccupantRole
+from vigie.housing.search import refresh_statistics
 from vigie.housing.tests.factories import make_household
 
 AS_OF = date(2020, 3, 17)
@@ -156,4 +159,8 @@ def bulk_landlord(org, *, dwellings: int, seed: int = 2020, agencies: int = 3) -
                 )
             )
     Occupant.objects.bulk_create(occupants, batch_size=5000)
+    # As the ERP import does after its writes: without fresh statistics PostgreSQL plans the
+    # first console lookups on what an earlier test left in these tables (another landlord,
+    # a few rows) and ran them for minutes inside the whole suite, until autovacuum came by.
+    refresh_statistics(connection)
     return {"households": len(households), "occupants": len(occupants)}

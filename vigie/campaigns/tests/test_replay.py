@@ -12,7 +12,6 @@ import os
 import random
 import threading
 
-import pytest
 from django.db import connections
 from django.db.models import Count, Q
 from django.test import Client
@@ -37,13 +36,6 @@ def _post(client, path, data=None):
 
 
 def test_replay_2020_lockdown(restore_reference_data, transactional_db):
-    if connections["default"].vendor == "postgresql":
-        # Known problem (closing note of 2 Dec 2026): inside the whole PostgreSQL suite, three
-        # of the callers' console lookups (selectors.target_for_user) ran for minutes; the same
-        # test alone passes, and the query's plan read afterwards is fast. Skipped on
-        # PostgreSQL until found; it runs on SQLite, and the 50-caller concurrency tests run
-        # on both.
-        pytest.skip("replay on PostgreSQL: a console lookup hangs inside the full suite")
     org = Organisation.objects.create(
         slug="esh", name="ESH Occitanie", kind=OrganisationKind.LANDLORD
     )
