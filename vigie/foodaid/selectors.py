@@ -15,7 +15,7 @@ from vigie.core.sensitivity import may_see_health
 from vigie.core.smallcells import suppress
 from vigie.foodaid.choices import AGE_BANDS, REACHED, EnrolmentStatus
 from vigie.foodaid.models import DistributionSession, Enrolment, Programme, Record
-from vigie.foodaid.permissions import FOODAID_MANAGE, FOODAID_VIEW
+from vigie.foodaid.permissions import FOODAID_CHECKIN, FOODAID_MANAGE, FOODAID_VIEW
 from vigie.housing.cohorts import cohort_q, years_before
 from vigie.housing.models import Household, Occupant
 
@@ -224,6 +224,16 @@ def report_figures(
     }
 
 
+def _records_checkins(user: User | None, programme: Programme) -> bool:
+    """Whether `user` works for one of the programme's operating partners (not the landlord)."""
+    if user is None or is_landlord_manager(user, programme):
+        return False
+    return any(
+        user.has_org_perm(FOODAID_CHECKIN, p.partner_organisation_id)
+        for p in programme.partners.all()
+    )
+
+
 def report_for(
     programme: Programme,
     user: User | None,
@@ -238,20 +248,22 @@ def report_for(
     - the landlord's managers read exact figures; everyone else gets small-cell suppression
       (`core.smallcells`: a figure under 11 is None, its key listed in `suppressed`; one more
       age band is hidden when the bands' total would reveal it);
-    - `with_disability` (health data, aggregated) only for readers who hold
-      `household.view_sensitive` at the landlord; for the others it is None and listed in
-      `withheld`. `user=None` is the funders' document a manager prints: suppressed, and the
-      disability figure suppressed like the others.
+    - `with_disability` (people with a disability, an aggregate of health data) follows the
+      same rule for the landlord's managers (exact) and the funders (suppressed), issue #14 §7;
+      `user=None` is the funders' document a manager prints: suppressed. The operating
+      partners' workers never get it (None, listed in `suppressed` and in `withheld`): they
+      record who came on which day, so two periods a day apart would tell them which
+      household has a disability (docs/decisions/0014).
     """
     figures = report_figures(programme, start, end, site_id=site_id)
     if exact is None:
         exact = user is not None and is_landlord_manager(user, programme)
-    health = user is None or may_see_health(user, programme)
+    withhold = _records_checkins(user, programme)
     flat = {
         "households": figures["households"],
         "people": figures["people"],
         **figures["by_age"],
-        "with_disability": figures["with_disability"] if health else None,
+        "with_disability": None if withhold else figures["with_disability"],
         "parcels": figures["parcels"],
     }
     sizes = {f"size:{k}": v for k, v in figures["by_size"].items()}
@@ -268,9 +280,12 @@ def report_for(
         "with_disability": values["with_disability"],
         "parcels": values["parcels"],
         "by_size": {k: values[f"size:{k}"] for k, _l, _h in SIZE_BANDS},
-        "suppressed": [k for k in s.suppressed if not k.startswith("size:")],
+        "suppressed": [
+            *(k for k in s.suppressed if not k.startswith("size:")),
+            *(["with_disability"] if withhold and "with_disability" not in s.suppressed else []),
+        ],
         "suppressed_sizes": [k[5:] for k in s.suppressed if k.startswith("size:")],
-        "withheld": [] if health else ["with_disability"],
+        "withheld": ["with_disability"] if withhold else [],
         "from": start.isoformat(),
         "to": end.isoformat(),
     }

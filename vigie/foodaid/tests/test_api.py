@@ -255,5 +255,66 @@ def test_report_counts_and_suppression(lockdown, marc, pierre, fanny):
         got = got.json()
         assert got["households"] is None and "households" in got["suppressed"]
         assert got["by_age"]["0-3"] is None and "0-3" in got["suppressed"]
-        # Disability is health data: withheld from roles without it at the landlord.
-        assert got["with_disability"] is None and got["withheld"] == ["with_disability"]
+        # The disability count: hidden and named for both (under 11).
+        assert got["with_disability"] is None and "with_disability" in got["suppressed"]
+
+
+def test_report_figures_of_11_or_more_reach_partners_and_funders(lockdown, marc, pierre, fanny):
+    """Suppression hides small figures only: 12 households of two people, one of them with a
+    disability, all collected — every reader gets the figures, the disability count too."""
+    from vigie.foodaid.services import record_checkin
+    from vigie.foodaid.tests.conftest import home
+
+    session = session_create(
+        actor=marc, programme=lockdown.programme, site=lockdown.tabar, day=date(2020, 4, 2)
+    )
+    for i in range(12):
+        h = home(
+            lockdown.landlord,
+            lockdown.tabar,
+            [
+                {"last_name": f"Aîné{i}", "first_name": "A", "birth_date": date(1940, 1, 1)},
+                {
+                    "last_name": f"Aîné{i}",
+                    "first_name": "B",
+                    "birth_date": date(1942, 1, 1),
+                    "disability": True,
+                    "phone": "",
+                },
+            ],
+            n=100 + i,
+        )
+        e = enrolment_create(
+            actor=marc,
+            programme=lockdown.programme,
+            household=h,
+            consent_on=date(2020, 3, 20),
+            mode="collect",
+        )
+        record_checkin(
+            actor=marc,
+            session=session,
+            client_id=uuid.uuid4(),
+            enrolment_id=e.pk,
+            result="collected",
+            parcels=1,
+        )
+    url = f"/api/v1/foodaid/programmes/{lockdown.programme.pk}/report?from=2020-04-01&to=2020-04-30"
+    exact = call(marc, "get", url).json()
+    assert (exact["households"], exact["people"], exact["with_disability"]) == (12, 24, 12)
+    for user in (pierre, fanny):
+        got = call(user, "get", url)
+        assert got.status_code == 200, got.content
+        got = got.json()
+        assert (got["households"], got["people"], got["parcels"]) == (12, 24, 12)
+        assert got["by_age"]["65+"] == 24
+        # The other age bands are 0: hidden (under 11) and named.
+        assert got["by_age"]["0-3"] is None and "0-3" in got["suppressed"]
+    # The funder reads the disability count (issue #14 §7)…
+    funder = call(fanny, "get", url).json()
+    assert funder["with_disability"] == 12 and funder["withheld"] == []
+    # …the operating partner's worker never does: it knows who came on which day, and two
+    # periods a day apart would name the household (decision 0014).
+    partner = call(pierre, "get", url).json()
+    assert partner["with_disability"] is None
+    assert "with_disability" in partner["suppressed"] and partner["withheld"] == ["with_disability"]
