@@ -5,7 +5,8 @@ French resources for the date fields: `apt-get install chromium-l10n`):
 
     VIGIE_DEBUG=1 .venv/bin/python tools/guide_screenshots.py
 
-or `make guide-screenshots`. It takes a few minutes and touches nothing but docs/guide/images/:
+or `make guide-screenshots`. It takes about two minutes and touches nothing but
+docs/guide/images/:
 
 1. builds the demo (`vigie migrate`, `vigie seed_demo --dwellings 1500`: the same synthetic
    landlord as `make demo`, smaller) into a throwaway SQLite file under its own VIGIE_DATA_DIR,
@@ -14,10 +15,12 @@ or `make guide-screenshots`. It takes a few minutes and touches nothing but docs
    (VIGIE_DEBUG=1: WhiteNoise serves the static files; VIGIE_REQUIRE_2FA=0: the demo has no
    second factor; e-mails printed, never sent; the task backend is the database one, with no
    worker: the campaign build below is run by this script);
-3. plays a short day of work through the interface, signed in as the demo roles (README,
-   password `Vigie-Demo-2026!`): the manager creates a lockdown campaign from the template and
-   builds its list, a caller works the console, a lift breakdown is reported and the agency
-   takes it on, with a photo and a quote, the DPO records data-subject requests;
+3. plays a short day of work, signed in as the demo roles (README, password
+   `Vigie-Demo-2026!`): in the browser, the manager creates a lockdown campaign from the
+   template, builds and launches it, a caller works the console, the agency takes on a lift
+   breakdown, confides it to its technician and a contractor and joins a photo and a quote;
+   through Vigie's services, as the same users, the reports that open the tickets and the
+   data-subject requests the DPO received (a late one, an extended one…);
 4. takes each screen in headless Chromium, viewport only (never the full page), at 1366×900
    (1024×768 for the campaign with its folded menu, 800×1280 for the food-aid tablet), at one
    CSS pixel per image pixel, and writes docs/guide/images/<name>.png (re-compressed).
@@ -26,6 +29,14 @@ The only staging: the campaign build is run by this script (the server has no ta
 with a pause of a few seconds per wave, so that its progress bar can be caught half-way; on a
 1,500-dwelling demo it would otherwise be over before the page first polls it. The figures
 and words on screen are the real ones the build writes.
+
+The images and the guide page that embeds each: registre, campagne-1024 (se-reperer.md);
+recherche-entete, registre-recherche (registre.md); campagne-construction, console-appel
+(campagnes.md); signalement, export-liste (orientations.md); utilisateurs (administration.md);
+journal-acces, demandes-rgpd (protection-des-donnees.md); tableaux-de-bord, alertes
+(rapports.md); aide-alimentaire-programme, aide-alimentaire-bilan, pointage-tablette
+(aide-alimentaire.md); mediation-dossier, mediation-notes (mediation.md); projet,
+projet-financeur (projets.md).
 
 Options: `--only NAME[,NAME…]` takes some screenshots only (their preparation still runs as
 needed), `--dwellings N`, `--keep` leaves the server's data directory in place for a look.
@@ -456,7 +467,7 @@ def shots_campaigns(s: Shots) -> None:
             page = s.page("responsable", SMALL)
             s.go(page, f"/campagnes/{pk}/")
             s.shot(page, "campagne-1024")
-    if s.wanted("console-appel") or s.only is None:
+    if s.wanted("console-appel"):
         calls(s)
 
 
