@@ -91,6 +91,8 @@ messages: venv
 	done
 	cd vigie && VIGIE_DEBUG=1 ../$(VIGIE) compilemessages -l en
 
+guide-screenshots: venv ; VIGIE_DEBUG=1 $(PY) tools/guide_screenshots.py  # docs/guide/images/*.png, from a fresh small demo
+
 clean:
 	rm -rf $(VENV) data
 
