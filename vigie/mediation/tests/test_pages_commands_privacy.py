@@ -89,6 +89,8 @@ def test_centre_pages_walk_a_case(diane, paula, case, two_households):
     client.post(f"/mediation/{case.pk}/assign/", {"user": paula.pk})
     page = client.get(f"/mediation/{case.pk}/").content.decode()
     assert "paula" in page and "DUPONT Jeanne" in page
+    # Her discipline by its French label, never its code (the demo showed "mediator", "lawyer").
+    assert "psychologue" in page and "psychologist" not in page
     # A refusal is a French message on the page, nothing written.
     r = client.post(f"/mediation/{case.pk}/pause/", {"reason": "", "resume_on": ""}, follow=True)
     assert "date" in r.content.decode() or "motif" in r.content.decode()
