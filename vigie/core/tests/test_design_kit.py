@@ -69,6 +69,61 @@ def test_every_status_code_has_a_colour():
     assert not missing, missing
 
 
+def _status_fields():
+    """(model, field) for every model's `status` field with choices, modules' included."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if not model.__module__.startswith("vigie."):
+            continue  # django-tasks' own statuses are never shown
+        for field in model._meta.get_fields():
+            if field.name == "status" and getattr(field, "choices", None):
+                yield model, field
+
+
+def _colour_families() -> dict[str, str]:
+    """Status code → its colour (the CSS variable its `.tag.status-<code>` rule paints with)."""
+    families = {}
+    for selectors, body in re.findall(r"([^{}]*\.tag\.status-[^{}]*)\{([^}]*)\}", CSS):
+        colour = re.search(r"(?<![-\w])color:\s*var\(--([\w-]+)\)", body)
+        for code in re.findall(r"\.tag\.status-([\w-]+)", selectors):
+            families[code] = colour.group(1) if colour else "info"
+    return families
+
+
+def test_every_modules_status_has_a_colour_and_one_word_one_colour():
+    """Every status of every module (mediation, food aid, projects, alerts… not only the
+    campaigns') has its colour, and a status word means one colour everywhere: "en cours" was
+    green for campaigns but blue for mediation cases and projects (docs/guide/se-reperer.md:
+    green = en cours)."""
+    families = _colour_families()
+    missing, by_word = [], {}
+    for model, field in _status_fields():
+        for code, label in field.choices:
+            if code not in families:
+                missing.append(f"{model._meta.label}.status {code}")
+                continue
+            if model._meta.label != "campaigns.CampaignBuild":  # a progress card, no badge
+                by_word.setdefault(str(label).lower(), {})[code] = families[code]
+    assert not missing, missing
+    mixed = {w: f for w, f in by_word.items() if len(set(f.values())) > 1}
+    assert not mixed, mixed
+    assert families["in_progress"] == families["running"] == "ok"
+
+
+def test_no_template_shows_a_status_word_in_a_plain_badge():
+    """A status is shown with `{% status_badge %}` (its colour from its code), never in a
+    plain `<span class="tag">` that paints every status blue."""
+    root = Path(settings.BASE_DIR)
+    plain = re.compile(r'<span class="tag[^"]*"[^>]*>\s*{{\s*[\w.]+\.get_status_display\s*}}')
+    found = [
+        f"{html.relative_to(root)}: {m.group(0)}"
+        for html in root.rglob("*.html")
+        for m in plain.finditer(html.read_text())
+    ]
+    assert not found, found
+
+
 def _icons_used() -> set[str]:
     used = {e.icon for e in menu.MENU.values()}
     root = Path(settings.BASE_DIR)
