@@ -80,9 +80,12 @@ def legend(bounds: list[float]) -> list[dict[str, Any]]:
 def _fmt(value: float | None) -> str:
     if value is None:
         return ""
+    from django.utils.formats import number_format
+
+    # "1 500", "2,5": grouped and with the decimal comma, like the tables' figures.
     if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.1f}".replace(".", ",")
+        return number_format(int(value), use_l10n=True, force_grouping=True)
+    return number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)
 
 
 def _legend_low(bounds: list[float], i: int) -> float:

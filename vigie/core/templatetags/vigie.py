@@ -118,3 +118,16 @@ def decimal_fr(value, places: int = 1) -> str:
     if value in (None, ""):
         return ""
     return number_format(value, decimal_pos=int(places), use_l10n=True)
+
+
+@register.filter
+def number_fr(value):
+    """A count or a figure with the thousands grouped as the language writes them ("1 500" in
+    French, "1,500" in English, like `intcomma`); text ("< 11", "—") is left as it is."""
+    from decimal import Decimal
+
+    from django.utils.formats import number_format
+
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return value
+    return number_format(value, use_l10n=True, force_grouping=True)

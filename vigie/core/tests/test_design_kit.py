@@ -239,3 +239,31 @@ def test_a_status_badge_carries_its_code_as_a_colour_and_its_word():
         Context()
     )
     assert html.strip() == '<span class="tag status status-declined" id="s">refusée</span>'
+
+
+def test_every_button_wears_a_kit_class():
+    """A `<button>` is `.btn` (primary, secondary, ok, small…) or `.link`: the reports'
+    "Afficher", "Filtrer", "Clore" were bare browser buttons. The header's own buttons (language,
+    sign-out) are drawn by the header's rules."""
+    root = Path(settings.BASE_DIR)
+    bare = []
+    for html in root.rglob("*.html"):
+        if html.relative_to(root).as_posix() == "templates/base.html":
+            continue
+        for tag in re.findall(r"<button\b[^>]*>", html.read_text()):
+            if not re.search(r'class="[^"]*\b(btn|link)\b', tag):
+                bare.append(f"{html.relative_to(root)}: {tag}")
+    assert not bare, bare
+
+
+def test_number_fr_groups_thousands_the_french_way():
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils import translation
+
+    from vigie.core.templatetags.vigie import number_fr
+
+    with translation.override("fr"):
+        assert number_fr(1500) == intcomma(1500) == "1\xa0500" and number_fr(12) == "12"
+        assert number_fr("< 11") == "< 11" and number_fr(None) is None
+    with translation.override("en"):
+        assert number_fr(1500) == "1,500"

@@ -89,3 +89,33 @@ def test_ccas_export_lists_only_consenting_households_of_the_commune(planted, ma
     c.post(f"/rapports/plans/consentements/{consent.pk}/retirer/")
     r = c.get("/rapports/plans/registre-canicule/csv/export/?commune=31555")
     assert len([x for x in r.content.decode("utf-8-sig").splitlines() if x]) == 1
+
+
+def test_reports_figures_are_grouped_like_every_other_page():
+    """ "1500" read "1 500" elsewhere: every figure of the reports' tables goes through a number
+    filter, and the map's legend groups its bounds too."""
+    import re
+    from pathlib import Path
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from vigie.reports import svg
+
+    folder = Path(__file__).resolve().parents[1] / "templates" / "reports"
+    raw = [
+        f"{p.name}: {m.group(0)}"
+        for p in folder.glob("*.html")
+        for m in re.finditer(r'class="num">(?:{%[^%]*%}[^{]*)*{{\s*[\w.]+\s*}}', p.read_text())
+    ]
+    assert not raw, raw
+    with translation.override("fr"):
+        html = render_to_string(
+            "reports/_table.html",
+            {
+                "key": "k",
+                "t": {"title": "T", "how": "", "header": ["a", "b"], "rows": [["Agence", 1500]]},
+            },
+        )
+        assert '<td class="num">1\xa0500</td>' in html
+        assert "1\xa0500" in svg.legend([0, 1500, 2500.5])[1]["label"]
