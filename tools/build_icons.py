@@ -20,6 +20,7 @@ arrows-sort arrow-up arrow-down plus pencil trash download alert-triangle info-c
 circle-check x filter inbox menu-2 user-circle calendar printer eye lock building-lighthouse
 messages basket briefcase chart-bar dots arrow-left arrow-right check file-spreadsheet clock
 phone building map-pin alert-circle external-link refresh player-play player-pause list-details
+user-shield calendar-stats layout-dashboard bell chart-pie
 """.split()
 
 FRAME = re.compile(r'<path stroke="none" d="M0 0h24v24H0z" fill="none"\s*/>')

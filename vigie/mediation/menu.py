@@ -5,7 +5,12 @@ from vigie.mediation.permissions import ACTIVITY, CASE_HANDLE, REFER
 
 # The centre's side: its cases; the landlord's side: the situations it referred.
 menu.register(
-    "mediation", label=_("Médiation"), url_name="mediation:cases", perm=CASE_HANDLE, order=60
+    "mediation",
+    label=_("Médiation"),
+    url_name="mediation:cases",
+    perm=CASE_HANDLE,
+    order=60,
+    icon="messages",
 )
 menu.register(
     "mediation_referrals",
@@ -13,6 +18,7 @@ menu.register(
     url_name="mediation:referrals",
     perm=REFER,
     order=61,
+    icon="messages",
 )
 menu.register(
     "mediation_activity",
@@ -20,4 +26,5 @@ menu.register(
     url_name="mediation:activity",
     perm=ACTIVITY,
     order=62,
+    icon="calendar-stats",
 )

@@ -21,4 +21,5 @@ menu.register(
     url_name="privacy:requests",
     perm=Perm.SUBJECT_RIGHTS,
     order=91,
+    icon="user-shield",
 )

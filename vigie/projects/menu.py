@@ -4,5 +4,10 @@ from vigie.core import menu
 from vigie.projects.permissions import PROJECT_VIEW
 
 menu.register(
-    "projects", label=_("Projets"), url_name="projects:portfolio", perm=PROJECT_VIEW, order=60
+    "projects",
+    label=_("Projets"),
+    url_name="projects:portfolio",
+    perm=PROJECT_VIEW,
+    order=60,
+    icon="briefcase",
 )

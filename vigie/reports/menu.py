@@ -9,12 +9,16 @@ menu.register(
     url_name="reports:dashboard",
     perm=REPORTS_VIEW,
     order=70,
+    icon="layout-dashboard",
 )
-menu.register("alerts", label=_("Alertes"), url_name="reports:alerts", perm=ALERT_VIEW, order=71)
+menu.register(
+    "alerts", label=_("Alertes"), url_name="reports:alerts", perm=ALERT_VIEW, order=71, icon="bell"
+)
 menu.register(
     "funder_figures",
     label=_("Chiffres publiés"),
     url_name="reports:funder",
     perm=REPORTS_FUNDER_VIEW,
     order=72,
+    icon="chart-pie",
 )

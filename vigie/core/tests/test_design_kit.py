@@ -267,3 +267,9 @@ def test_number_fr_groups_thousands_the_french_way():
         assert number_fr("< 11") == "< 11" and number_fr(None) is None
     with translation.override("en"):
         assert number_fr(1500) == "1,500"
+
+
+def test_every_menu_entry_has_its_own_icon():
+    """Médiation, Projets, Demandes RGPD, the reports' entries showed the default dot."""
+    dots = sorted(k for k, e in menu.MENU.items() if e.icon == "point")
+    assert not dots, dots
