@@ -686,9 +686,8 @@ def _funder_view(request, project, funder):
     user = request.user
     funder = funder or _report_funder(request, project)
     insider = selectors.is_insider(user, project)
-    cos = [
-        c for c in selectors.co_funders(project, user) if funder is None or c.funder_id == funder.pk
-    ]
+    all_cos = list(selectors.co_funders(project, user))
+    cos = [c for c in all_cos if funder is None or c.funder_id == funder.pk]
     year = _year(request, project)
     return TemplateResponse(
         request,
@@ -713,6 +712,8 @@ def _funder_view(request, project, funder):
             else list(selectors.documents_visible(user, project)),
             "today": timezone.localdate(),
             "insider": insider,
+            # The landlord's staff pick the funder whose view they preview.
+            "funders": [c.funder for c in all_cos] if insider else [],
             "section": "projects",
         },
     )

@@ -180,3 +180,19 @@ def test_the_narrative_is_edited_and_a_bad_period_refused(marc, creche, fanny):
     creche.refresh_from_db()
     assert creche.summary == "Douze places."
     assert client_for(fanny).get(f"/projets/{creche.pk}/modifier/").status_code == 403
+
+
+def test_the_landlords_preview_says_votre_only_for_a_chosen_funder(marc, creche):
+    """Without a funder chosen, the preview lists every co-funding: its heading is not "Votre
+    financement" (whose?); the page offers to choose the funder, and then it is."""
+    c = client_for(marc)
+    body = c.get(f"/projets/{creche.pk}/vue-financeur/").content.decode()
+    funding = body.split('id="financement"')[1].split("</section>")[0]
+    assert "Votre financement" not in body and "Les financements" in funding
+    assert "CAF de la Haute-Garonne" in funding and "Ville de Toulouse" in funding
+    choice = body.split('id="funder-choice"')[1].split("</form>")[0]
+    assert 'value="caf-31"' in choice and 'value="ville-toulouse"' in choice
+    body = c.get(f"/projets/{creche.pk}/vue-financeur/?funder=caf-31").content.decode()
+    funding = body.split('id="financement"')[1].split("</section>")[0]
+    assert "Votre financement" in funding and "Ville de Toulouse" not in funding
+    assert '<option value="caf-31" selected>' in body
