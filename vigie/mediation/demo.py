@@ -1,6 +1,7 @@
 """The demo's mediation centre: L'Amandier serving the demo landlord and "voisin", practitioners
-of every discipline and a dozen cases in every state — one paused during the 2020 lockdown and
-resumed (called by `vigie seed_demo`, `make demo`)."""
+of every discipline and a dozen cases in every state, each with its own (synthetic) story and
+referred over the past year — one paused during the 2020 lockdown and resumed (called by `vigie
+seed_demo`, `make demo`)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,54 @@ def _manager(landlord):
     return m.user if m else None
 
 
+# When each demo case (by its number in `seed`) was referred, in days before today, then how
+# many days after that the centre answered, the case opened (every consent in) and closed.
+# None: not yet. The closed ones spread over the past year, the open ones over recent weeks.
+AGES: list[tuple[int, int | None, int | None, int | None]] = [
+    (2, None, None, None),  # 0: just referred
+    (9, None, None, None),  # 1: referred, still unanswered (the 48-hour reminder)
+    (16, 2, None, None),  # 2: accepted
+    (41, 3, None, None),  # 3: declined
+    (27, 2, None, None),  # 4: waiting for a consent
+    (63, 2, 12, None),  # 5: in progress
+    (48, 3, 10, None),  # 6: in progress
+    (86, 2, 15, None),  # 7: paused
+    (340, 3, 14, 75),  # 8-12: closed
+    (285, 2, 12, 60),
+    (224, 4, 16, 90),
+    (168, 2, 10, 70),
+    (121, 3, 12, 55),
+    (52, 2, None, None),  # 13: a party refused
+    (36, 1, 6, None),  # 14: support, in progress
+]
+
+
+def _spread_over_past_months(cases, today, ages=None) -> None:
+    """Date the demo's cases as if referred over the past months (they were all made today)."""
+    from vigie.mediation.models import Case, Party
+
+    for case, (ago, answered, opened, closed) in zip(cases, ages or AGES, strict=True):
+        referred_on = today - timedelta(days=ago)
+
+        def after(days, start=referred_on):
+            return None if days is None else start + timedelta(days=days)
+
+        # Consents: all in when the case opened; else a few days after the centre's answer.
+        consented = after(opened if opened is not None else (answered or 0) + 3)
+        if consented is not None and consented > today:
+            consented = today
+        Case.objects.filter(pk=case.pk).update(
+            referred_on=referred_on,
+            answered_on=after(answered),
+            opened_on=after(opened),
+            closed_on=after(closed),
+        )
+        Case.objects.filter(pk=case.pk, agreement_signed_on__isnull=False).update(
+            agreement_signed_on=after(closed)
+        )
+        Party.objects.filter(case=case, consent_on__isnull=False).update(consent_on=consented)
+
+
 def seed(*, landlord, stdout, password) -> list:
     from vigie.housing.models import Household
     from vigie.mediation import services
@@ -89,7 +138,7 @@ def seed(*, landlord, stdout, password) -> list:
     homes = list(Household.objects.filter(organisation=landlord).order_by("pk")[:40])
     today = timezone.localdate()
 
-    def refer(i, trouble="noise", type="dispute", n=2, who=manager, land_homes=homes):
+    def refer(i, trouble="noise", type="dispute", n=2, who=manager, land_homes=homes, key=None):
         return services.referral_create(
             actor=who,
             centre=centre,
@@ -97,7 +146,7 @@ def seed(*, landlord, stdout, password) -> list:
             households=[h.pk for h in land_homes[2 * i : 2 * i + n]],
             trouble=trouble,
             intensity=1 + i % 4,
-            summary=TEXTS["summary"],
+            summary=TEXTS["summaries"][key or str(i)],
         )
 
     def consent_all(case):
@@ -121,15 +170,17 @@ def seed(*, landlord, stdout, password) -> list:
         )
 
     with transaction.atomic():
-        refer(0)
-        refer(1, trouble="smells")
-        services.case_accept(actor=director, case=refer(2, trouble="animals"))
+        cases = [refer(0), refer(1, trouble="smells")]
+        cases.append(refer(2, trouble="animals"))
+        services.case_accept(actor=director, case=cases[-1])
+        cases.append(refer(3, trouble="incivilities"))
         services.case_decline(
             actor=director,
-            case=refer(3, trouble="incivilities"),
+            case=cases[-1],
             reason=TEXTS["declined"],
         )
         waiting = refer(4, trouble="common_areas")
+        cases.append(waiting)
         services.case_accept(actor=director, case=waiting)
         first = Party.objects.filter(case=waiting).first()
         services.consent_record(
@@ -137,6 +188,7 @@ def seed(*, landlord, stdout, password) -> list:
         )
         for i, trouble in ((5, "noise"), (6, "children")):
             case = refer(i, trouble=trouble)
+            cases.append(case)
             services.case_accept(actor=director, case=case)
             case = consent_all(case)
             session(case, 2, "phone", kind="separate")
@@ -148,6 +200,7 @@ def seed(*, landlord, stdout, password) -> list:
                 text=TEXTS["first_note"],
             )
         paused = refer(7, trouble="discrimination")
+        cases.append(paused)
         services.case_accept(actor=director, case=paused)
         paused = consent_all(paused)
         services.case_pause(
@@ -167,9 +220,12 @@ def seed(*, landlord, stdout, password) -> list:
             case = refer(
                 8 + offset, trouble=["noise", "smells", "children", "noise", "animals"][offset]
             )
+            cases.append(case)
             services.case_accept(actor=director, case=case)
             case = consent_all(case)
-            session(case, -20 - offset, "on_site")
+            # Its joint session three weeks after it opened (see AGES below).
+            referred_ago, _answer, opened_after, _close = AGES[8 + offset]
+            session(case, -referred_ago + opened_after + 21, "on_site")
             services.case_close(
                 actor=director,
                 case=case,
@@ -178,6 +234,7 @@ def seed(*, landlord, stdout, password) -> list:
                 agreement_shareable=shared,
             )
         refused = refer(13, trouble="noise")
+        cases.append(refused)
         services.case_accept(actor=director, case=refused)
         services.consent_record(
             actor=director,
@@ -189,6 +246,7 @@ def seed(*, landlord, stdout, password) -> list:
         )
         # The parents' psychological support (a support case, one household).
         support = refer(14, type="support", trouble="other", n=1)
+        cases.append(support)
         services.case_accept(actor=director, case=support)
         support = consent_all(support)
         session(support, 3, "phone", kind="separate", who=("psychologue",))
@@ -223,11 +281,13 @@ def seed(*, landlord, stdout, password) -> list:
             closed_on=date(2020, 6, 30),
             pause_reason=TEXTS["lockdown"],
         )
+        _spread_over_past_months(cases, today)
         if neighbour is not None:
             other_manager = _manager(neighbour)
             other_homes = list(Household.objects.filter(organisation=neighbour).order_by("pk")[:4])
             if other_manager is not None and len(other_homes) >= 2:
-                refer(0, who=other_manager, land_homes=other_homes)
+                other = refer(0, who=other_manager, land_homes=other_homes, key="neighbour")
+                _spread_over_past_months([other], today, ages=[(5, None, None, None)])
     stdout.write(
         _("Médiation : %(n)s médiations au centre %(centre)s.")
         % {"n": Case.objects.filter(organisation=centre).count(), "centre": centre.name}
