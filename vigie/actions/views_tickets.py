@@ -6,6 +6,8 @@ was typed and the sentence next to the field (status 400).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -137,7 +139,16 @@ def ticket_attachment(request, pk: int):
     path = attachment_path(attachment)
     if not path.is_file():
         raise Http404(_("Ce fichier n'est plus disponible."))
-    access_record(user=request.user, action=AccessAction.VIEW, obj=attachment, path=request.path)
+    if request.method == "GET":  # a HEAD reads nothing
+        # The ticket's page shows a photo's thumbnail, the photo is then opened or downloaded:
+        # one look at it, one line of the access log (not one per request).
+        access_record(
+            user=request.user,
+            action=AccessAction.VIEW,
+            obj=attachment,
+            path=request.path,
+            once_within=timedelta(minutes=10),
+        )
     response = FileResponse(
         open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
         content_type=attachment.content_type,

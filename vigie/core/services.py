@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
+from django.utils import timezone
 
 from vigie.core.models import AccessAction, AccessLog, AuditEvent, Organisation
 
@@ -45,13 +47,26 @@ def access_record(
     detail: str = "",
     path: str = "",
     organisation_id: int | None = None,
+    once_within: timedelta | None = None,
 ) -> None:
     """Record a read of personal data (a view, a search, an export) or a denied access.
 
     The organisation is the object's, or `organisation_id` for a read of many rows (an export).
+    `once_within`: one user action may fetch the same object several times (a photo's thumbnail
+    on its page, then the photo opened, a PDF viewer's range requests): the same user's same
+    action on the same object within that time is one read, recorded once.
     """
     if organisation_id is None and obj is not None:
         organisation_id = getattr(obj, "organisation_id", None)
+    if once_within is not None and obj is not None and getattr(user, "pk", None):
+        if AccessLog.objects.filter(
+            user_id=user.pk,  # type: ignore[union-attr]
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            at__gte=timezone.now() - once_within,
+        ).exists():
+            return
     AccessLog.objects.create(
         user=cast("User", user) if getattr(user, "pk", None) else None,  # anonymous: none
         organisation_id=organisation_id,

@@ -198,6 +198,31 @@ def test_a_photo_is_stored_privately_and_served_to_who_sees_the_ticket(ticket, c
     ).exists()
 
 
+def test_one_look_at_a_photo_is_one_line_of_the_access_log(ticket, claire, paul):
+    """The page's thumbnail, the photo opened, then downloaded, a HEAD: one look, one line (the
+    demo's DPO read three views of a photo nobody had opened). Another person's look, or the
+    same person's a day later, is its own line."""
+    client_for(claire).post(
+        reverse("actions:ticket_attach", args=[ticket.pk]),
+        {"file": upload("hall.jpg", JPEG, "image/jpeg")},
+    )
+    a = TicketAttachment.objects.get()
+    url = reverse("actions:ticket_attachment", args=[a.pk])
+    c = client_for(paul)
+    for _request in range(2):
+        c.get(reverse("actions:ticket", args=[ticket.pk]))
+        c.get(url)  # the thumbnail, then the photo opened
+    c.get(url + "?telecharger=1")
+    c.head(url)
+    views = AccessLog.objects.filter(object_type="actions.ticketattachment", object_id=str(a.pk))
+    assert views.filter(user=paul).count() == 1
+    client_for(claire).get(url)
+    assert views.filter(user=claire).count() == 1
+    AccessLog.objects.filter(user=paul).update(at=timezone.now() - timedelta(days=1))
+    c.get(url)
+    assert views.filter(user=paul).count() == 2
+
+
 def test_another_organisation_or_agency_gets_404_for_the_file(ticket, claire, bruno, nina):
     a = ticket_attach(actor=claire, ticket=ticket, upload=upload("plan.pdf", PDF))
     url = reverse("actions:ticket_attachment", args=[a.pk])
