@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from vigie.foodaid.choices import DeliveryReason, EnrolmentStatus
 from vigie.foodaid.models import Enrolment, Record
+from vigie.privacy.access_log_words import describe, period_words
 from vigie.privacy.retention import rule
 from vigie.privacy.subject import eraser, exporter
 
@@ -74,3 +75,45 @@ def purge_foodaid(cutoff: datetime, dry_run: bool) -> int:
         return old.count() + Record.objects.filter(enrolment__in=old).count()
     records = Record.objects.filter(enrolment__in=old).delete()[0]
     return records + old.delete()[0]
+
+
+# --- The DPO's access log in words (privacy/access_log_words.py) ---------------------------
+
+_READS = {
+    "foodaid enrolments": gettext_lazy("liste des inscrits"),
+    "foodaid eligible": gettext_lazy("recherche des ménages éligibles"),
+    "foodaid session": gettext_lazy("fiche de la distribution (ménages attendus)"),
+    "foodaid signing sheet": gettext_lazy("feuille d'émargement"),
+    "foodaid rounds": gettext_lazy("tournée de livraison"),
+    "foodaid checkin": gettext_lazy("accueil de la distribution (pointage)"),
+}
+
+
+def _detail_words(detail: str) -> str | None:
+    from django.utils.translation import gettext as _
+
+    if detail in _READS:
+        return str(_READS[detail])
+    fmt, _sep, rest = detail.partition(" ")
+    period = period_words(rest.partition(" | ")[0])
+    if fmt == "pdf":
+        return _("bilan PDF %(period)s") % {"period": period}
+    if fmt in ("csv", "xlsx"):
+        return _("export %(fmt)s : bilan %(period)s") % {"fmt": fmt.upper(), "period": period}
+    return None
+
+
+def _session_name(s) -> str:
+    from django.utils.translation import gettext as _
+
+    return _("du %(date)s — %(site)s") % {"date": s.date.strftime("%d/%m/%Y"), "site": s.site.name}
+
+
+describe("foodaid.programme", noun=gettext_lazy("programme"), details=_detail_words)
+describe(
+    "foodaid.distributionsession",
+    noun=gettext_lazy("distribution"),
+    name=_session_name,
+    related=("site",),
+    details=_detail_words,
+)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from vigie.mediation.choices import CaseStatus
 from vigie.mediation.models import Case, Note, Party
 from vigie.mediation.selectors import landlord_view
+from vigie.privacy.access_log_words import describe
 from vigie.privacy.retention import rule
 from vigie.privacy.subject import eraser, exporter
 
@@ -69,3 +70,61 @@ def purge_notes(cutoff: datetime, dry_run: bool) -> int:
         count = notes.delete()[0]
         closed.filter(notes_purged_on__isnull=True).update(notes_purged_on=timezone.localdate())
     return count
+
+
+# --- The DPO's access log in words (privacy/access_log_words.py) ---------------------------
+
+
+def _case_detail(detail: str) -> str | None:
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from vigie.mediation.choices import Compartment
+
+    if detail.startswith("notes : "):
+        codes = [c for c in detail.removeprefix("notes : ").split(", ") if c in Compartment]
+        if not codes:
+            return _("aucune note lisible")
+        return _("notes lisibles : %(compartments)s") % {
+            "compartments": ", ".join(str(Compartment(c).label) for c in codes)
+        }
+    if detail == "break-glass":
+        return _("secret levé : accès exceptionnel à toutes les notes pour 24 heures")
+    if detail.startswith("list: ") and detail[6:].isdigit():
+        n = int(detail[6:])
+        return ngettext(
+            "liste des médiations par l'API (%(n)s médiation)",
+            "liste des médiations par l'API (%(n)s médiations)",
+            n,
+        ) % {"n": n}
+    return None
+
+
+def _activity_detail(detail: str) -> str | None:
+    from django.utils.translation import gettext as _
+
+    from vigie.core.models import Organisation
+    from vigie.privacy.access_log_words import period_words
+
+    if detail == "pdf":
+        return _("bilan d'activité du centre (PDF)")
+    fmt, _sep, rest = detail.partition(" ")
+    if fmt not in ("csv", "xlsx"):
+        return None
+    who, _sep, period = rest.partition(" | ")[0].partition(" ")
+    landlord = Organisation.objects.filter(slug=who).values_list("name", flat=True).first()
+    return _("export %(fmt)s : bilan d'activité du centre, %(who)s, %(period)s") % {
+        "fmt": fmt.upper(),
+        "who": landlord or _("tous les bailleurs"),
+        "period": period_words(period),
+    }
+
+
+describe(
+    "mediation.case",
+    noun=gettext_lazy("médiation n°"),
+    name=lambda case: str(case.pk),
+    many=gettext_lazy("médiations du centre"),
+    details=_case_detail,
+)
+describe("mediation.activity", many=gettext_lazy("activité du centre"), details=_activity_detail)

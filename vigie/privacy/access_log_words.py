@@ -1,19 +1,72 @@
 """The access log in words for the DPO (issue #9 §8): who (name), what (an object named as the
 landlord's staff name it: "ménage BAIL-0042", "orientation n° 7 (ménage BAIL-0042)"), and the
 detail in French (a refused permission's sentence, a search's criteria, an export's list) —
-never `actions.referral 2` or a permission code."""
+never `actions.referral 2` or a permission code.
+
+The upper modules (mediation, food aid, projects, reports) name their own objects and details
+through `describe()`, from their `privacy.py`: this app, below them, never imports them.
+`privacy/tests/test_access_log_details.py` finds every `access_record(detail=…)` in the source
+and fails on one this page would show as a code."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vigie.core.models import AccessLog
 from vigie.core.permissions import DENIED_SENTENCES, Perm
+from vigie.core.registry import Registry
+
+
+@dataclass(frozen=True)
+class Words:
+    """How the access log names one kind of object, and reads its details."""
+
+    noun: Any = ""  # before the object's name: "distribution", "projet"
+    name: Callable[[Any], str] | None = None  # the object → its name (default: str(obj))
+    related: tuple[str, ...] = ()  # what `name` reads (select_related)
+    many: Any = ""  # the object of a read of many rows (no id): "liste des alertes"
+    details: Callable[[str], str | None] | None = None  # a detail → words (None: not its own)
+
+
+WORDS: Registry[Words] = Registry("access-log words")
+
+
+def describe(
+    object_type: str,
+    *,
+    noun: Any = "",
+    name: Callable[[Any], str] | None = None,
+    related: tuple[str, ...] = (),
+    many: Any = "",
+    details: Callable[[str], str | None] | None = None,
+) -> None:
+    """Declare how the DPO's access log names `object_type` ("app.model", as access_record
+    writes it) and reads the details written with it."""
+    WORDS.add(object_type, Words(noun, name, related, many, details))
+
+
+_ISO_PERIOD = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})")
+
+
+def period_words(text: str) -> str:
+    """ "2020-03-01..2020-06-30" → "du 01/03/2020 au 30/06/2020" (a detail's period)."""
+
+    def words(m: re.Match) -> str:
+        start, end = (date.fromisoformat(d).strftime("%d/%m/%Y") for d in m.groups())
+        return _("du %(start)s au %(end)s") % {"start": start, "end": end}
+
+    return _ISO_PERIOD.sub(words, text)
+
 
 # Words of the register's search parameters (housing/views.py `households`).
 _SEARCH_KEYS = {
@@ -24,7 +77,12 @@ _SEARCH_KEYS = {
     "commune": gettext_lazy("commune"),
     "status": gettext_lazy("statut"),
     "as_of": gettext_lazy("à la date du"),
+    "overdue": gettext_lazy("en retard"),
+    "tout": gettext_lazy("toutes"),
+    "mine": gettext_lazy("les miennes"),
 }
+# Parameters that say how a list is shown, not what was asked: left out of the words.
+_NOT_CRITERIA = {"o", "page", "format"}
 
 
 def _noun(object_type: str) -> str:
@@ -38,7 +96,8 @@ def _noun(object_type: str) -> str:
         "actions.referral": _("orientation n°"),
         "actions.ticket": _("signalement n°"),
         "actions.task": _("tâche n°"),
-    }.get(object_type, "")
+        "actions.ticketattachment": _("pièce jointe"),
+    }.get(object_type) or str(WORDS[object_type].noun if object_type in WORDS else "")
 
 
 def _names(user: Any, entries: list[AccessLog]) -> dict[tuple[str, str], str]:
@@ -59,7 +118,17 @@ def _names(user: Any, entries: list[AccessLog]) -> dict[tuple[str, str], str]:
             if hasattr(manager, "visible_to")
             else manager.none()
         ).filter(pk__in=ids)
-        if object_type == "housing.occupant":
+        words = WORDS.get(object_type)
+        if words is not None:
+            for o in qs.select_related(*words.related):
+                out[(object_type, str(o.pk))] = words.name(o) if words.name else str(o)
+        elif object_type == "actions.ticketattachment":
+            for o in qs.select_related("ticket"):
+                out[(object_type, str(o.pk))] = _("%(file)s (signalement n° %(n)s)") % {
+                    "file": o.file_name,
+                    "n": o.ticket_id,
+                }
+        elif object_type == "housing.occupant":
             qs = qs.select_related("household")
             for o in qs:
                 out[(object_type, str(o.pk))] = _("%(name)s (ménage %(ref)s)") % {
@@ -93,6 +162,11 @@ def _detail(e: AccessLog, names: dict[str, dict[str, str]]) -> str:
         sentence = DENIED_SENTENCES.get(d)
         if sentence is not None:
             return str(sentence)
+    words = WORDS.get(e.object_type)
+    if words is not None and words.details is not None:
+        said = words.details(d)
+        if said:
+            return said
     if d in ("sheet", "sheet.csv", "sheet.xlsx"):
         return _("feuille d'appels papier")
     if d == "not_reached":
@@ -116,16 +190,32 @@ def _detail(e: AccessLog, names: dict[str, dict[str, str]]) -> str:
         }.get(rest)
         if what is None and title and e.object_type != "housing.household":
             # Another module's export: its sheet's title says what; filters in words if any.
-            what = title + (" — " + _search_words(rest, names) if "=" in rest else "")
+            criteria = _search_words(rest, names, e.object_type) if "=" in rest else ""
+            what = title + (" — " + criteria if criteria else "")
         if what is None:
-            what = _("registre") + (" — " + _search_words(rest, names) if rest else "")
+            criteria = _search_words(rest, names, e.object_type) if rest else ""
+            what = _("registre") + (" — " + criteria if criteria else "")
         return _("export %(fmt)s : %(what)s") % {"fmt": fmt.upper(), "what": what}
     if "=" in d:
-        return _search_words(d, names)
+        return _search_words(d, names, e.object_type)
     return d
 
 
-def _search_words(detail: str, names: dict[str, dict[str, str]] | None = None) -> str:
+# "q=1 rue Alsace-Lorraine Muret cohort=over_75": a value runs to the next " key=".
+_CRITERION = re.compile(r"(?:^|\s)(\w+)=(.*?)(?=\s+\w+=|$)")
+
+
+def _field(object_type: str, key: str) -> Any:
+    """The model field a list's filter is named after (its verbose name, its choices)."""
+    try:
+        return apps.get_model(object_type)._meta.get_field(key)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return None
+
+
+def _search_words(
+    detail: str, names: dict[str, dict[str, str]] | None = None, object_type: str = ""
+) -> str:
     from vigie.housing.choices import Cohort
 
     names = names or {}
@@ -135,16 +225,28 @@ def _search_words(detail: str, names: dict[str, dict[str, str]] | None = None) -
         "all": gettext_lazy("tous"),
     }
     parts = []
-    for piece in detail.split():
-        key, _sep, value = piece.partition("=")
+    for m in _CRITERION.finditer(detail):
+        key, value = m.group(1), m.group(2).strip()
+        if key in _NOT_CRITERIA:
+            continue
         label = _SEARCH_KEYS.get(key)
+        field = _field(object_type, key) if object_type else None
         if key == "cohort" and value in Cohort.values:
             value = str(Cohort(value).label)
         elif key == "status" and value in statuses:
             value = str(statuses[value])
-        elif key in names:
-            value = names[key].get(value, value)
-        parts.append(f"{label} « {value} »" if label else piece)
+        elif key in names and value in names[key]:
+            value = names[key][value]
+        elif field is not None and getattr(field, "choices", None):
+            value = str(dict(field.choices).get(value, value))
+        if field is not None and (label is None or key not in ("q", "as_of")):
+            label = str(field.verbose_name)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            value = date.fromisoformat(value).strftime("%d/%m/%Y")
+        if value == "1" and key in ("overdue", "tout", "mine"):
+            parts.append(str(label))
+            continue
+        parts.append(f"{label} « {value} »" if label else f"{key} « {value} »")
     return ", ".join(parts)
 
 
@@ -155,8 +257,8 @@ def _search_names(user: Any, entries: list[AccessLog]) -> dict[str, dict[str, st
 
     wanted: dict[str, set[str]] = {"commune": set(), "agency": set(), "residence": set()}
     for e in entries:
-        for piece in (e.detail or "").split():
-            key, _sep, value = piece.partition("=")
+        for m in _CRITERION.finditer(e.detail or ""):
+            key, value = m.group(1), m.group(2).strip()
             if key in wanted and value:
                 wanted[key].add(value)
     out: dict[str, dict[str, str]] = {key: {} for key in wanted}
@@ -204,9 +306,16 @@ def access_log_rows(user: Any, entries: list[AccessLog]) -> list[dict[str, Any]]
         elif e.object_type:
             obj = f"{noun or e.object_type} {e.object_id}".strip()
             if not e.object_id:
+                many = WORDS[e.object_type].many if e.object_type in WORDS else ""
                 obj = {
                     "housing.household": _("registre des ménages"),
-                }.get(e.object_type, noun or "")
+                    "actions.ticket": _("signalements"),
+                    "actions.task": _("tâches"),
+                    "actions.referral": _("orientations"),
+                    "actions.partner": _("partenaires"),
+                    "campaigns.need": _("besoins"),
+                    "campaigns.campaign": _("campagnes"),
+                }.get(e.object_type) or str(many or noun or "")
         else:
             obj = ""
         rows.append(

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy
 
+from vigie.privacy.access_log_words import describe
 from vigie.privacy.retention import rule
 from vigie.projects.choices import ProjectStatus
 from vigie.projects.models import ProjectDocument
@@ -38,3 +39,32 @@ def purge_project_documents(cutoff: datetime, dry_run: bool) -> int:
         doc.delete()
         count += 1
     return count
+
+
+# --- The DPO's access log in words (privacy/access_log_words.py) ---------------------------
+
+
+def _project_detail(detail: str) -> str | None:
+    from django.utils.translation import gettext as _
+
+    from vigie.core.models import Organisation
+
+    fmt, _sep, rest = detail.partition(" ")
+    year, _sep, slug = rest.partition(" ")
+    if fmt != "xlsx" or not year.isdigit():
+        return None
+    funder = Organisation.objects.filter(slug=slug).values_list("name", flat=True).first()
+    if funder:
+        return _("export XLSX : données du compte rendu %(year)s pour %(funder)s") % {
+            "year": year,
+            "funder": funder,
+        }
+    return _("export XLSX : données du compte rendu %(year)s") % {"year": year}
+
+
+describe("projects.project", noun=gettext_lazy("projet"), details=_project_detail)
+describe(
+    "projects.projectdocument",
+    noun=gettext_lazy("document"),
+    name=lambda d: d.title,
+)

@@ -70,3 +70,21 @@ def test_retention_removes_programmes_ended_three_years_ago(served):
     assert purge(dry_run=True, now=later)["aide_alimentaire"] == 2  # an enrolment, a record
     purge(now=later)
     assert not Enrolment.objects.exists() and not Record.objects.exists()
+
+
+def test_the_dpo_reads_which_distribution_and_what_of_it(served, marc, dora):
+    """The access log named a distribution by its date alone ("03/04/2020") and the page read
+    as "foodaid checkin": now the session by date and site, and the read in words."""
+    import html
+
+    from django.test import Client
+
+    s = served.programme.sessions.get()
+    c = Client()
+    c.force_login(marc)
+    assert c.get(f"/aide-alimentaire/distributions/{s.pk}/pointage/").status_code == 200
+    c.force_login(dora)
+    page = html.unescape(c.get("/confidentialite/journal-des-acces/").content.decode())
+    assert "distribution du 03/04/2020 — Bagatelle" in page
+    assert "accueil de la distribution (pointage)" in page
+    assert "foodaid" not in page
