@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from vigie.campaigns.choices import CampaignStatus
 from vigie.housing.choices import Cohort
 from vigie.reports import selectors
 
@@ -79,7 +80,9 @@ def build(figures: dict[str, Any], key: str) -> dict[str, Any]:
             "rows": [
                 [
                     x["name"],
-                    x["status"],
+                    # The word, not the code ("en cours", not "running"), on the page and in
+                    # the file alike.
+                    str(dict(CampaignStatus.choices).get(x["status"], x["status"])),
                     x["targets"],
                     x["done"],
                     x["not_reached"],

@@ -17,10 +17,13 @@ both sizes. One browser, one page reused, each URL loaded once and measured at b
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from vigie.browser import browser_page
@@ -82,14 +85,60 @@ PAGE_STATE = """async () => {
 
 STRIP = re.compile(r"\S+@\S+|https?://\S+")
 
+# A lower-case word standing alone (not in a path, an address, a hyphenated name).
+WORD = re.compile(r"(?<![\w@./:-])[a-z]{3,}(?![\w@/-])")
+# Messages that name codes on purpose, for an API or command-line user ("Statut inconnu « x »
+# (attendu : open ou closed)", "--discipline … rôle mediator"): not a source of French words.
+_NAMES_CODES = re.compile(r"inconnu|--|vigie \w")
 
-def raw_codes(text: str) -> list[str]:
+
+@lru_cache(maxsize=1)
+def choice_codes() -> frozenset[str]:
+    """The models' choice values a page shows by their label, never as they are: "mediator"
+    (a discipline), "open", "running", "lawyer"… A value that is a French word Vigie writes
+    anyway (in a choice's label or a message: "joint", "distribution") is not one."""
+    import polib
+    from django.apps import apps
+
+    def words(text: str) -> set[str]:
+        text = re.sub(r"%\(\w+\)[sd]|\{\{.*?\}\}|\{%.*?%\}", " ", text)
+        return set(re.findall(r"[a-zà-ÿœ]+", text.lower()))
+
+    french: set[str] = set()
+    values: set[str] = set()
+    for model in apps.get_models():
+        if not model.__module__.startswith("vigie."):
+            continue
+        for field in model._meta.get_fields():
+            for value, label in getattr(field, "choices", None) or ():
+                french |= words(str(label))
+                if isinstance(value, str) and re.fullmatch(r"[a-z]{3,}", value):
+                    if value != str(label).strip().lower():
+                        values.add(value)
+    root = Path(settings.BASE_DIR)
+    for po in root.glob("**/locale/en/LC_MESSAGES/django.po"):
+        for entry in polib.pofile(str(po)):
+            for msgid in (entry.msgid, entry.msgid_plural):
+                if msgid and not _NAMES_CODES.search(msgid):
+                    french |= words(msgid)
+    return frozenset(values - french)
+
+
+def raw_codes(
+    text: str, choices: frozenset[str] = frozenset(), data: frozenset[str] = frozenset()
+) -> list[str]:
+    """The codes in `text`; with `choices` (choice_codes()), a choice value shown as it is too,
+    unless it is one of the page's own `data` (a username such as "mediator")."""
     text = STRIP.sub(" ", text)
     found = []
     for what, pattern in RAW_CODES.items():
         for m in pattern.finditer(text):
             start = max(0, m.start() - 30)
             found.append(f"{what} «{m.group(0)}» in …{text[start : m.end() + 30]}…")
+    for m in WORD.finditer(text):
+        if m.group(0) in choices and m.group(0) not in data:
+            start = max(0, m.start() - 30)
+            found.append(f"choice code «{m.group(0)}» in …{text[start : m.end() + 30]}…")
     return found
 
 
@@ -144,6 +193,9 @@ def test_every_page_of_every_persona_fits_and_shows_no_raw_code(live_server):
     world = build_world()
     failures: list[str] = []
     visited = 0
+    choices = choice_codes()
+    # Usernames are data ("mediator" is a persona's username as well as a discipline's code).
+    usernames = frozenset(get_user_model().objects.values_list("username", flat=True))
     overflowing = []  # personas whose menu went under "Plus" at 1024 px
     with browser_page() as page:
         for role in PERSONAS:
@@ -178,7 +230,10 @@ def test_every_page_of_every_persona_fits_and_shows_no_raw_code(live_server):
                     if state["headerHeight"] > HEADER_ONE_ROW:
                         failures.append(f"{where}: the header wraps ({state['headerHeight']} px)")
                     if width == SIZES[0][0]:
-                        failures += [f"{role} {shown}: {r}" for r in raw_codes(state["text"])]
+                        failures += [
+                            f"{role} {shown}: {r}"
+                            for r in raw_codes(state["text"], choices, usernames)
+                        ]
                         failures += [
                             f"{role} {shown}: an empty list shown as its item: {e}"
                             for e in state["emptyLists"]
@@ -237,6 +292,34 @@ def test_the_console_result_buttons_are_visible_without_scrolling(live_server):
 )
 def test_a_raw_code_is_caught(text):
     assert raw_codes(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Praticien·nes paula mediator",  # the demo's mediation case page
+        "avocat lawyer",
+        "Statut : running",
+        "notes : legal, medical",
+    ],
+)
+def test_a_choice_shown_by_its_code_is_caught(text):
+    assert raw_codes(text, choice_codes()), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Médiation n° 3 — en cours, médiateur·rice, avocat·e",
+        "conjoint·e, joint, une application, la distribution",
+        "/mediation/3/ · marc@example.org",
+        "Affecté à mediator",  # a username (data) that is also a code
+    ],
+)
+def test_a_french_page_is_not_taken_for_choice_codes(text):
+    assert not raw_codes(text, choice_codes(), frozenset({"mediator"})), raw_codes(
+        text, choice_codes(), frozenset({"mediator"})
+    )
 
 
 @pytest.mark.parametrize(

@@ -119,3 +119,27 @@ def test_reports_figures_are_grouped_like_every_other_page():
         )
         assert '<td class="num">1\xa0500</td>' in html
         assert "1\xa0500" in svg.legend([0, 1500, 2500.5])[1]["label"]
+
+
+def test_the_campaigns_table_says_the_status_in_words():
+    """The dashboard's campaigns table showed "running" (caught by the browser test's choice
+    codes): the status's label, on the page and in the exported file."""
+    from vigie.reports import tables
+
+    figures = {
+        "cohorts": {},
+        "campaigns": [
+            {
+                "name": "Canicule",
+                "status": "running",
+                "targets": 4,
+                "done": 1,
+                "not_reached": 0,
+                "remaining": 3,
+                "progress": 25.0,
+                "attempts": 2,
+            }
+        ],
+    }
+    (row,) = tables.build(figures, "campaigns")["rows"]
+    assert row[1] == "en cours"
