@@ -19,6 +19,7 @@ from vigie.core.models import AccessAction, Organisation
 from vigie.core.permissions import requires
 from vigie.core.selectors import organisation_ids_where
 from vigie.core.services import access_record
+from vigie.core.text import floor_label
 from vigie.foodaid import selectors, services
 from vigie.foodaid.choices import REACHED, EnrolmentStatus, Mode, Result, SessionStatus
 from vigie.foodaid.forms import EnrolForm, ProgrammeForm, SessionForm
@@ -359,7 +360,7 @@ def session_checkin(request, pk: int):
             "ref": c.reference,
             "num": c.door,
             "addr": c.address,
-            "floor": c.floor,
+            "floor": floor_label(c.floor),
             "mode": c.mode,
             "done": last[c.id].result if c.id in last else "",
         }

@@ -2,6 +2,7 @@ from django import template
 from django.utils import timezone
 
 from vigie.core.phones import format_phone
+from vigie.core.text import floor_label, floor_short
 
 register = template.Library()
 
@@ -118,3 +119,15 @@ def decimal_fr(value, places: int = 1) -> str:
     if value in (None, ""):
         return ""
     return number_format(value, decimal_pos=int(places), use_l10n=True)
+
+
+@register.filter
+def floor_fr(value) -> str:
+    """A floor in words: "rez-de-chaussée", "1er étage", "3e étage" (core.text.floor_label)."""
+    return floor_label(str(value or ""))
+
+
+@register.filter
+def floor_col(value) -> str:
+    """A floor in a table's "Étage" column: "RDC", "1er", "3e" (core.text.floor_short)."""
+    return floor_short(str(value or ""))

@@ -75,6 +75,8 @@ def test_tablet_session_through_a_network_cut(live_server, lockdown, marc, pierr
             page.get_by_role("button", name="Se connecter").click()
             page.wait_for_load_state("networkidle")
             page.goto(f"{live_server.url}/aide-alimentaire/distributions/{session.pk}/pointage/")
+            # No sync error yet: the `hidden` pill stays hidden (it once showed, empty and red).
+            expect(page.locator("#sync-error")).to_be_hidden()
 
             # Online: Odette is delivered, two parcels.
             tap_household(page, "M", "Martin")
