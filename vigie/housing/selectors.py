@@ -147,6 +147,20 @@ def agencies_visible(user: User, perm: str = Perm.HOUSEHOLD_VIEW):
     )
 
 
+# A residence page's households: by place in the residence (building, staircase, floor, door)
+# or by lease reference.
+RESIDENCE_COLUMNS = {
+    "place": (
+        "dwelling__building__name",
+        "dwelling__staircase",
+        "dwelling__floor",
+        "dwelling__door",
+        "pk",
+    ),
+    "reference": ("reference", "pk"),
+}
+
+
 def residence_households(user: User, residence: Residence, as_of: date) -> HouseholdQuerySet:
     return (
         households_visible(user)
@@ -156,7 +170,5 @@ def residence_households(user: User, residence: Residence, as_of: date) -> House
         .prefetch_related(
             Prefetch("occupants", queryset=Occupant.objects.order_by("position", "id"))
         )
-        .order_by(
-            "dwelling__building__name", "dwelling__staircase", "dwelling__floor", "dwelling__door"
-        )
+        .order_by(*RESIDENCE_COLUMNS["place"])
     )

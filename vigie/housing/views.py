@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from vigie.core.dates import parse_date
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction
-from vigie.core.ordering import ordering_fields
+from vigie.core.ordering import order_by_param, ordering_fields
 from vigie.core.permissions import Perm, requires
 from vigie.core.sensitivity import may_see_health
 from vigie.core.services import access_record
@@ -192,7 +192,12 @@ def residence(request, pk: int):
         selectors.residences_visible(request.user).select_related("agency", "commune"), pk=pk
     )
     today = timezone.localdate()
-    qs = selectors.residence_households(request.user, res, today)
+    qs, ordering = order_by_param(
+        request,
+        selectors.residence_households(request.user, res, today),
+        selectors.RESIDENCE_COLUMNS,
+        default="place",
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     access_record(user=request.user, action=AccessAction.VIEW, obj=res, path=request.path)
     counts = cohort_counts(
@@ -207,6 +212,7 @@ def residence(request, pk: int):
             "section": "register",
             "res": res,
             "page": page,
+            "ordering": ordering,
             "counts": counts,
             "cohort_labels": dict(Cohort.choices),
         },

@@ -95,3 +95,18 @@ def test_imports_sort_by_file_name_and_date(client, landlord_a, marc):
     assert sorted_on(html) == ("date", "descending")
     html = _get(c, url, o="date")
     assert_in_order(html, ["patrimoine-b.csv", "patrimoine-c.csv", "patrimoine-a.csv"])
+
+
+def test_a_residence_lists_its_households_by_place_or_reference(client, landlord_a, marc):
+    r = ResidenceFactory(organisation=landlord_a, name="Résidence Tabar")
+    for ref, door in (("BAIL-QXB", "1"), ("BAIL-QXC", "2"), ("BAIL-QXA", "3")):
+        make_household(landlord_a, [OLD], reference=ref, dwelling__residence=r, dwelling__door=door)
+    c, url = client_for(marc), reverse("housing:residence", args=[r.pk])
+    html = _get(c, url, o="reference")
+    assert_in_order(html, ["BAIL-QXA", "BAIL-QXB", "BAIL-QXC"])
+    assert sorted_on(html) == ("reference", "ascending")
+    html = _get(c, url, o="-reference")
+    assert_in_order(html, ["BAIL-QXC", "BAIL-QXB", "BAIL-QXA"])
+    html = _get(c, url, o="password")  # the default: by place (here the door)
+    assert_in_order(html, ["BAIL-QXB", "BAIL-QXC", "BAIL-QXA"])
+    assert sorted_on(html) == ("place", "ascending")
