@@ -7,32 +7,24 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from vigie.actions.services import partner_create, task_create
-from vigie.core.tests.sorting import assert_in_order, sorted_on
+from vigie.core.tests.sorting import (
+    assert_default,
+    assert_sorts,
+    client_for,
+    html_of,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def _get(client, url, **params) -> str:
+def _csv_column(client, url, column: int, **params) -> list[str]:
     r = client.get(url, params)
     assert r.status_code == 200
-    return r.content.decode()
-
-
-def _csv_first_column(client, url, **params) -> list[str]:
-    r = client.get(url, params)
-    assert r.status_code == 200
-    return [line.split(";")[0] for line in r.content.decode("utf-8-sig").splitlines()[1:]]
+    return [line.split(";")[column] for line in r.content.decode("utf-8-sig").splitlines()[1:]]
 
 
 def test_tasks_sort_by_title_and_due_date(landlord_a, marc):
@@ -46,26 +38,14 @@ def test_tasks_sort_by_title_and_due_date(landlord_a, marc):
             owner=marc,
         )
     c, url = client_for(marc), reverse("actions:my_tasks")
-    html = _get(c, url, o="title")
-    assert_in_order(html, ["Abricot QX", "Banane QX", "Cerise QX"])
-    assert sorted_on(html) == ("title", "ascending")
-    html = _get(c, url, o="-title")
-    assert_in_order(html, ["Cerise QX", "Banane QX", "Abricot QX"])
-    assert sorted_on(html) == ("title", "descending")
-    html = _get(c, url, o="password")  # the default: soonest first
-    assert_in_order(html, ["Cerise QX", "Abricot QX", "Banane QX"])
-    assert sorted_on(html) == ("due", "ascending")
-    html = _get(c, url, o="-due", tout="1")  # with the "every task" filter
-    assert_in_order(html, ["Banane QX", "Abricot QX", "Cerise QX"])
+    assert_sorts(c, url, "title", ["Abricot QX", "Banane QX", "Cerise QX"])
+    assert_default(c, url, "due", ["Cerise QX", "Abricot QX", "Banane QX"])  # soonest first
+    # With the "every open task" filter, which the sort links keep.
+    html = assert_sorts(c, url, "due", ["Cerise QX", "Abricot QX", "Banane QX"], tout="1")
     assert "tout=1" in html.split('aria-sort="descending"')[1].split("</th>")[0]
     # The export follows the page's order.
-    csv_titles = [
-        line.split(";")[1]
-        for line in c.get(reverse("actions:tasks_csv"), {"o": "-title"})
-        .content.decode("utf-8-sig")
-        .splitlines()[1:]
-    ]
-    assert csv_titles == ["Cerise QX", "Banane QX", "Abricot QX"]
+    titles = _csv_column(c, reverse("actions:tasks_csv"), 1, o="-title")
+    assert titles == ["Cerise QX", "Banane QX", "Abricot QX"]
 
 
 def test_partners_sort_by_name_and_keep_the_service_filter(landlord_a, marc):
@@ -77,18 +57,14 @@ def test_partners_sort_by_name_and_keep_the_service_filter(landlord_a, marc):
     ):
         partner_create(actor=marc, organisation=landlord_a, name=name, kind=kind, services=services)
     c, url = client_for(marc), reverse("actions:partners")
-    html = _get(c, url, o="-name", service="groceries")
-    assert_in_order(html, ["Coquelicot QX", "Bleuet QX", "Aubépine QX"])
+    html = assert_sorts(
+        c, url, "name", ["Aubépine QX", "Bleuet QX", "Coquelicot QX"], service="groceries"
+    )
     assert "Arnica QX" not in html  # the filter stays
-    assert sorted_on(html) == ("name", "descending")
     assert 'name="o" value="-name"' in html  # the filter form keeps the order
-    html = _get(c, url, o="name")
-    assert_in_order(html, ["Arnica QX", "Aubépine QX", "Bleuet QX", "Coquelicot QX"])
-    assert sorted_on(html) == ("name", "ascending")
-    html = _get(c, url, o="-kind")  # the CCAS, then the associations (the whole order reversed)
-    assert_in_order(html, ["Aubépine QX", "Coquelicot QX", "Bleuet QX", "Arnica QX"])
-    html = _get(c, url, o="password")
-    assert_in_order(html, ["Arnica QX", "Aubépine QX", "Bleuet QX", "Coquelicot QX"])
-    assert sorted_on(html) == ("name", "ascending")
-    csv = _csv_first_column(c, reverse("actions:partners_csv"), o="-name", service="groceries")
-    assert csv == ["Coquelicot QX", "Bleuet QX", "Aubépine QX"]
+    # By type: the associations, then the CCAS (by name within a type).
+    assert_sorts(c, url, "kind", ["Arnica QX", "Bleuet QX", "Coquelicot QX", "Aubépine QX"])
+    assert_default(c, url, "name", ["Arnica QX", "Aubépine QX", "Bleuet QX", "Coquelicot QX"])
+    names = _csv_column(c, reverse("actions:partners_csv"), 0, o="-name", service="groceries")
+    assert names == ["Coquelicot QX", "Bleuet QX", "Aubépine QX"]
+    assert html_of(c, url, o="-name", service="groceries").count("QX</a>") == 3

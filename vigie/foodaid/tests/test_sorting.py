@@ -7,20 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from vigie.core.tests.sorting import assert_in_order, sorted_on
+from vigie.core.tests.sorting import assert_default, assert_sorts, client_for
 from vigie.foodaid.services.programmes import programme_create
 from vigie.housing.tests.factories import ResidenceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _get(client, url, **params) -> str:
-    r = client.get(url, params)
-    assert r.status_code == 200
-    return r.content.decode()
 
 
 def test_programmes_sort_by_name_and_period(landlord_a, marc):
@@ -34,18 +27,7 @@ def test_programmes_sort_by_name_and_period(landlord_a, marc):
             ends_on=date(2026, month, 28),
             sites=[site.pk],
         )
-    c = Client()
-    c.force_login(marc)
-    url = reverse("foodaid:programmes")
-    html = _get(c, url, o="name")
-    assert_in_order(html, ["Colis QX A", "Colis QX B", "Colis QX C"])
-    assert sorted_on(html) == ("name", "ascending")
-    html = _get(c, url, o="-name")
-    assert_in_order(html, ["Colis QX C", "Colis QX B", "Colis QX A"])
-    assert sorted_on(html) == ("name", "descending")
-    html = _get(c, url, o="period")
-    assert_in_order(html, ["Colis QX C", "Colis QX A", "Colis QX B"])
-    assert sorted_on(html) == ("period", "ascending")
-    html = _get(c, url, o="password")  # the default: the latest first
-    assert_in_order(html, ["Colis QX B", "Colis QX A", "Colis QX C"])
-    assert sorted_on(html) == ("period", "descending")
+    c, url = client_for(marc), reverse("foodaid:programmes")
+    assert_sorts(c, url, "name", ["Colis QX A", "Colis QX B", "Colis QX C"])
+    assert_sorts(c, url, "period", ["Colis QX C", "Colis QX A", "Colis QX B"])
+    assert_default(c, url, "-period", ["Colis QX B", "Colis QX A", "Colis QX C"])  # latest first

@@ -7,10 +7,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from vigie.core.tests.sorting import assert_in_order, sorted_on
+from vigie.core.tests.sorting import assert_default, assert_sorts, client_for
 from vigie.mediation import services
 from vigie.mediation.models import Case
 
@@ -18,18 +17,7 @@ pytestmark = pytest.mark.django_db
 
 REFERRED = ["10/01/2026", "05/03/2026", "20/02/2026"]  # of the three cases, in creation order
 OPENED = ["01/04/2026", "15/03/2026", "30/03/2026"]
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def _get(client, url, **params) -> str:
-    r = client.get(url, params)
-    assert r.status_code == 200
-    return r.content.decode()
+LATEST_REFERRED_FIRST = ["05/03/2026", "20/02/2026", "10/01/2026"]
 
 
 def _day(text: str) -> date:
@@ -53,25 +41,13 @@ def cases(marc, amandier, two_households):
 
 def test_the_centres_cases_sort_by_referral_date(cases, diane):
     c, url = client_for(diane), reverse("mediation:cases")
-    html = _get(c, url, o="referred", status="all")
-    assert_in_order(html, ["10/01/2026", "20/02/2026", "05/03/2026"])
-    assert sorted_on(html) == ("referred", "ascending")
-    assert 'name="o" value="referred"' in html  # the status filter keeps the order
-    assert "status=all" in html.split('aria-sort="ascending"')[1].split("</th>")[0]
-    for o in ("password", "-referred"):  # the default: the latest referred first
-        html = _get(c, url, o=o)
-        assert_in_order(html, ["05/03/2026", "20/02/2026", "10/01/2026"])
-        assert sorted_on(html) == ("referred", "descending")
+    html = assert_sorts(c, url, "referred", LATEST_REFERRED_FIRST[::-1], status="all")
+    assert 'name="o" value="-referred"' in html  # the status filter keeps the order
+    assert "status=all" in html.split('aria-sort="descending"')[1].split("</th>")[0]
+    assert_default(c, url, "-referred", LATEST_REFERRED_FIRST)
 
 
 def test_the_landlords_referrals_sort_by_opening_date(cases, marc):
     c, url = client_for(marc), reverse("mediation:referrals")
-    html = _get(c, url, o="opened")
-    assert_in_order(html, ["15/03/2026", "30/03/2026", "01/04/2026"])
-    assert sorted_on(html) == ("opened", "ascending")
-    html = _get(c, url, o="-opened")
-    assert_in_order(html, ["01/04/2026", "30/03/2026", "15/03/2026"])
-    assert sorted_on(html) == ("opened", "descending")
-    html = _get(c, url, o="password")
-    assert_in_order(html, ["05/03/2026", "20/02/2026", "10/01/2026"])
-    assert sorted_on(html) == ("referred", "descending")
+    assert_sorts(c, url, "opened", ["15/03/2026", "30/03/2026", "01/04/2026"])
+    assert_default(c, url, "-referred", LATEST_REFERRED_FIRST)

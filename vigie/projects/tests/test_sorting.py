@@ -7,22 +7,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from vigie.core.tests.sorting import assert_in_order, sorted_on
+from vigie.core.tests.sorting import assert_default, assert_sorts, client_for
 from vigie.projects import services
 
 pytestmark = pytest.mark.django_db
 
 # title, requested, received (one status: one table on the page)
 PROJECTS = (("Jardin QX B", 300, 50), ("Jardin QX C", 100, 200), ("Jardin QX A", 200, 0))
-
-
-def _get(client, url, **params) -> str:
-    r = client.get(url, params)
-    assert r.status_code == 200
-    return r.content.decode()
 
 
 def test_portfolio_sorts_by_title_and_amounts(marc, landlord_a, ville):
@@ -42,19 +35,9 @@ def test_portfolio_sorts_by_title_and_amounts(marc, landlord_a, ville):
                 due_on=date(2026, 1, 15),
                 received_on=date(2026, 1, 20),
             )
-    c = Client()
-    c.force_login(marc)
-    url = reverse("projects:portfolio")
-    html = _get(c, url, o="-title")
-    assert_in_order(html, ["Jardin QX C", "Jardin QX B", "Jardin QX A"])
-    assert sorted_on(html) == ("title", "descending")
-    html = _get(c, url, o="requested")
-    assert_in_order(html, ["Jardin QX C", "Jardin QX A", "Jardin QX B"])
-    assert sorted_on(html) == ("requested", "ascending")
-    html = _get(c, url, o="-received")
-    assert_in_order(html, ["Jardin QX C", "Jardin QX B", "Jardin QX A"])
-    assert sorted_on(html) == ("received", "descending")
-    html = _get(c, url, o="password")  # the default: by title
-    assert_in_order(html, ["Jardin QX A", "Jardin QX B", "Jardin QX C"])
-    assert sorted_on(html) == ("title", "ascending")
+    c, url = client_for(marc), reverse("projects:portfolio")
+    assert_sorts(c, url, "title", ["Jardin QX A", "Jardin QX B", "Jardin QX C"])
+    assert_sorts(c, url, "requested", ["Jardin QX C", "Jardin QX A", "Jardin QX B"])
+    assert_sorts(c, url, "received", ["Jardin QX A", "Jardin QX B", "Jardin QX C"])
+    html = assert_default(c, url, "title", ["Jardin QX A", "Jardin QX B", "Jardin QX C"])
     assert 'id="total-received">250,00' in html.replace("\u202f", "").replace(" ", "")
