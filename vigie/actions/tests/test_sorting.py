@@ -10,13 +10,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from vigie.actions.services import partner_create, task_create
+from vigie.actions.models import Ticket
+from vigie.actions.services import partner_create, referral_create, task_create, ticket_report
+from vigie.actions.tests.conftest import raise_needs
 from vigie.core.tests.sorting import (
     assert_default,
     assert_sorts,
     client_for,
     html_of,
 )
+from vigie.housing.tests.factories import ResidenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +71,22 @@ def test_partners_sort_by_name_and_keep_the_service_filter(landlord_a, marc):
     names = _csv_column(c, reverse("actions:partners_csv"), 0, o="-name", service="groceries")
     assert names == ["Coquelicot QX", "Bleuet QX", "Aubépine QX"]
     assert html_of(c, url, o="-name", service="groceries").count("QX</a>") == 3
+
+
+def test_the_referrals_and_tickets_exports_follow_the_pages_order(
+    campaign, claire, marc, ccas, asso, residence_nord, landlord_a
+):
+    groceries, isolation = raise_needs(campaign, claire, ["groceries", "isolation"])
+    referral_create(actor=marc, need=groceries, partner=ccas)
+    referral_create(actor=marc, need=isolation, partner=asso)
+    c = client_for(marc)
+    partners = _csv_column(c, reverse("actions:referrals_csv"), 3, o="partner")
+    assert len(set(partners)) == 2 and partners == sorted(partners)
+    assert _csv_column(c, reverse("actions:referrals_csv"), 3, o="-partner") == partners[::-1]
+    other = ResidenceFactory(organisation=landlord_a, agency=residence_nord.agency, name="QX Tabar")
+    for residence, days in ((residence_nord, 5), (other, 2)):
+        t = ticket_report(actor=marc, residence=residence, category="lighting")
+        Ticket.objects.filter(pk=t.pk).update(due_on=timezone.localdate() + timedelta(days=days))
+    url = reverse("actions:tickets_csv")
+    assert _csv_column(c, url, 0, o="-due", status="all") == [residence_nord.name, "QX Tabar"]
+    assert _csv_column(c, url, 0, status="all") == ["QX Tabar", residence_nord.name]  # default
