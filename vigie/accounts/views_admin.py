@@ -26,14 +26,27 @@ from vigie.accounts.reauth import recent_auth_required
 from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.errors import DomainError
 from vigie.core.feedback import service_call
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, Role, requires
+
+# The users list's sortable columns (core/ordering.py), by name by default.
+USER_COLUMNS = {
+    "person": ("last_name", "first_name", "username", "pk"),
+    "username": ("username", "pk"),
+    "active": ("is_active", "last_name", "first_name", "username", "pk"),
+    "last_login": ("last_login", "pk"),
+}
 
 
 @requires(Perm.ORG_ADMIN)
 def user_list(request):
-    users = list(selectors.users_administered(request.user))
+    users, ordering = order_by_param(
+        request, selectors.users_administered(request.user), USER_COLUMNS, default="person"
+    )
     return TemplateResponse(
-        request, "accounts/admin/users.html", {"section": "users", "people": users}
+        request,
+        "accounts/admin/users.html",
+        {"section": "users", "people": list(users), "ordering": ordering},
     )
 
 

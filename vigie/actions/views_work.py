@@ -21,7 +21,7 @@ from vigie.actions.choices import (
 )
 from vigie.actions.forms import MoveForm, TaskForm, TicketForm
 from vigie.actions.models import TicketReport
-from vigie.actions.views import CANCELLED, PAGE_SIZE, _int, cancel_danger
+from vigie.actions.views import CANCELLED, PAGE_SIZE, TASK_COLUMNS, _int, cancel_danger
 from vigie.campaigns.models import Campaign
 from vigie.core.confirm import confirmation_page
 from vigie.core.feedback import service_call
@@ -151,12 +151,20 @@ def my_tasks(request):
     """My open tasks (and the unassigned ones); `?tout=1` for every open task I may see."""
     user = request.user
     every = request.GET.get("tout") == "1"
-    qs = selectors.task_list(user, every=every)
+    qs, ordering = order_by_param(
+        request, selectors.task_list(user, every=every), TASK_COLUMNS, default="due"
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "actions/tasks.html",
-        {"section": "tasks", "page": page, "every": every, "today": timezone.localdate()},
+        {
+            "section": "tasks",
+            "page": page,
+            "every": every,
+            "today": timezone.localdate(),
+            "ordering": ordering,
+        },
     )
 
 

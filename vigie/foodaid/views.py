@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction, Organisation
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import requires
 from vigie.core.selectors import organisation_ids_where
 from vigie.core.services import access_record
@@ -29,6 +30,8 @@ from vigie.housing.models import Household
 from vigie.housing.selectors import residences_visible
 
 SECTION = "foodaid"
+# The programmes list's sortable columns (core/ordering.py), the latest first by default.
+PROGRAMME_COLUMNS = {"name": ("name", "pk"), "period": ("starts_on", "ends_on", "pk")}
 
 
 def _programme(request, pk: int, perm: str = FOODAID_VIEW):
@@ -42,13 +45,16 @@ def _session(request, pk: int, perm: str = FOODAID_VIEW) -> DistributionSession:
 @requires(FOODAID_VIEW)
 def programmes(request):
     """The programmes the user runs or works on (a partner: the ones its organisation runs)."""
-    rows = selectors.programmes_visible(request.user).order_by("-starts_on", "name")
+    rows, ordering = order_by_param(
+        request, selectors.programmes_visible(request.user), PROGRAMME_COLUMNS, default="-period"
+    )
     return TemplateResponse(
         request,
         "foodaid/programmes.html",
         {
             "section": SECTION,
             "programmes": rows,
+            "ordering": ordering,
             "can_manage": request.user.has_org_perm(FOODAID_MANAGE),
         },
     )
