@@ -40,6 +40,8 @@ def test_floor_in_english():
 
 
 def test_template_filters():
-    t = Template("{% load vigie %}{{ f|floor_fr }}|{{ f|floor_col|default:'—' }}|{{ e|floor_col|default:'—' }}")
+    t = Template(
+        "{% load vigie %}{{ f|floor_fr }}|{{ f|floor_col|default:'—' }}|{{ e|floor_col|default:'—' }}"
+    )
     with translation.override("fr"):
         assert t.render(Context({"f": "0", "e": ""})) == "rez-de-chaussée|RDC|—"
