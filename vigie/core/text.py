@@ -72,3 +72,18 @@ def floor_short(value: str) -> str:
     if n is not None and n > 1:
         return _("%(n)se") % {"n": n}
     return v
+
+
+_VOWELS = tuple("AEIOUYÂÀÉÈÊËÎÏÔÛÙÜŸŒ")
+
+
+def of_person(name: str) -> str:
+    """French "de" before a person's name or login: "de Paul Roy", "d'Émilie Durand",
+    "d'admin" (never "du" for "Le Goff": that is a surname, not an article). In another
+    language, the name as it is: the sentence around it says "of"."""
+    from django.utils.translation import get_language
+
+    name = (name or "").strip()
+    if not (get_language() or "fr").startswith("fr"):
+        return name
+    return ("d'" if name[:1].upper() in _VOWELS else "de ") + name

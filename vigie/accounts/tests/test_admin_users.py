@@ -187,8 +187,13 @@ def test_an_administrator_cannot_lock_themselves_out(admin_client, amina):
 
 def test_deactivate_and_reactivate(admin_client, claire):
     _token, raw = ApiToken.issue(user=claire)
+    claire.first_name, claire.last_name = "Émilie", "Durand"
+    claire.save(update_fields=["first_name", "last_name"])
     r = admin_client.post(f"/comptes/utilisateurs/{claire.pk}/desactiver/")
     assert r.status_code == 200  # asks first
+    assert "Désactiver le compte d&#x27;Émilie Durand ?" in r.content.decode() or (
+        "Désactiver le compte d'Émilie Durand ?" in r.content.decode()
+    )
     claire.refresh_from_db()
     assert claire.is_active
     r = admin_client.post(f"/comptes/utilisateurs/{claire.pk}/desactiver/", {"confirmed": "1"})

@@ -2,7 +2,7 @@ from django import template
 from django.utils import timezone
 
 from vigie.core.phones import format_phone
-from vigie.core.text import floor_label, floor_short
+from vigie.core.text import floor_label, floor_short, of_person
 
 register = template.Library()
 
@@ -131,3 +131,9 @@ def floor_fr(value) -> str:
 def floor_col(value) -> str:
     """A floor in a table's "Étage" column: "RDC", "1er", "3e" (core.text.floor_short)."""
     return floor_short(str(value or ""))
+
+
+@register.filter(name="of_person")
+def of_person_filter(name) -> str:
+    """French "de"/"d'" before a person's name: "d'Émilie Durand" (core.text.of_person)."""
+    return of_person(str(name or ""))

@@ -45,3 +45,15 @@ def test_template_filters():
     )
     with translation.override("fr"):
         assert t.render(Context({"f": "0", "e": ""})) == "rez-de-chaussée|RDC|—"
+
+
+def test_of_person_elides_before_a_vowel_and_never_reads_an_article():
+    from vigie.core.text import of_person
+
+    with translation.override("fr"):
+        assert of_person("Émilie Durand") == "d'Émilie Durand"
+        assert of_person("admin") == "d'admin"
+        assert of_person("Paul Roy") == "de Paul Roy"
+        assert of_person("Le Goff Yann") == "de Le Goff Yann"
+    with translation.override("en"):
+        assert of_person("Émilie Durand") == "Émilie Durand"
