@@ -136,8 +136,8 @@ def find_no_contact_over_75_alone(org: int, today: date, params: dict[str, int])
         "inconnue). Prendre des nouvelles."
     )
     never_since = _(
-        "75 ans et plus, vit seul·e : jamais contacté·e depuis son entrée le "
-        "%(date)s, plus de %(months)s mois. Prendre des nouvelles."
+        "75 ans et plus, vit seul·e : jamais contacté·e depuis son entrée le %(date)s "
+        "(seuil : %(months)s mois sans contact). Prendre des nouvelles."
     )
     tz = timezone.get_current_timezone()
     # A contact on the cutoff day or before is old enough (compared as instants, not per row
