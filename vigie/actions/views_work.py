@@ -28,7 +28,7 @@ from vigie.core.feedback import service_call
 from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, requires
 from vigie.core.selectors import organisation_ids_where
-from vigie.housing.selectors import agencies_visible, residences_visible
+from vigie.housing.selectors import agencies_visible, by_name_fr, residences_visible
 
 # Sortable columns of the tickets list (core/ordering.py).
 TICKET_COLUMNS = {"opened": ("opened_at", "id"), "due": ("due_on", "id")}
@@ -127,7 +127,7 @@ def ticket_move(request, pk: int):
 @requires(Perm.TICKET_REPORT)
 def ticket_new(request):
     """A manager (or caller) reports a building problem without a call."""
-    residences = residences_visible(request.user, Perm.TICKET_REPORT).order_by("name")
+    residences = by_name_fr(residences_visible(request.user, Perm.TICKET_REPORT))
     form = TicketForm(request.POST or None, residences=residences)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

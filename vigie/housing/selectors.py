@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Prefetch, Q
 
@@ -136,6 +136,15 @@ def household_detail(user: User, pk: int) -> Household:
 
 def residences_visible(user: User, perm: str = Perm.HOUSEHOLD_VIEW) -> ResidenceQuerySet:
     return Residence.objects.visible_to(user, perm)
+
+
+def by_name_fr(rows: Any) -> list[Any]:
+    """Residences, agencies… in the order a French reader expects: accents and case ignored
+    ("Les Cèdres" before "Les Coteaux", "le Clos" among the C), which neither SQLite's nor a
+    C-collated PostgreSQL's ORDER BY gives. For the short lists of a filter or the API."""
+    from vigie.core.text import fold
+
+    return sorted(rows, key=lambda r: (fold(r.name), r.pk))
 
 
 def agencies_visible(user: User, perm: str = Perm.HOUSEHOLD_VIEW):

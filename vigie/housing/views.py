@@ -87,7 +87,7 @@ def households(request):
         "search_cap": search.RANK_LIMIT,
         "cohorts": [c for c in Cohort if can_sensitive or c != Cohort.DISABILITY],
         "agencies": selectors.agencies_visible(user, Perm.HOUSEHOLD_VIEW),
-        "residences": selectors.residences_visible(user).only("id", "name"),
+        "residences": selectors.by_name_fr(selectors.residences_visible(user).only("id", "name")),
         "communes": Commune.objects.filter(
             insee_code__in=selectors.residences_visible(user).values("commune_id")
         ).order_by("name"),
