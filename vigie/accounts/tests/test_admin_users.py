@@ -341,3 +341,13 @@ def test_an_email_is_one_account_s_only(admin_client, claire, marc, landlord_a):
         {"first_name": "Marc", "last_name": "", "email": "MARC@example.org"},
     )
     assert r.status_code == 302
+
+
+def test_the_new_user_form_offers_only_the_roles_a_landlord_can_hold(admin_client):
+    """It listed "Financeur", "Intervenant·e partenaire"… then refused them (QA finding)."""
+    import re
+
+    page = admin_client.get("/comptes/utilisateurs/nouveau/").content.decode()
+    select = re.search(r'<select name="r-role"[^>]*>(.*?)</select>', page, re.S)[1]
+    offered = set(re.findall(r'<option value="([a-z_]+)"', select))
+    assert offered == {"admin", "manager", "caller", "agency_staff", "dpo"}
