@@ -18,6 +18,33 @@ from vigie.housing.demo import generate_export
 
 # The documented demo accounts' password (README), for `make demo` only.
 DEMO_PASSWORD = "Vigie-Demo-2026!"  # nosec B105
+# Invented people for the demo accounts (first names and surnames common in France).
+DEMO_NAMES = [
+    ("Amina", "Benali"),
+    ("Marc", "Lefebvre"),
+    ("Claire", "Dubois"),
+    ("Hugo", "Moreau"),
+    ("Inès", "Garcia"),
+    ("Thomas", "Roux"),
+    ("Dora", "Petit"),
+    ("Émilie", "Durand"),
+    ("Yann", "Le Goff"),
+    ("Sophie", "Fontaine"),
+    ("Karim", "Haddad"),
+    ("Julie", "Marchand"),
+    ("Paul", "Roy"),
+    ("Nadia", "Cherif"),
+    ("Louis", "Bernard"),
+    ("Camille", "Faure"),
+    ("Olivier", "Lambert"),
+    ("Léa", "Mercier"),
+    ("Antoine", "Blanc"),
+    ("Sarah", "Guerin"),
+    ("Nicolas", "Perrin"),
+    ("Manon", "Colin"),
+    ("Julien", "Masson"),
+    ("Chloé", "Robin"),
+]
 
 
 class Command(TranslatedCommand):
@@ -110,6 +137,7 @@ class Command(TranslatedCommand):
         # password=…)` returning its accounts as (username, organisation, role, extra)).
         for module in demo_modules():
             users += module.seed(landlord=landlord, stdout=self.stdout, password=DEMO_PASSWORD)
+        self._identities([u for u, *_r in users])
         self.stdout.write(
             "\n"
             + _("Comptes de démonstration (mot de passe : %(password)s) :")
@@ -117,6 +145,19 @@ class Command(TranslatedCommand):
         )
         for username, organisation, role, _extra in users:
             self.stdout.write(f"  {username:<12} {Role(role).label} — {organisation.name}")
+
+    def _identities(self, usernames: list[str]) -> None:
+        """Every demo account a name and an address (`.invalid`: no mail ever leaves; `make
+        demo` prints e-mails on the console), so the users list reads like a team and "mot de
+        passe oublié" can be tried. Synthetic people: no real person's data."""
+        for i, username in enumerate(dict.fromkeys(usernames)):
+            first, last = DEMO_NAMES[i % len(DEMO_NAMES)]
+            User.objects.filter(username=username, first_name="", last_name="").update(
+                first_name=first, last_name=last
+            )
+            User.objects.filter(username=username, email="").update(
+                email=f"{username}@demo.invalid"
+            )
 
     def _agency_name(self, landlord: Organisation) -> str:
         """Toulouse Nord when the stock has it (the full demo does), else the first agency."""
