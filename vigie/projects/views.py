@@ -26,7 +26,6 @@ from vigie.core.pdf import pdf_response
 from vigie.core.permissions import requires
 from vigie.core.selectors import organisations_where
 from vigie.core.services import access_record
-from vigie.housing.selectors import by_name_fr
 from vigie.projects import forms, selectors, services
 from vigie.projects.choices import PROJECT_TRANSITIONS
 from vigie.projects.indicators import COMPUTED
@@ -68,7 +67,7 @@ def project_create(request):
     from vigie.housing.models import Residence
 
     orgs = organisations_where(request.user, PROJECT_MANAGE)
-    residences = by_name_fr(Residence.objects.visible_to(request.user, PROJECT_MANAGE))
+    residences = Residence.objects.visible_to(request.user, PROJECT_MANAGE).order_by("name")
     form = forms.ProjectForm(request.POST or None, residences=residences)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -137,3 +137,10 @@ def floor_col(value) -> str:
 def of_person_filter(name) -> str:
     """French "de"/"d'" before a person's name: "d'Émilie Durand" (core.text.of_person)."""
     return of_person(str(name or ""))
+
+
+@register.filter
+def holds(user, perm: str) -> bool:
+    """Whether `user` holds `perm` in at least one organisation — for a link to a page that
+    would answer 403 otherwise: `{% if request.user|holds:"alert.view" %}<a …>{% endif %}`."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_org_perm(perm))
