@@ -14,37 +14,10 @@ from vigie.accounts.services import organisation_create, user_create
 from vigie.core.commands import TranslatedCommand
 from vigie.core.models import Organisation, OrganisationKind
 from vigie.core.permissions import Role
-from vigie.housing.demo import generate_export
+from vigie.housing.demo import DEMO_NAMES, generate_export
 
 # The documented demo accounts' password (README), for `make demo` only.
 DEMO_PASSWORD = "Vigie-Demo-2026!"  # nosec B105
-# Invented people for the demo accounts (first names and surnames common in France).
-DEMO_NAMES = [
-    ("Amina", "Benali"),
-    ("Marc", "Lefebvre"),
-    ("Claire", "Dubois"),
-    ("Hugo", "Moreau"),
-    ("Inès", "Garcia"),
-    ("Thomas", "Roux"),
-    ("Dora", "Petit"),
-    ("Émilie", "Durand"),
-    ("Yann", "Le Goff"),
-    ("Sophie", "Fontaine"),
-    ("Karim", "Haddad"),
-    ("Julie", "Marchand"),
-    ("Paul", "Roy"),
-    ("Nadia", "Cherif"),
-    ("Louis", "Bernard"),
-    ("Camille", "Faure"),
-    ("Olivier", "Lambert"),
-    ("Léa", "Mercier"),
-    ("Antoine", "Blanc"),
-    ("Sarah", "Guerin"),
-    ("Nicolas", "Perrin"),
-    ("Manon", "Colin"),
-    ("Julien", "Masson"),
-    ("Chloé", "Robin"),
-]
 
 
 class Command(TranslatedCommand):
