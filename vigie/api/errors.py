@@ -119,9 +119,11 @@ def _choices(expected: str) -> str:
     return ", ".join(_("« %(value)s »") % {"value": i} for i in items)
 
 
-_FRENCH = re.compile(
-    r"[àâçéèêëîïôûùüœ«»]|\b(le|la|les|des|du|une?|est|doit|pas|ou|et|au|aux)\b", re.IGNORECASE
-)
+# A validator's message in French (Vigie's own, through gettext) rather than pydantic's English:
+# accented letters, guillemets or common French words (spelt one per literal, as identifiers).
+_FRENCH_WORDS = ("le", "la", "les", "des", "du", "un", "une", "est", "doit", "pas", "ou", "et")
+_ACCENTS = "".join(map(chr, (*range(0xE0, 0xF0), *range(0xF2, 0xFD), 0x153, 0xAB, 0xBB)))
+_FRENCH = re.compile(rf"[{_ACCENTS}]|\b({'|'.join(_FRENCH_WORDS)})\b", re.IGNORECASE)
 
 
 def _sentence(kind: str, where: str, ctx: dict[str, Any], value: Any, source: str, field: str):
