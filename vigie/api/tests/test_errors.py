@@ -352,3 +352,16 @@ def test_answers_still_take_what_they_are_given():
     from vigie.campaigns.api import WaveCount
 
     assert WaveCount.model_config.get("extra") != "forbid"
+
+
+def test_the_openapi_document_describes_the_422_with_its_errors():
+    from vigie.api.api import api
+
+    schema = api.get_openapi_schema()
+    answer = schema["paths"]["/api/v1/campaigns"]["post"]["responses"][422]
+    ref = answer["content"]["application/json"]["schema"]["$ref"]
+    assert ref.endswith("/Invalid")
+    invalid = schema["components"]["schemas"]["Invalid"]["properties"]
+    assert set(invalid) == {"detail", "errors"}
+    # Input schemas say that they take no other key.
+    assert schema["components"]["schemas"]["WaveIn"]["additionalProperties"] is False
