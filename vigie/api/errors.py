@@ -24,6 +24,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
 from pydantic import BaseModel
 
 # Where a parameter came from (ninja puts it first in `loc`).
@@ -427,6 +428,7 @@ def not_allowed(request: HttpRequest, allowed: list[str]) -> JsonResponse:
     return response
 
 
+@csrf_exempt  # a POST to a mistyped address is told so, not refused for a missing CSRF token
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """404 for an address under /api/ that no operation has (not Vigie's HTML page)."""
     return JsonResponse(

@@ -287,6 +287,9 @@ def test_an_unknown_address_under_api_is_a_json_404(marc_api, path):
         f"Adresse inconnue de l'API : {path}. La liste des opérations est sur /api/docs."
     )
     assert french_json(marc_api.post(path, {}), 404)
+    # A script's POST carries no CSRF token: it learns the address is wrong, not about CSRF.
+    script = Client(enforce_csrf_checks=True, headers={"Authorization": "Bearer x"})
+    assert french_json(script.post(path, {}), 404)
 
 
 @pytest.mark.django_db
