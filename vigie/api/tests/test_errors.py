@@ -368,3 +368,12 @@ def test_the_openapi_document_describes_the_422_with_its_errors():
     assert set(invalid) == {"detail", "errors"}
     # Input schemas say that they take no other key.
     assert schema["components"]["schemas"]["WaveIn"]["additionalProperties"] is False
+
+
+@pytest.mark.django_db
+def test_query_parameters_grouped_in_a_schema_keep_the_name_the_caller_wrote(marc_api):
+    r = marc_api.get("/api/v1/reports/overview", {"from": "hier", "to": "2026-02-30"})
+    out = french_json(r, 422)
+    assert [e["field"] for e in out["errors"]] == ["from", "to"]
+    assert "le paramètre « from » doit être une date" in out["detail"]
+    assert "le paramètre « to » doit être une date" in out["detail"]
