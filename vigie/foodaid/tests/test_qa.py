@@ -14,7 +14,7 @@ from django.utils import timezone
 from vigie.actions.models import Task
 from vigie.core.tests.world import bearer
 from vigie.foodaid.models import Record
-from vigie.foodaid.selectors import report_figures, report_for
+from vigie.foodaid.selectors import report_figures
 from vigie.foodaid.services import (
     FoodAidInputError,
     enrolment_create,
