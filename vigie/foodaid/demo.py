@@ -1,8 +1,9 @@
 """The demo's food aid (called by `seed_demo`): the lockdown distribution of 2020.
 
 The purchasing-cooperative association and the régie de quartier of the demo's partner
-directory (seed_demo `_partners`) run it for 112 households of two residences, Tabar and
-Bagatelle (the two largest residences of Toulouse in the demo stock — the régie works in
+directory (seed_demo `_partners`) run it for 112 households (fewer in a small stock: only
+households whose lease ran through the programme, from 23/03 to 30/06/2020) of two residences,
+Tabar and Bagatelle (the two largest residences of Toulouse in the demo stock — the régie works in
 Toulouse, Colomiers and Blagnac, the Ville de Toulouse funds it — renamed so, their
 households' search text written again), with three sessions:
 two closed (their no-shows and failed deliveries became follow-up tasks), the third still open
