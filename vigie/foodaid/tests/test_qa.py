@@ -179,6 +179,16 @@ def test_consent_and_enrolment_follow_the_lease(lockdown, marc):
     assert not lockdown.programme.enrolments.exists()
 
 
+def test_eligible_proposes_only_households_whose_lease_overlaps_the_programme(lockdown, marc):
+    odette_h, durand_h, *_ = lockdown.households
+    # Moved in after the programme ended (still there today): not proposed, as it cannot be
+    # enrolled.
+    Household.objects.filter(pk=durand_h.pk).update(start_date=date(2021, 1, 1))
+    url = f"/api/v1/foodaid/programmes/{lockdown.programme.pk}/eligible"
+    proposed = {row["household"] for row in call(marc, "get", url).json()}
+    assert odette_h.pk in proposed and durand_h.pk not in proposed
+
+
 def test_no_checkin_outside_the_lease(lockdown, marc):
     odette_h = lockdown.households[0]
     Household.objects.filter(pk=odette_h.pk).update(start_date=date(2020, 4, 10))
