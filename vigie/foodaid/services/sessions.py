@@ -330,6 +330,7 @@ def session_close(
 ) -> dict[str, int]:
     """Close a session: each expected household not reached (absent, failed delivery) becomes a
     follow-up task; one absent from two sessions is flagged to whoever enrolled it."""
+    from vigie.actions.choices import TaskOrigin
     from vigie.actions.services import task_create
 
     require_checkin(actor, session.programme)
@@ -370,6 +371,7 @@ def session_close(
             due_on=due,
             owner=_owner_of(enrolment),
             household_id=enrolment.household_id,
+            origin=TaskOrigin.FOOD_AID,
         )
         tasks += 1
     # Absent twice: counted over the programme's closed sessions (this one included).
@@ -391,6 +393,7 @@ def session_close(
                     due_on=session.date + timedelta(days=2),
                     owner=owner,
                     household_id=enrolment.household_id,
+                    origin=TaskOrigin.FOOD_AID,
                 )
                 Enrolment.objects.filter(pk=enrolment.pk).update(flagged_at=timezone.now())
                 audit_log(
