@@ -48,6 +48,13 @@ class RoleForm(forms.Form):
         Agency = Membership._meta.get_field("agencies").related_model  # accounts is below housing
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        # Only the roles these organisations can hold (a landlord has no funder viewer): the
+        # service refuses the others, the list should not offer them.
+        from vigie.accounts.services import ROLES_BY_KIND
+
+        kinds = {o.kind for o in organisations}
+        possible = set().union(*(ROLES_BY_KIND.get(k, set()) for k in kinds))
+        self.fields["role"].choices = [(v, label) for v, label in Role.choices if v in possible]
         self.fields["agencies"].queryset = (
             Agency.objects.filter(organisation__in=organisations)
             .select_related("organisation")

@@ -26,14 +26,28 @@ from vigie.accounts.reauth import recent_auth_required
 from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.errors import DomainError
 from vigie.core.feedback import service_call
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, Role, requires
+from vigie.core.text import of_person
+
+# The users list's sortable columns (core/ordering.py), by name by default.
+USER_COLUMNS = {
+    "person": ("last_name", "first_name", "username", "pk"),
+    "username": ("username", "pk"),
+    "active": ("is_active", "last_name", "first_name", "username", "pk"),
+    "last_login": ("last_login", "pk"),
+}
 
 
 @requires(Perm.ORG_ADMIN)
 def user_list(request):
-    users = list(selectors.users_administered(request.user))
+    users, ordering = order_by_param(
+        request, selectors.users_administered(request.user), USER_COLUMNS, default="person"
+    )
     return TemplateResponse(
-        request, "accounts/admin/users.html", {"section": "users", "people": users}
+        request,
+        "accounts/admin/users.html",
+        {"section": "users", "people": list(users), "ordering": ordering},
     )
 
 
@@ -187,10 +201,10 @@ def _role_danger(membership) -> Danger:
     return Danger(
         key=f"role-{membership.pk}",
         button=_("Retirer ce rôle…"),
-        question=_("Retirer le rôle « %(role)s » de %(name)s chez %(org)s ?")
+        question=_("Retirer le rôle « %(role)s » %(of_name)s chez %(org)s ?")
         % {
             "role": membership.get_role_display(),
-            "name": membership.user.get_full_name() or membership.user.username,
+            "of_name": of_person(membership.user.get_full_name() or membership.user.username),
             "org": membership.organisation.name,
         },
         consequence=_(
@@ -227,7 +241,7 @@ def _account_dangers(person) -> dict[str, Danger]:
         "deactivate": Danger(
             key="deactivate",
             button=_("Désactiver le compte…"),
-            question=_("Désactiver le compte de %(name)s ?") % {"name": name},
+            question=_("Désactiver le compte %(of_name)s ?") % {"of_name": of_person(name)},
             consequence=_(
                 "La personne ne peut plus se connecter et ses jetons d'API sont révoqués. "
                 "Ce qu'elle a fait reste dans Vigie ; vous pourrez réactiver le compte."
@@ -238,7 +252,8 @@ def _account_dangers(person) -> dict[str, Danger]:
         "second_factor": Danger(
             key="second-factor",
             button=_("Réinitialiser la double authentification…"),
-            question=_("Réinitialiser la double authentification de %(name)s ?") % {"name": name},
+            question=_("Réinitialiser la double authentification %(of_name)s ?")
+            % {"of_name": of_person(name)},
             consequence=_(
                 "Son application d'authentification ne sera plus acceptée : à sa prochaine "
                 "connexion, la personne en enregistrera une nouvelle (téléphone perdu ou changé)."

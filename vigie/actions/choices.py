@@ -141,3 +141,5 @@ class TaskOrigin(models.TextChoices):
     MANUAL = "manual", _("créée à la main")
     REFERRAL_DECLINED = "referral_declined", _("orientation refusée")
     TICKET_OVERDUE = "ticket_overdue", _("signalement en retard")
+    ALERT = "alert", _("alerte")
+    FOOD_AID = "food_aid", _("aide alimentaire (distribution)")

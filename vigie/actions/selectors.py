@@ -67,11 +67,14 @@ def partners_visible(user: User) -> QuerySet[Partner]:
     )
 
 
-def partner_search(user: User, service: str = "") -> QuerySet[Partner] | list[Partner]:
-    """The directory as its page lists it (and exports it): only those offering `service`."""
+def partner_search(user: User, service: str = "") -> QuerySet[Partner]:
+    """The directory as its page lists it (and exports it): only those offering `service`
+    (a queryset still, so that the page and its export can sort it)."""
     qs = partners_visible(user)
     if service:
-        return [p for p in qs if p.offers(service)]
+        # `services` is a JSON list: read in Python (no JSON "contains" on SQLite), by id.
+        offering = Partner.objects.visible_to(user, Perm.PARTNER_VIEW).values_list("pk", "services")
+        return qs.filter(pk__in=[pk for pk, services in offering if service in (services or [])])
     return qs
 
 

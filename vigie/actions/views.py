@@ -46,6 +46,13 @@ REFERRAL_COLUMNS = {
     "partner": ("partner__name", "-created_at"),
     "status": ("status", "-created_at"),
 }
+# …and of the tasks and partner directory (their exports sort as their pages).
+TASK_COLUMNS = {
+    "due": ("due_on", "pk"),
+    "title": ("title", "pk"),
+    "owner": ("owner__first_name", "owner__last_name", "owner__username", "due_on", "pk"),
+}
+PARTNER_COLUMNS = {"name": ("name", "pk"), "kind": ("kind", "name", "pk")}
 CANCELLED = "cancelled"  # the status code of a cancelled referral, ticket and task
 
 
@@ -107,7 +114,9 @@ def partners(request):
     """The landlord's partner directory, and the communes of its residences without a CCAS."""
     user = request.user
     service = request.GET.get("service", "")
-    qs = selectors.partner_search(user, service)
+    qs, ordering = order_by_param(
+        request, selectors.partner_search(user, service), PARTNER_COLUMNS, default="name"
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     can_manage = bool(organisation_ids_where(user, Perm.PARTNER_MANAGE))
     missing_ccas = selectors.communes_without_ccas(user) if can_manage else []
@@ -120,6 +129,7 @@ def partners(request):
             "services": dict(SERVICE_CHOICES),
             "service_choices": SERVICE_CHOICES,
             "service": service,
+            "ordering": ordering,
             "can_manage": can_manage,
             "missing_ccas": missing_ccas,
         },

@@ -12,9 +12,12 @@ from vigie.accounts.reauth import recent_auth_required
 from vigie.actions import selectors
 from vigie.actions.choices import SERVICE_CHOICES
 from vigie.actions.permissions import REFERRAL_EXPORT
+from vigie.actions.views import PARTNER_COLUMNS, REFERRAL_COLUMNS, TASK_COLUMNS
+from vigie.actions.views_work import TICKET_COLUMNS
 from vigie.campaigns.choices import SENSITIVE_NEEDS, NeedKind
 from vigie.campaigns.models import Campaign
 from vigie.core.exports import table_response
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, requires
 from vigie.core.phones import format_phone
 from vigie.core.selectors import organisation_ids_where
@@ -165,11 +168,11 @@ def _referrals(request, fmt: str):
     # The page's selector and filters, narrowed to where the user may export: a caller who is
     # also a manager elsewhere exports only that other organisation's referrals.
     allowed = organisation_ids_where(user, REFERRAL_EXPORT)
-    referrals = list(
-        selectors.referrals_visible(user, selectors.ReferralFilters.from_query(request.GET))
-        .filter(Q(organisation_id__in=allowed) | Q(partner_organisation_id__in=allowed))
-        .order_by("-created_at", "-id")
-    )
+    qs = selectors.referrals_visible(
+        user, selectors.ReferralFilters.from_query(request.GET)
+    ).filter(Q(organisation_id__in=allowed) | Q(partner_organisation_id__in=allowed))
+    # In the page's order (its `o`), newest first by default.
+    referrals = list(order_by_param(request, qs, REFERRAL_COLUMNS, default="-date")[0])
     rows = []
     for r in referrals:
         partner_side = selectors.is_partner_side(user, r)
@@ -224,9 +227,8 @@ def referrals_xlsx(request):
 
 def _tickets(request, fmt: str):
     today = timezone.localdate()
-    tickets = list(
-        selectors.ticket_search(request.user, selectors.TicketFilters.from_query(request.GET))
-    )
+    qs = selectors.ticket_search(request.user, selectors.TicketFilters.from_query(request.GET))
+    tickets = list(order_by_param(request, qs, TICKET_COLUMNS, default="due")[0])
     rows = [
         [
             t.residence.name,
@@ -279,7 +281,8 @@ def tickets_xlsx(request):
 
 
 def _tasks(request, fmt: str):
-    tasks = list(selectors.task_list(request.user, every=request.GET.get("tout") == "1"))
+    qs = selectors.task_list(request.user, every=request.GET.get("tout") == "1")
+    tasks = list(order_by_param(request, qs, TASK_COLUMNS, default="due")[0])
     rows = []
     for t in tasks:
         if t.household_id:
@@ -316,7 +319,8 @@ def tasks_xlsx(request):
 
 
 def _partners(request, fmt: str):
-    partners = list(selectors.partner_search(request.user, request.GET.get("service", "")))
+    qs = selectors.partner_search(request.user, request.GET.get("service", ""))
+    partners = list(order_by_param(request, qs, PARTNER_COLUMNS, default="name")[0])
     labels = dict(SERVICE_CHOICES)
     rows = [
         [

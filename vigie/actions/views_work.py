@@ -21,14 +21,14 @@ from vigie.actions.choices import (
 )
 from vigie.actions.forms import MoveForm, TaskForm, TicketForm
 from vigie.actions.models import TicketReport
-from vigie.actions.views import CANCELLED, PAGE_SIZE, _int, cancel_danger
+from vigie.actions.views import CANCELLED, PAGE_SIZE, TASK_COLUMNS, _int, cancel_danger
 from vigie.campaigns.models import Campaign
 from vigie.core.confirm import confirmation_page
 from vigie.core.feedback import service_call
 from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, requires
 from vigie.core.selectors import organisation_ids_where
-from vigie.housing.selectors import agencies_visible, residences_visible
+from vigie.housing.selectors import agencies_visible, by_name_fr, residences_visible
 
 # Sortable columns of the tickets list (core/ordering.py).
 TICKET_COLUMNS = {"opened": ("opened_at", "id"), "due": ("due_on", "id")}
@@ -127,7 +127,7 @@ def ticket_move(request, pk: int):
 @requires(Perm.TICKET_REPORT)
 def ticket_new(request):
     """A manager (or caller) reports a building problem without a call."""
-    residences = residences_visible(request.user, Perm.TICKET_REPORT).order_by("name")
+    residences = by_name_fr(residences_visible(request.user, Perm.TICKET_REPORT))
     form = TicketForm(request.POST or None, residences=residences)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -151,12 +151,20 @@ def my_tasks(request):
     """My open tasks (and the unassigned ones); `?tout=1` for every open task I may see."""
     user = request.user
     every = request.GET.get("tout") == "1"
-    qs = selectors.task_list(user, every=every)
+    qs, ordering = order_by_param(
+        request, selectors.task_list(user, every=every), TASK_COLUMNS, default="due"
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "actions/tasks.html",
-        {"section": "tasks", "page": page, "every": every, "today": timezone.localdate()},
+        {
+            "section": "tasks",
+            "page": page,
+            "every": every,
+            "today": timezone.localdate(),
+            "ordering": ordering,
+        },
     )
 
 

@@ -6,7 +6,8 @@ Each operation passes `**needs(Perm.X)` to its router decorator. `needs`:
 - puts it in the OpenAPI document (`x-vigie-permission`, so API users read it next to the
   operation);
 - declares the error answers, all `{"detail": "phrase"}`: 401 no or bad credentials, 403 wrong
-  role, 404 not visible (another organisation's object), 409 state conflict, 422 unusable input.
+  role, 404 not visible (another organisation's object), 409 state conflict, 422 unusable input
+  (with `errors`, one per refused parameter, when its form was wrong: vigie/api/errors.py).
 `vigie/core/tests/test_matrix.py` fails for an operation that declares no permission, and
 checks the declaration against what the operation really does for every role.
 """
@@ -24,13 +25,29 @@ class Detail(Schema):
     detail: str
 
 
+class InvalidField(Schema):
+    """One refused parameter (vigie/api/errors.py): where, pydantic's code, a French sentence."""
+
+    loc: list[str | int]
+    field: str
+    type: str
+    msg: str
+
+
+class Invalid(Schema):
+    """A 422: `detail` always; `errors` when parameters had the wrong form (one per error)."""
+
+    detail: str
+    errors: list[InvalidField] = []
+
+
 ERRORS: dict[int, type[Schema]] = {
     400: Detail,
     401: Detail,
     403: Detail,
     404: Detail,
     409: Detail,
-    422: Detail,
+    422: Invalid,
 }
 
 

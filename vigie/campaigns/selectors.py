@@ -166,6 +166,34 @@ def _target_list(campaign: Campaign) -> QuerySet[Target]:
     )
 
 
+# Sortable columns (core/ordering.py) of the campaign pages' lists; the visit lists' exports
+# sort as their page does.
+CAMPAIGN_COLUMNS = {
+    "created": ("created_at", "pk"),
+    "name": ("name", "pk"),
+    "status": ("status", "-created_at", "pk"),
+    "as_of": ("as_of", "pk"),
+    "targets": ("n_targets", "pk"),
+    "remaining": ("n_remaining", "pk"),
+}
+VISIT_LIST_COLUMNS = {
+    "agency": (
+        "household__dwelling__residence__agency__name",
+        "household__dwelling__address",
+        "pk",
+    ),
+    "address": ("household__dwelling__address", "pk"),
+    "reference": ("household__reference", "pk"),
+    "attempts": ("attempts_count", "pk"),
+    "last": ("last_attempt_at", "pk"),
+}
+CALLBACK_COLUMNS = {
+    "due": ("due_at", "pk"),
+    "household": ("household__reference", "pk"),
+    "caller": ("preferred_caller__username", "due_at", "pk"),
+}
+
+
 def not_reached_list(campaign: Campaign) -> QuerySet[Target]:
     """Households to visit: not reached after the last try, by agency and address."""
     return (

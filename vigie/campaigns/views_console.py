@@ -35,6 +35,7 @@ from vigie.campaigns.models import Campaign, Target
 from vigie.core.exports import table_response
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, requires
 from vigie.core.phones import format_phone
 from vigie.core.sensitivity import may_see_health
@@ -419,11 +420,21 @@ def release(request, pk: int):
 def my_callbacks(request, pk: int):
     """The callbacks this caller promised, soonest first."""
     campaign = selectors.campaign_for(request.user, pk, Perm.CALL_TAKE)
-    rows = list(selectors.callbacks_list(campaign, caller=request.user)[:200])
+    qs, ordering = order_by_param(
+        request,
+        selectors.callbacks_list(campaign, caller=request.user),
+        selectors.CALLBACK_COLUMNS,
+        default="due",
+    )
     return TemplateResponse(
         request,
         "campaigns/my_callbacks.html",
-        {"section": "campaigns", "campaign": campaign, "rows": rows},
+        {
+            "section": "campaigns",
+            "campaign": campaign,
+            "rows": list(qs[:200]),
+            "ordering": ordering,
+        },
     )
 
 

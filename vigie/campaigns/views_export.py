@@ -9,6 +9,7 @@ from vigie.accounts.reauth import recent_auth_required
 from vigie.campaigns import selectors
 from vigie.campaigns.choices import SENSITIVE_NEEDS, NeedKind
 from vigie.core.exports import table_response
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, requires
 from vigie.core.sensitivity import may_see_health
 from vigie.housing.choices import ADULT_ROLES
@@ -94,6 +95,7 @@ def _target_list(request, pk: int, fmt: str, *, which: str):
         if which == "not_reached"
         else selectors.no_phone_list(campaign)
     )
+    qs, _ordering = order_by_param(request, qs, selectors.VISIT_LIST_COLUMNS, default="agency")
     header = [
         _("agence"),
         _("adresse"),

@@ -36,6 +36,7 @@ from vigie.campaigns.wave_labels import filter_labels
 from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction, OrganisationKind
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, requires
 from vigie.core.sensitivity import may_see_health
 from vigie.core.services import access_record
@@ -66,13 +67,19 @@ def _pct(part: int, whole: int) -> int:
 @requires(Perm.CAMPAIGN_VIEW)
 def campaign_list(request):
     """Campaigns of the user's landlords, newest first; callers see a console button."""
-    campaigns = list(selectors.campaign_list_with_counts(request.user))
+    qs, ordering = order_by_param(
+        request,
+        selectors.campaign_list_with_counts(request.user),
+        selectors.CAMPAIGN_COLUMNS,
+        default="-created",
+    )
     return TemplateResponse(
         request,
         "campaigns/list.html",
         {
             "section": "campaigns",
-            "campaigns": campaigns,
+            "campaigns": list(qs),
+            "ordering": ordering,
             "withheld": selectors.campaigns_withheld_count(request.user),
             "can_manage": request.user.has_org_perm(Perm.CAMPAIGN_MANAGE),
             "can_call": request.user.has_org_perm(Perm.CALL_TAKE),
@@ -481,6 +488,7 @@ def _target_list_page(request, pk: int, *, which: str):
         if which == "not_reached"
         else selectors.no_phone_list(campaign)
     )
+    qs, ordering = order_by_param(request, qs, selectors.VISIT_LIST_COLUMNS, default="agency")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     access_record(
         user=request.user,
@@ -497,6 +505,7 @@ def _target_list_page(request, pk: int, *, which: str):
             "campaign": campaign,
             "page": page,
             "which": which,
+            "ordering": ordering,
             "sensitive": may_see_health(request.user, campaign),
             "can_export": _can(request, Perm.CAMPAIGN_MANAGE, campaign),
             "title": _("Ménages injoignables (visite à prévoir)")
@@ -524,7 +533,12 @@ def callbacks(request, pk: int):
     campaign = selectors.campaign_for(request.user, pk, Perm.CAMPAIGN_VIEW)
     can_manage = _can(request, Perm.CAMPAIGN_MANAGE, campaign)
     mine = not can_manage or request.GET.get("mine") == "1"
-    qs = selectors.callbacks_list(campaign, caller=request.user if mine else None)
+    qs, ordering = order_by_param(
+        request,
+        selectors.callbacks_list(campaign, caller=request.user if mine else None),
+        selectors.CALLBACK_COLUMNS,
+        default="due",
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
@@ -534,6 +548,7 @@ def callbacks(request, pk: int):
             "campaign": campaign,
             "page": page,
             "mine": mine,
+            "ordering": ordering,
             "can_manage": can_manage,
             "sensitive": may_see_health(request.user, campaign),
             "callers": list(selectors.org_callers(campaign)) if can_manage else [],

@@ -18,15 +18,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 
-def order_by_param(
+def ordering_fields(
     request: Any,
-    queryset: Any,
     columns: Mapping[str, Sequence[str]],
     *,
     default: str,
     param: str = "o",
-) -> tuple[Any, str]:
-    """(the queryset ordered by the request's column, the column as `key` or `-key`)."""
+) -> tuple[list[str], str]:
+    """(the fields to order on for the request's column, the column as `key` or `-key`) — for a
+    selector that orders its own queryset (or a list built from one)."""
     wanted = (request.GET.get(param) or "").strip()
     if wanted.lstrip("-") not in columns:
         wanted = default
@@ -36,4 +36,17 @@ def order_by_param(
         ("-" + f.lstrip("-") if not f.startswith("-") else f[1:]) if descending else f
         for f in fields
     ]
+    return order, wanted
+
+
+def order_by_param(
+    request: Any,
+    queryset: Any,
+    columns: Mapping[str, Sequence[str]],
+    *,
+    default: str,
+    param: str = "o",
+) -> tuple[Any, str]:
+    """(the queryset ordered by the request's column, the column as `key` or `-key`)."""
+    order, wanted = ordering_fields(request, columns, default=default, param=param)
     return queryset.order_by(*order), wanted

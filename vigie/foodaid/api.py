@@ -19,10 +19,14 @@ from vigie.core.models import AccessAction
 from vigie.core.selectors import organisations_where
 from vigie.core.services import access_record
 from vigie.foodaid import selectors, services
+from vigie.foodaid.choices import EnrolmentStatus
 from vigie.foodaid.models import Enrolment
 from vigie.foodaid.permissions import (
     FOODAID_CHECKIN,
+    FOODAID_ELIGIBLE,
     FOODAID_MANAGE,
+    FOODAID_PLAN,
+    FOODAID_PROGRAMMES,
     FOODAID_REPORT,
     FOODAID_VIEW,
 )
@@ -58,10 +62,11 @@ class FoodProgrammeOut(Schema):
     name: str
     starts_on: date
     ends_on: date
-    sites: list[int]
     partners: list[str]
+    # null for a funder's viewer, who reads what it funds and nothing else of the programme.
+    sites: list[int] | None
     places_limit: int | None
-    free: bool
+    free: bool | None
 
 
 class FoodEligibleOut(Schema):
@@ -96,7 +101,8 @@ class FoodRecordIn(Schema):
     client_id: str
     enrolment: int
     result: str
-    parcels: int = 0
+    # Left out: the programme's parcels per household when collected or delivered, else 0.
+    parcels: int | None = None
     quantities: dict[str, int] = {}
 
 
@@ -124,26 +130,37 @@ def _programme(request: AuthenticatedRequest, programme_id: int, perm: str):
     return get_object_or_404(selectors.programmes_visible(request.user, perm), pk=programme_id)
 
 
-def _programme_out(p) -> dict:
+def _programme_out(p, *, full: bool = True) -> dict:
+    """A programme as the API gives it; `full=False` for a funder's viewer: its id, name,
+    period and operating partners, nothing of its sites or places."""
     return {
         "id": p.pk,
         "name": p.name,
         "starts_on": p.starts_on,
         "ends_on": p.ends_on,
-        "sites": [s.pk for s in p.sites.all()],
         "partners": [pp.partner_organisation.slug for pp in p.partners.all()],
-        "places_limit": p.places_limit,
-        "free": p.free,
+        "sites": [s.pk for s in p.sites.all()] if full else None,
+        "places_limit": p.places_limit if full else None,
+        "free": p.free if full else None,
     }
+
+
+def _full_ids(request: AuthenticatedRequest) -> set[int]:
+    """The programmes the user reads in full (landlord staff, the partners' workers)."""
+    return set(selectors.programmes_visible(request.user).values_list("pk", flat=True))
 
 
 @router.get(
     "/foodaid/programmes",
     summary="Programmes d'aide alimentaire",
-    **needs(FOODAID_VIEW, list[FoodProgrammeOut]),
+    **needs(FOODAID_PROGRAMMES, list[FoodProgrammeOut]),
 )
 def programme_list(request: AuthenticatedRequest):
-    return [_programme_out(p) for p in selectors.programmes_visible(request.user)]
+    full = _full_ids(request)
+    return [
+        _programme_out(p, full=p.pk in full)
+        for p in selectors.programmes_visible(request.user, FOODAID_PROGRAMMES)
+    ]
 
 
 @router.post(
@@ -176,19 +193,21 @@ def programme_create(request: AuthenticatedRequest, payload: FoodProgrammeIn):
 @router.get(
     "/foodaid/programmes/{programme_id}",
     summary="Un programme",
-    **needs(FOODAID_VIEW, FoodProgrammeOut),
+    **needs(FOODAID_PROGRAMMES, FoodProgrammeOut),
 )
 def programme_detail(request: AuthenticatedRequest, programme_id: int):
-    return _programme_out(_programme(request, programme_id, FOODAID_VIEW))
+    p = _programme(request, programme_id, FOODAID_PROGRAMMES)
+    return _programme_out(p, full=p.pk in _full_ids(request))
 
 
 @router.get(
     "/foodaid/programmes/{programme_id}/eligible",
     summary="Ménages proposés (éligibilité, jamais automatique)",
-    **needs(FOODAID_MANAGE, list[FoodEligibleOut]),
+    **needs(FOODAID_ELIGIBLE, list[FoodEligibleOut]),
 )
 def programme_eligible(request: AuthenticatedRequest, programme_id: int):
-    programme = _programme(request, programme_id, FOODAID_MANAGE)
+    # The landlord's own staff only: `visible_to` with this permission reaches no partner.
+    programme = _programme(request, programme_id, FOODAID_ELIGIBLE)
     rows = selectors.eligible(programme, request.user)
     access_record(
         user=request.user,
@@ -235,7 +254,10 @@ def enrolment_create(request: AuthenticatedRequest, programme_id: int, payload: 
 )
 def enrolment_list(request: AuthenticatedRequest, programme_id: int):
     programme = _programme(request, programme_id, FOODAID_VIEW)
-    rows = selectors.contacts(Enrolment.objects.filter(programme=programme))
+    # Enrolled households only: the waiting list stays with the landlord.
+    rows = selectors.contacts(
+        Enrolment.objects.filter(programme=programme, status=EnrolmentStatus.ENROLLED)
+    )
     access_record(
         user=request.user,
         action=AccessAction.VIEW,
@@ -259,10 +281,10 @@ def enrolment_list(request: AuthenticatedRequest, programme_id: int):
 @router.post(
     "/foodaid/programmes/{programme_id}/sessions",
     summary="Programmer une distribution",
-    **needs(FOODAID_MANAGE, {201: FoodIdOut}),
+    **needs(FOODAID_PLAN, {201: FoodIdOut}),
 )
 def session_create(request: AuthenticatedRequest, programme_id: int, payload: FoodSessionIn):
-    programme = _programme(request, programme_id, FOODAID_MANAGE)
+    programme = _programme(request, programme_id, FOODAID_PLAN)
     site = Residence.objects.filter(
         pk=payload.site, organisation_id=programme.organisation_id
     ).first()

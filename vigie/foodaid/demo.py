@@ -1,8 +1,11 @@
 """The demo's food aid (called by `seed_demo`): the lockdown distribution of 2020.
 
 The purchasing-cooperative association and the régie de quartier of the demo's partner
-directory (seed_demo `_partners`) run it for 112 households of two residences, Tabar and
-Bagatelle (the two largest residences of the demo stock, renamed so), with three sessions:
+directory (seed_demo `_partners`) run it for 112 households (fewer in a small stock: only
+households whose lease ran through the programme, from 23/03 to 30/06/2020) of two residences,
+Tabar and Bagatelle (the two largest residences of Toulouse in the demo stock — the régie works in
+Toulouse, Colomiers and Blagnac, the Ville de Toulouse funds it — renamed so, their
+households' search text written again), with three sessions:
 two closed (their no-shows and failed deliveries became follow-up tasks), the third still open
 for the tablet screen. Run twice, it changes nothing.
 """
@@ -20,6 +23,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 PROGRAMME = gettext_lazy("Distribution alimentaire du confinement")
 PLACES = 112
+STARTS_ON, ENDS_ON, CONSENT_ON = date(2020, 3, 23), date(2020, 6, 30), date(2020, 3, 20)
+# INSEE codes: Toulouse; the régie's communes (seed_demo's partner directory).
+TOULOUSE = ("31555",)
+REGIE_COMMUNES = ("31555", "31149", "31069")
 
 
 def seed(*, landlord, stdout, password) -> list:
@@ -35,6 +42,7 @@ def seed(*, landlord, stdout, password) -> list:
         session_create,
     )
     from vigie.housing.models import Household, Residence
+    from vigie.housing.services import refresh_households_search_text
 
     if Programme.objects.filter(organisation=landlord, name=str(PROGRAMME)).exists():
         from vigie.accounts.models import Membership
@@ -47,34 +55,50 @@ def seed(*, landlord, stdout, password) -> list:
     if asso is None or regie is None:
         return []
     rng = random.Random(2020)  # nosec B311 (the demo's made-up check-ins, not security)
-    today = date.today()
+    # Households whose lease ran through the whole programme (some have left since).
+    active = (
+        Household.objects.filter(organisation=landlord, anonymised_on__isnull=True)
+        .active_on(STARTS_ON)
+        .active_on(ENDS_ON)
+    )
     with transaction.atomic():
         sites = []
         for name in ("Tabar", "Bagatelle"):
             residence = Residence.objects.filter(organisation=landlord, name=name).first()
             if residence is None:
-                largest = (
-                    Household.objects.filter(organisation=landlord)
-                    .active_on(today)
-                    .exclude(dwelling__residence__name__in=("Tabar", "Bagatelle"))
-                    .values("dwelling__residence")
-                    .annotate(n=Count("pk"))
-                    .order_by("-n", "dwelling__residence")
-                    .first()
-                )
+                # The largest residences of Toulouse, where the régie works and whose town
+                # funds the programme (else of the régie's other communes, else any).
+                candidates = active.exclude(dwelling__residence__name__in=("Tabar", "Bagatelle"))
+                largest = None
+                for communes in (TOULOUSE, REGIE_COMMUNES, None):
+                    qs = candidates
+                    if communes is not None:
+                        qs = qs.filter(dwelling__commune__insee_code__in=communes)
+                    largest = (
+                        qs.values("dwelling__residence")
+                        .annotate(n=Count("pk"))
+                        .order_by("-n", "dwelling__residence")
+                        .first()
+                    )
+                    if largest is not None:
+                        break
                 if largest is None:
                     return []
                 residence = Residence.objects.get(pk=largest["dwelling__residence"])
                 Residence.objects.filter(pk=residence.pk).update(name=name)
                 residence.name = name
+                # The search reads the residence's name in each household's search_text.
+                refresh_households_search_text(
+                    Household.objects.filter(dwelling__residence=residence)
+                )
             sites.append(residence)
         tabar, bagatelle = sites
         programme = programme_create(
             actor=manager,
             organisation=landlord,
             name=str(PROGRAMME),
-            starts_on=date(2020, 3, 23),
-            ends_on=date(2020, 6, 30),
+            starts_on=STARTS_ON,
+            ends_on=ENDS_ON,
             sites=[tabar.pk, bagatelle.pk],
             partners=[
                 (asso.partner_organisation.slug, "purchasing"),
@@ -86,16 +110,12 @@ def seed(*, landlord, stdout, password) -> list:
             free=True,
             places_limit=PLACES,
         )
-        # Proposed first (over-75s, single parents, needs raised in calls…), then the others.
-        proposed = eligible(programme, manager)
+        # Proposed first (over-75s, single parents, needs raised in calls…), then the others;
+        # only households whose lease ran through the programme.
+        pool = set(active.filter(dwelling__residence__in=sites).values_list("pk", flat=True))
+        proposed = [row for row in eligible(programme, manager) if row["household"] in pool]
         reasons = {row["household"]: row["reasons"] for row in proposed}
-        others = list(
-            Household.objects.filter(organisation=landlord, dwelling__residence__in=sites)
-            .active_on(today)
-            .exclude(pk__in=reasons)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        others = sorted(pool - set(reasons))
         chosen = [row["household"] for row in proposed][:PLACES]
         chosen += others[: PLACES - len(chosen)]
         households = Household.objects.filter(pk__in=chosen).select_related("dwelling")
@@ -108,7 +128,7 @@ def seed(*, landlord, stdout, password) -> list:
                     actor=manager,
                     programme=programme,
                     household=h,
-                    consent_on=date(2020, 3, 20),
+                    consent_on=max(CONSENT_ON, h.start_date or CONSENT_ON),
                     mode="delivery" if delivery else "collect",
                     delivery_reason=("over_75" if "over_75" in why else "no_one")
                     if delivery
@@ -153,7 +173,6 @@ def seed(*, landlord, stdout, password) -> list:
                     client_id=uuid.UUID(int=rng.getrandbits(128), version=4),
                     enrolment_id=e.pk,
                     result=result,
-                    parcels=1 if result in ("collected", "delivered") else 0,
                 )
             if close:
                 session_close(actor=manager, session=session)

@@ -47,7 +47,7 @@ class ProgrammeScopedQuerySet(ScopedQuerySet):
             return own
         p = self.programme_path
         via = Q(**{f"{p}partners__partner_organisation_id__in": orgs})
-        if perm == "foodaid.report":
+        if perm in ("foodaid.report", "foodaid.programmes"):
             # Funders read the figures of what they fund, and nothing else of it.
             via |= Q(**{f"{p}funders__funder_organisation_id__in": orgs})
         ids = self.model.objects.filter(via).values("pk")
@@ -234,7 +234,12 @@ class Record(OrganisationOwned):
     """What happened for one household at one session: collected, delivered, not home…
 
     `client_id` is the id the tablet gave the record when it was taken (offline or not): the
-    same record sent twice is stored once (the unique constraint is the guarantee).
+    same record sent twice is stored once (the unique constraint is the guarantee). It names
+    one record everywhere, not only within its session.
+
+    Several records of one enrolment at one session are kept (a correction from the tablet:
+    "collected", then "not home"); the latest (`taken_at`, then `id`) is the one that counts
+    (`latest_records`).
     """
 
     session = models.ForeignKey(
@@ -257,8 +262,22 @@ class Record(OrganisationOwned):
         ordering = ["taken_at", "id"]
         verbose_name = _("passage")
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "session", "client_id"], name="foodaid_record_once"
-            )
+            models.UniqueConstraint(fields=["client_id"], name="foodaid_record_client_id_unique")
         ]
-        indexes = [models.Index(fields=["session", "result"], name="foodaid_record_result")]
+        indexes = [
+            models.Index(fields=["session", "result"], name="foodaid_record_result"),
+            # The latest record of an enrolment at a session (`latest_records`).
+            models.Index(fields=["session", "enrolment", "taken_at"], name="foodaid_record_latest"),
+        ]
+
+
+def latest_records() -> models.Exists:
+    """The records that count, as a filter on `Record` querysets: for each enrolment and
+    session, the latest one (a later record corrects an earlier one; both are kept)."""
+    later = Record.objects.filter(
+        session_id=models.OuterRef("session_id"), enrolment_id=models.OuterRef("enrolment_id")
+    ).filter(
+        Q(taken_at__gt=models.OuterRef("taken_at"))
+        | Q(taken_at=models.OuterRef("taken_at"), pk__gt=models.OuterRef("pk"))
+    )
+    return ~models.Exists(later)

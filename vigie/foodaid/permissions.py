@@ -23,6 +23,29 @@ FOODAID_MANAGE = declare(
     ),
     roles={Role.MANAGER},
 )
+# The API's programme list and detail: the landlord's staff and the partners' workers as for
+# the pages, and the funders' viewers for the programmes they fund (their id, name, period and
+# operating partners, nothing else: `ProgrammeScopedQuerySet.visible_to`).
+FOODAID_PROGRAMMES = declare(
+    "foodaid.programmes",
+    denied=_("Votre rôle ne donne pas accès aux programmes d'aide alimentaire."),
+    roles={Role.MANAGER, Role.CALLER, Role.PARTNER_WORKER, Role.FUNDER_VIEWER},
+)
+# Who is proposed for enrolment: any landlord staff who sees food aid (not the partners, not
+# the funders: they would read the register's reasons).
+FOODAID_ELIGIBLE = declare(
+    "foodaid.eligible",
+    denied=_(
+        "Seul le personnel du bailleur consulte les ménages proposés pour l'aide alimentaire "
+        "(éligibilité)."
+    ),
+    roles={Role.MANAGER, Role.CALLER},
+)
+FOODAID_PLAN = declare(
+    "foodaid.plan",
+    denied=_("Seul·e un·e responsable du bailleur programme les distributions d'aide alimentaire."),
+    roles={Role.MANAGER},
+)
 FOODAID_CHECKIN = declare(
     "foodaid.checkin",
     denied=_(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -42,8 +42,12 @@ def is_landlord_manager(user: User, programme: Programme) -> bool:
 
 def eligible(programme: Programme, user: User, as_of: date | None = None) -> list[dict[str, Any]]:
     """Households of the programme's sites proposed for enrolment, with why; never enrolled
-    automatically. The disability reason only for readers allowed health data."""
-    as_of = as_of or timezone.localdate()
+    automatically. The disability reason only for readers allowed health data.
+
+    Households whose lease runs on `as_of`: by default today, brought within the programme's
+    period (a past programme: its last day; a future one: its first), so that no household
+    is proposed whose lease does not overlap the programme (enrolment refuses it)."""
+    as_of = as_of or min(max(timezone.localdate(), programme.starts_on), programme.ends_on)
     sensitive = may_see_health(user, programme)
     base = (
         Household.objects.filter(
@@ -170,58 +174,84 @@ def report_figures(
 ) -> dict[str, Any]:
     """Exact figures: households and people reached (collected or delivered) between `start`
     and `end` (inclusive), each once; ages on `end`; people with a disability; parcels handed
-    out. From the register and the records, never from typed totals."""
+    out. From the register and the records, never from typed totals.
+
+    - A record counts only if it is the latest of its enrolment at its session
+      (`models.latest_records`: a correction from the tablet replaces what came before). A
+      record exists only for a household whose lease ran on the session's day
+      (`services.record_checkin` refuses the others), so the report does not join the leases
+      again (docs/decisions/0014).
+    - The people are the reached households' occupants born on or before `end` (a baby born
+      after the period was not helped in it), and those whose birth date is unknown: they
+      count in `people` and in the household sizes but in no age band — `age_unknown` says how
+      many, so that the bands plus it add up to `people`.
+
+    Two queries: the parcels, and one row per household reached with its people counted by
+    band (the sums are made here, over at most one row per household).
+    """
+    from vigie.foodaid.models import latest_records
+
     sessions = DistributionSession.objects.filter(
         programme=programme, date__gte=start, date__lte=end
     )
     if site_id is not None:
         sessions = sessions.filter(site_id=site_id)
-    records = Record.objects.filter(session_id__in=sessions.values("pk"), result__in=REACHED)
+    records = Record.objects.filter(
+        latest_records(), session_id__in=sessions.values("pk"), result__in=REACHED
+    )
     parcels = records.aggregate(n=Coalesce(Sum("parcels"), 0))["n"]
     # One enrolment per household and programme: the enrolments reached are the households,
-    # each once however many times it came. One pass over their occupants gives every figure
-    # (a household is counted through its occupants: the register gives each at least one).
+    # each once however many times it came (a household is counted through its occupants:
+    # the register gives each at least one).
     reached = Enrolment.objects.filter(programme=programme).filter(
         Exists(records.filter(enrolment_id=OuterRef("pk")))
     )
-    household_ids = reached.values("household_id")
     bands: dict[str, Any] = {}
     for key, low, high in AGE_BANDS:
         # Born on or before `end` minus `low` years, and after `end` minus (high + 1) years.
         q = Q(birth_date__lte=years_before(end, low))
         if high is not None:
             q &= Q(birth_date__gt=years_before(end, high + 1))
-        bands[key] = Count("pk", filter=q)
-    people = Occupant.objects.filter(household_id__in=household_ids).aggregate(
-        households=Count("household_id", distinct=True),
-        people=Count("pk"),
-        with_disability=Coalesce(
-            Count("pk", filter=Q(disability=True)), Value(0), output_field=IntegerField()
-        ),
-        **{f"band_{k.replace('-', '_').replace('+', 'p')}": v for k, v in bands.items()},
-    )
-    by_age = {
-        key: people[f"band_{key.replace('-', '_').replace('+', 'p')}"] for key, _l, _h in AGE_BANDS
-    }
-    # Household composition: how many people each household reached counts in the register.
-    by_size = {key: 0 for key, _lo, _hi in SIZE_BANDS}
-    for row in (
-        Occupant.objects.filter(household_id__in=household_ids)
+        bands[_band_alias(key)] = Count("pk", filter=q)
+    rows = (
+        Occupant.objects.filter(household_id__in=reached.values("household_id"))
+        .filter(Q(birth_date__isnull=True) | Q(birth_date__lte=end))
         .values("household_id")
-        .annotate(n=Count("pk"))
-        .values_list("n", flat=True)
-    ):
+        .annotate(
+            n=Count("pk"),
+            unknown=Count("pk", filter=Q(birth_date__isnull=True)),
+            disabled=Count("pk", filter=Q(disability=True)),
+            **bands,
+        )
+        .values_list("n", "unknown", "disabled", *bands)
+    )
+    households = people = age_unknown = with_disability = 0
+    by_age = {key: 0 for key, _l, _h in AGE_BANDS}
+    by_size = {key: 0 for key, _lo, _hi in SIZE_BANDS}
+    for n, unknown, disabled, *counts in rows:
+        households += 1
+        people += n
+        age_unknown += unknown
+        with_disability += disabled
+        for (key, _l, _h), c in zip(AGE_BANDS, counts, strict=True):
+            by_age[key] += c
+        # Household composition: how many of the people counted above each household has.
         for key, lo, hi in SIZE_BANDS:
-            if row >= lo and (hi is None or row <= hi):
+            if n >= lo and (hi is None or n <= hi):
                 by_size[key] += 1
     return {
         "by_size": by_size,
-        "households": people["households"],
-        "people": people["people"],
+        "households": households,
+        "people": people,
         "by_age": by_age,
-        "with_disability": people["with_disability"],
+        "age_unknown": age_unknown,
+        "with_disability": with_disability,
         "parcels": parcels,
     }
+
+
+def _band_alias(key: str) -> str:
+    return "band_" + key.replace("-", "_").replace("+", "p")
 
 
 def _records_checkins(user: User | None, programme: Programme) -> bool:
@@ -245,9 +275,11 @@ def report_for(
 ) -> dict[str, Any]:
     """The figures as `user` may read them (docs/decisions/0014):
 
-    - the landlord's managers read exact figures; everyone else gets small-cell suppression
-      (`core.smallcells`: a figure under 11 is None, its key listed in `suppressed`; one more
-      age band is hidden when the bands' total would reveal it);
+    - the landlord's managers read exact figures; everyone else gets small-cell suppression as
+      issue #14 §9 writes it: a figure under 11 is None and its key listed in `suppressed`
+      (`core.smallcells.suppress` without groups: no second figure is hidden, so with the
+      total shown a single hidden age band can be derived — the issue's rule was chosen);
+      the household sizes and the unknown ages follow the same rule;
     - `with_disability` (people with a disability, an aggregate of health data) follows the
       same rule for the landlord's managers (exact) and the funders (suppressed), issue #14 §7;
       `user=None` is the funders' document a manager prints: suppressed. The operating
@@ -266,12 +298,9 @@ def report_for(
         "with_disability": None if withhold else figures["with_disability"],
         "parcels": figures["parcels"],
     }
-    sizes = {f"size:{k}": v for k, v in figures["by_size"].items()}
-    s = suppress(
-        {**flat, **sizes},
-        groups=[[k for k, _l, _h in AGE_BANDS], list(sizes)],
-        exact=exact,
-    )
+    extra = {f"size:{k}": v for k, v in figures["by_size"].items()}
+    extra["age_unknown"] = figures["age_unknown"]
+    s = suppress({**flat, **extra}, exact=exact)
     values = s.values
     return {
         "households": values["households"],
@@ -280,12 +309,14 @@ def report_for(
         "with_disability": values["with_disability"],
         "parcels": values["parcels"],
         "by_size": {k: values[f"size:{k}"] for k, _l, _h in SIZE_BANDS},
+        "age_unknown": values["age_unknown"],
         "suppressed": [
-            *(k for k in s.suppressed if not k.startswith("size:")),
+            *(k for k in s.suppressed if k in flat),
             *(["with_disability"] if withhold and "with_disability" not in s.suppressed else []),
         ],
         "suppressed_sizes": [k[5:] for k in s.suppressed if k.startswith("size:")],
         "withheld": ["with_disability"] if withhold else [],
+        "exact": exact,
         "from": start.isoformat(),
         "to": end.isoformat(),
     }

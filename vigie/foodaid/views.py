@@ -16,18 +16,22 @@ from django.views.decorators.http import require_POST
 from vigie.core.confirm import Danger, confirmation_page
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction, Organisation
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import requires
 from vigie.core.selectors import organisation_ids_where
 from vigie.core.services import access_record
+from vigie.core.text import floor_label
 from vigie.foodaid import selectors, services
 from vigie.foodaid.choices import REACHED, EnrolmentStatus, Mode, Result, SessionStatus
 from vigie.foodaid.forms import EnrolForm, ProgrammeForm, SessionForm
-from vigie.foodaid.models import DistributionSession, Enrolment, Record
+from vigie.foodaid.models import DistributionSession, Enrolment
 from vigie.foodaid.permissions import FOODAID_CHECKIN, FOODAID_MANAGE, FOODAID_VIEW
 from vigie.housing.models import Household
 from vigie.housing.selectors import residences_visible
 
 SECTION = "foodaid"
+# The programmes list's sortable columns (core/ordering.py), the latest first by default.
+PROGRAMME_COLUMNS = {"name": ("name", "pk"), "period": ("starts_on", "ends_on", "pk")}
 
 
 def _programme(request, pk: int, perm: str = FOODAID_VIEW):
@@ -41,13 +45,16 @@ def _session(request, pk: int, perm: str = FOODAID_VIEW) -> DistributionSession:
 @requires(FOODAID_VIEW)
 def programmes(request):
     """The programmes the user runs or works on (a partner: the ones its organisation runs)."""
-    rows = selectors.programmes_visible(request.user).order_by("-starts_on", "name")
+    rows, ordering = order_by_param(
+        request, selectors.programmes_visible(request.user), PROGRAMME_COLUMNS, default="-period"
+    )
     return TemplateResponse(
         request,
         "foodaid/programmes.html",
         {
             "section": SECTION,
             "programmes": rows,
+            "ordering": ordering,
             "can_manage": request.user.has_org_perm(FOODAID_MANAGE),
         },
     )
@@ -103,7 +110,11 @@ def programme(request, pk: int):
     p = _programme(request, pk)
     user = request.user
     is_manager = selectors.is_landlord_manager(user, p)
+    is_partner = not user.has_org_perm(FOODAID_VIEW, p.organisation_id)
     enrolments = Enrolment.objects.filter(programme=p).exclude(status=EnrolmentStatus.WITHDRAWN)
+    if is_partner:
+        # The waiting list stays with the landlord: partners read the enrolled households only.
+        enrolments = enrolments.filter(status=EnrolmentStatus.ENROLLED)
     rows = selectors.contacts(enrolments)
     access_record(
         user=user, action=AccessAction.VIEW, obj=p, detail="foodaid enrolments", path=request.path
@@ -127,7 +138,7 @@ def programme(request, pk: int):
             "waiting": [r for r in rows if r.status == EnrolmentStatus.WAITING],
             "sessions": sessions,
             "is_manager": is_manager,
-            "is_partner": not user.has_org_perm(FOODAID_VIEW, p.organisation_id),
+            "is_partner": is_partner,
             "session_form": SessionForm(sites=p.sites.all()) if is_manager else None,
             "today": timezone.localdate(),
         },
@@ -236,14 +247,6 @@ def session_new(request, pk: int):
     return redirect("foodaid:programme", pk=p.pk)
 
 
-def _last_results(session: DistributionSession) -> dict[int, Record]:
-    last: dict[int, Record] = {}
-    for r in Record.objects.filter(session=session).order_by("taken_at", "id"):
-        if r.enrolment_id not in last or last[r.enrolment_id].result not in REACHED:
-            last[r.enrolment_id] = r
-    return last
-
-
 def close_danger(s: DistributionSession) -> Danger:
     from django.urls import reverse
 
@@ -265,7 +268,7 @@ def close_danger(s: DistributionSession) -> Danger:
 def session(request, pk: int):
     s = _session(request, pk)
     rows = selectors.contacts(services.expected_enrolments(s))
-    last = _last_results(s)
+    last = services.latest_results(s)
     access_record(
         user=request.user,
         action=AccessAction.VIEW,
@@ -351,7 +354,7 @@ def session_checkin(request, pk: int):
     """The tablet screen: two taps to a household, one to record; works through network cuts
     (static/foodaid/checkin.js queues each record with its own id until the server has it)."""
     s = _session(request, pk, FOODAID_CHECKIN)
-    last = _last_results(s)
+    last = services.latest_results(s)
     households = [
         {
             "e": c.id,
@@ -359,7 +362,7 @@ def session_checkin(request, pk: int):
             "ref": c.reference,
             "num": c.door,
             "addr": c.address,
-            "floor": c.floor,
+            "floor": floor_label(c.floor),
             "mode": c.mode,
             "done": last[c.id].result if c.id in last else "",
         }

@@ -2,7 +2,7 @@
 
 Every figure comes from the register and the check-ins (`selectors.report_for`). The landlord's
 managers read exact figures on the page; the files are for funders, so they are always
-suppressed (`core.smallcells`, its RULE printed under the table)."""
+suppressed (`core.smallcells.suppress`, under 11 hidden, the rule printed under the table)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vigie.accounts.reauth import recent_auth_required
 from vigie.core.exports import table_response
@@ -19,13 +20,15 @@ from vigie.core.models import AccessAction
 from vigie.core.pdf import pdf_response, render_pdf
 from vigie.core.permissions import requires
 from vigie.core.services import access_record
-from vigie.core.smallcells import RULE
 from vigie.foodaid import selectors
 from vigie.foodaid.choices import AGE_BANDS
 from vigie.foodaid.forms import ReportForm
 from vigie.foodaid.permissions import FOODAID_REPORT
 
 SECTION = "foodaid_reports"
+# The rule applied to food aid's figures (issue #14 §9: under 11 hidden, no second figure;
+# `core.smallcells.RULE` also speaks of the second one, which food aid does not hide).
+RULE = gettext_lazy("Secret statistique : les effectifs inférieurs à 11 sont masqués (« < 11 »).")
 
 
 def _programme(request, pk: int):
@@ -58,6 +61,11 @@ def _rows(r: dict) -> list[tuple[str, str]]:
         ("households", _("Ménages aidés"), r["households"]),
         ("people", _("Personnes aidées"), r["people"]),
         *((k, labels[k], r["by_age"][k]) for k, _l, _h in AGE_BANDS),
+        (
+            "age_unknown",
+            _("dont âge inconnu (date de naissance absente du registre)"),
+            r["age_unknown"],
+        ),
         ("with_disability", _("Personnes en situation de handicap"), r["with_disability"]),
         ("parcels", _("Colis remis"), r["parcels"]),
     ]

@@ -19,6 +19,7 @@ from vigie.core.sensitivity import may_see_health
 from vigie.core.services import access_record
 from vigie.housing.cohorts import cohort_counts, cohorts_of
 from vigie.housing.models import Household, Residence
+from vigie.housing.selectors import by_name_fr
 
 router = Router(tags=["registre"])
 
@@ -125,10 +126,10 @@ def get_cohorts(request: AuthenticatedRequest, as_of: date | None = None):
     **needs(Perm.HOUSEHOLD_VIEW, list[ResidenceOut]),
 )
 def list_residences(request: AuthenticatedRequest):
-    rows = (
-        Residence.objects.visible_to(request.user, Perm.HOUSEHOLD_VIEW)
-        .select_related("commune", "agency")
-        .order_by("name", "pk")
+    rows = by_name_fr(
+        Residence.objects.visible_to(request.user, Perm.HOUSEHOLD_VIEW).select_related(
+            "commune", "agency"
+        )
     )
     return [
         {

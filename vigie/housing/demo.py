@@ -95,6 +95,34 @@ PLACES = [
 
 # Residence names as landlords give them; a name already taken in the organisation gets the
 # neighbourhood, then a number ("Les Tilleuls II"), as a landlord's second programme would.
+# Invented people for the demo accounts (first names and surnames common in France).
+DEMO_NAMES = [
+    ("Amina", "Benali"),
+    ("Marc", "Lefebvre"),
+    ("Claire", "Dubois"),
+    ("Hugo", "Moreau"),
+    ("Inès", "Garcia"),
+    ("Thomas", "Roux"),
+    ("Dora", "Petit"),
+    ("Émilie", "Durand"),
+    ("Yann", "Le Goff"),
+    ("Sophie", "Fontaine"),
+    ("Karim", "Haddad"),
+    ("Julie", "Marchand"),
+    ("Paul", "Roy"),
+    ("Nadia", "Cherif"),
+    ("Louis", "Bernard"),
+    ("Camille", "Faure"),
+    ("Olivier", "Lambert"),
+    ("Léa", "Mercier"),
+    ("Antoine", "Blanc"),
+    ("Sarah", "Guerin"),
+    ("Nicolas", "Perrin"),
+    ("Manon", "Colin"),
+    ("Julien", "Masson"),
+    ("Chloé", "Robin"),
+]
+
 RESIDENCE_NAMES = [
     "Les Tilleuls",
     "Les Platanes",

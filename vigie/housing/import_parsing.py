@@ -23,7 +23,7 @@ from typing import Any
 
 import phonenumbers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from vigie.core.errors import DomainError
 from vigie.core.phones import parse_phone
@@ -258,9 +258,12 @@ def check_mapping(raw: dict) -> dict:
     unknown_sections = set(raw) - {"columns", "values"}
     if unknown_sections:
         raise DomainError(
-            _(
-                "Fichier de correspondance : section(s) inconnue(s) %(sections)s (attendu : "
-                "[columns] et [values.<colonne>])."
+            ngettext(
+                "Fichier de correspondance : section inconnue %(sections)s (attendu : "
+                "[columns] et [values.<colonne>]).",
+                "Fichier de correspondance : sections inconnues %(sections)s (attendu : "
+                "[columns] et [values.<colonne>]).",
+                len(unknown_sections),
             )
             % {"sections": ", ".join(sorted(unknown_sections))}
         )
@@ -569,9 +572,12 @@ def _check_header(
     if required:
         missing += required
         problems.append(
-            _(
-                "colonne(s) obligatoire(s) absente(s) de l'en-tête : %(missing)s (colonnes "
-                "attendues : %(expected)s)"
+            ngettext(
+                "colonne obligatoire absente de l'en-tête : %(missing)s (colonnes "
+                "attendues : %(expected)s)",
+                "colonnes obligatoires absentes de l'en-tête : %(missing)s (colonnes "
+                "attendues : %(expected)s)",
+                len(required),
             )
             % {"missing": ", ".join(required), "expected": ", ".join(COLUMNS)}
         )

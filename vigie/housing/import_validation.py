@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from vigie.core.text import commune_match_name, fold
 from vigie.housing import import_parsing as p
@@ -114,11 +114,12 @@ class _Communes:
             return "", "code_postal:" + _("n'est pas un code postal français connu")
         code = names.get(commune_match_name(commune))
         if code is None:
-            expected = ", ".join(sorted(set(self.names[postcode])))
-            return "", "commune:" + _(
-                "ne correspond pas au code postal %(postcode)s (commune(s) attendue(s) : "
-                "%(expected)s)"
-            ) % {"postcode": postcode, "expected": expected}
+            names_expected = sorted(set(self.names[postcode]))
+            return "", "commune:" + ngettext(
+                "ne correspond pas au code postal %(postcode)s (commune attendue : %(expected)s)",
+                "ne correspond pas au code postal %(postcode)s (communes attendues : %(expected)s)",
+                len(names_expected),
+            ) % {"postcode": postcode, "expected": ", ".join(names_expected)}
         return code, ""
 
 
@@ -387,10 +388,14 @@ def validate_stream(
     if absent:
         # A column the file lacks never erases what Vigie holds (issue #10): the plan leaves
         # its values out of the comparison and the update of existing rows.
-        sentence = _(
-            "colonne(s) du modèle absente(s) du fichier : %(columns)s. Les valeurs déjà "
+        sentence = ngettext(
+            "colonne du modèle absente du fichier : %(columns)s. Les valeurs déjà "
+            "enregistrées dans Vigie pour cette colonne sont conservées ; elles restent vides "
+            "pour un·e nouvel·le occupant·e, un nouveau bail ou un nouveau logement.",
+            "colonnes du modèle absentes du fichier : %(columns)s. Les valeurs déjà "
             "enregistrées dans Vigie pour ces colonnes sont conservées ; elles restent vides "
-            "pour un·e nouvel·le occupant·e, un nouveau bail ou un nouveau logement."
+            "pour un·e nouvel·le occupant·e, un nouveau bail ou un nouveau logement.",
+            len(absent),
         ) % {"columns": ", ".join(absent)}
         if "role" in absent:
             sentence += " " + _(
@@ -665,7 +670,7 @@ def _lifts(
             out[key] = next(iter(known), None)
             continue
         parts = [
-            _("%(value)s ligne(s) %(lines)s")
+            ngettext("%(value)s ligne %(lines)s", "%(value)s lignes %(lines)s", len(lines))
             % {"value": words[v], "lines": ", ".join(str(n) for n, _ref in lines)}
             for v, lines in sorted(known.items(), reverse=True)
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
@@ -86,6 +86,26 @@ COMPOSITION_FIELDS = [
     "has_phone",
     "search_text",
 ]
+
+
+def refresh_households_search_text(households: Any) -> int:
+    """Write again the `search_text` of `households` (a queryset) after a change the import
+    does not make itself — a residence renamed by hand, say — so that the search finds them by
+    the new words. Returns how many were written."""
+    n = 0
+    qs = households.select_related("dwelling__commune", "dwelling__residence").prefetch_related(
+        "occupants"
+    )
+    batch: list[Household] = []
+    for h in qs.iterator(chunk_size=2000):
+        h.search_text = search_text_of(h, h.occupants.all())
+        batch.append(h)
+        if len(batch) == 2000:
+            n += Household.objects.bulk_update(batch, ["search_text"])
+            batch = []
+    if batch:
+        n += Household.objects.bulk_update(batch, ["search_text"])
+    return n
 
 
 def household_refresh_composition(household: Household) -> None:

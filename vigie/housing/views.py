@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from vigie.core.dates import parse_date
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction
+from vigie.core.ordering import order_by_param, ordering_fields
 from vigie.core.permissions import Perm, requires
 from vigie.core.sensitivity import may_see_health
 from vigie.core.services import access_record
@@ -44,7 +45,10 @@ def households(request):
             "au %(today)s, aujourd'hui."
         ) % {"value": as_of_raw, "today": as_of.strftime("%d/%m/%Y")}
     f = selectors.HouseholdFilters.from_query(request.GET)
-    qs = selectors.household_search(user, f, as_of)
+    # Sorted by a column only without search text (a search ranks by relevance); the chosen
+    # order stays in the filter form for when the text is cleared.
+    order, ordering = ordering_fields(request, selectors.REGISTER_COLUMNS, default="residence")
+    qs = selectors.household_search(user, f, as_of, order=order)
     paginator = search.SearchPaginator(qs, 50) if f.q else Paginator(qs, 50)
     page = paginator.get_page(request.GET.get("page"))
     if f.narrows:
@@ -75,6 +79,7 @@ def households(request):
         "page": page,
         "rows": rows,
         "filters": f,
+        "ordering": ordering,
         "as_of": as_of,
         "as_of_value": as_of_raw if as_of_error else as_of.strftime("%d/%m/%Y"),
         "as_of_error": as_of_error,
@@ -82,7 +87,7 @@ def households(request):
         "search_cap": search.RANK_LIMIT,
         "cohorts": [c for c in Cohort if can_sensitive or c != Cohort.DISABILITY],
         "agencies": selectors.agencies_visible(user, Perm.HOUSEHOLD_VIEW),
-        "residences": selectors.residences_visible(user).only("id", "name"),
+        "residences": selectors.by_name_fr(selectors.residences_visible(user).only("id", "name")),
         "communes": Commune.objects.filter(
             insee_code__in=selectors.residences_visible(user).values("commune_id")
         ).order_by("name"),
@@ -187,7 +192,12 @@ def residence(request, pk: int):
         selectors.residences_visible(request.user).select_related("agency", "commune"), pk=pk
     )
     today = timezone.localdate()
-    qs = selectors.residence_households(request.user, res, today)
+    qs, ordering = order_by_param(
+        request,
+        selectors.residence_households(request.user, res, today),
+        selectors.RESIDENCE_COLUMNS,
+        default="place",
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     access_record(user=request.user, action=AccessAction.VIEW, obj=res, path=request.path)
     counts = cohort_counts(
@@ -202,6 +212,7 @@ def residence(request, pk: int):
             "section": "register",
             "res": res,
             "page": page,
+            "ordering": ordering,
             "counts": counts,
             "cohort_labels": dict(Cohort.choices),
         },

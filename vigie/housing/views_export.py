@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from vigie.accounts.reauth import recent_auth_required
 from vigie.core.dates import parse_date
 from vigie.core.exports import table_response
+from vigie.core.ordering import ordering_fields
 from vigie.core.permissions import Perm, requires
 from vigie.core.phones import format_phone
 from vigie.core.selectors import organisation_ids_where
@@ -79,8 +80,9 @@ def _register_export(request, fmt: str):
     detail = " ".join(f"{k}={v}" for k, v in request.GET.items() if v)
     # Built here, before the access log is written: a refused filter (health data) is a 403,
     # not an export (QA: it was logged as both).
+    order, _ordering = ordering_fields(request, selectors.REGISTER_COLUMNS, default="residence")
     qs = selectors.household_search(
-        request.user, f, as_of, perm=Perm.REGISTER_EXPORT
+        request.user, f, as_of, perm=Perm.REGISTER_EXPORT, order=order
     ).select_related("dwelling__building")
     # The organisations whose households the file holds (none matched: those it could have).
     organisation_ids = set(qs.order_by().values_list("organisation_id", flat=True).distinct())

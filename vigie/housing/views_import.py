@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from vigie.core.errors import DomainError
 from vigie.core.feedback import service_call
 from vigie.core.models import Organisation
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, requires
 from vigie.core.selectors import organisation_ids_where, organisations_where
 from vigie.housing.importing import DEPARTURES_CODE, import_stock, load_mapping
@@ -114,14 +115,30 @@ def _organisations(user):
     return organisations_where(user, Perm.IMPORT_RUN)
 
 
+# The imports list's sortable columns (core/ordering.py), newest first by default.
+IMPORT_COLUMNS = {
+    "date": ("started_at", "pk"),
+    "file": ("file_name", "started_at", "pk"),
+    "by": ("user__username", "started_at", "pk"),
+    "status": ("status", "started_at", "pk"),
+}
+
+
 @requires(Perm.IMPORT_RUN)
 def import_list(request):
-    runs = ImportRun.objects.visible_to(request.user, Perm.IMPORT_RUN).select_related(
-        "user", "organisation"
+    runs, ordering = order_by_param(
+        request,
+        ImportRun.objects.visible_to(request.user, Perm.IMPORT_RUN).select_related(
+            "user", "organisation"
+        ),
+        IMPORT_COLUMNS,
+        default="-date",
     )
     page = Paginator(runs, 50).get_page(request.GET.get("page"))
     return TemplateResponse(
-        request, "housing/import_list.html", {"section": "imports", "page": page}
+        request,
+        "housing/import_list.html",
+        {"section": "imports", "page": page, "ordering": ordering},
     )
 
 

@@ -19,6 +19,7 @@ from vigie.core.dates import parse_date
 from vigie.core.errors import DomainError
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction, Organisation
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, Role, requires
 from vigie.core.services import access_record
 from vigie.mediation import presenters, selectors, services
@@ -39,12 +40,31 @@ from vigie.mediation.permissions import AGREEMENTS, CASE_HANDLE, REFER
 
 # --- The centre's side ------------------------------------------------------------------------
 
+# Sortable columns (core/ordering.py) of the centre's cases and the landlord's referrals.
+CASE_COLUMNS = {
+    "number": ("pk",),
+    "referred": ("referred_on", "pk"),
+    "landlord": ("landlord__name", "-referred_on", "pk"),
+    "type": ("type", "-referred_on", "pk"),
+    "trouble": ("trouble", "-referred_on", "pk"),
+    "status": ("status", "-referred_on", "pk"),
+}
+REFERRED_COLUMNS = {
+    "number": ("pk",),
+    "referred": ("referred_on", "pk"),
+    "opened": ("opened_on", "pk"),
+    "closed": ("closed_on", "pk"),
+    "status": ("status", "-referred_on", "pk"),
+}
+
 
 @requires(CASE_HANDLE)
 def case_list(request):
     """The centre's cases, the open ones first."""
     status = request.GET.get("status", "open")
-    qs = selectors.centre_cases(request.user).order_by("-referred_on", "-pk")
+    qs, ordering = order_by_param(
+        request, selectors.centre_cases(request.user), CASE_COLUMNS, default="-referred"
+    )
     if status == "open":
         qs = qs.exclude(status__in=(CaseStatus.CLOSED, CaseStatus.DECLINED))
     elif status in CaseStatus.values:
@@ -55,6 +75,7 @@ def case_list(request):
         {
             "cases": list(qs[:200]),
             "status": status,
+            "ordering": ordering,
             "statuses": CaseStatus.choices,
             "may_agreements": request.user.has_org_perm(AGREEMENTS),
             "section": "mediation",
@@ -343,12 +364,16 @@ def agreements(request):
 @requires(REFER)
 def referral_list(request):
     """The situations the landlord referred: status, dates, outcome, agreement if shared."""
-    cases = list(selectors.referred_cases(request.user).order_by("-referred_on", "-pk")[:200])
+    qs, ordering = order_by_param(
+        request, selectors.referred_cases(request.user), REFERRED_COLUMNS, default="-referred"
+    )
+    cases = list(qs[:200])
     return TemplateResponse(
         request,
         "mediation/referrals.html",
         {
             "rows": [(c, selectors.landlord_view(c)) for c in cases],
+            "ordering": ordering,
             "section": "mediation_referrals",
         },
     )

@@ -30,24 +30,25 @@ def households_for_audit(user: Any) -> QuerySet[Household]:
 
 
 # The DPO's list of requests: its sort keys (query `tri`) and their ordering.
-REQUEST_SORTS = {
-    "echeance": ("due_on", "received_on", "id"),
-    "-echeance": ("-due_on", "-received_on", "-id"),
-    "recue": ("received_on", "id"),
-    "-recue": ("-received_on", "-id"),
-    "demande": ("kind", "due_on", "id"),
-    "menage": ("household_reference", "due_on", "id"),
+# The sortable columns of the DPO's lists (core/ordering.py: `?o=echeance`, `?o=-recue`…).
+REQUEST_COLUMNS = {
+    "echeance": ("due_on", "received_on", "pk"),
+    "recue": ("received_on", "pk"),
+    "demande": ("kind", "due_on", "pk"),
+    "menage": ("household_reference", "due_on", "pk"),
+}
+ACCESS_LOG_COLUMNS = {
+    "at": ("at", "pk"),
+    "who": ("user__first_name", "user__last_name", "user__username", "at", "pk"),
 }
 
 
-def subject_requests_visible(
-    user: Any, *, state: str = "open", sort: str = "echeance"
-) -> QuerySet[SubjectRequest]:
+def subject_requests_visible(user: Any, *, state: str = "open") -> QuerySet[SubjectRequest]:
     """The data-subject requests of the organisations where `user` handles them: open ones
-    (`state="open"`), answered ones (`"done"`) or all, in the order of `REQUEST_SORTS[sort]`."""
+    (`state="open"`), answered ones (`"done"`) or all, by deadline (`REQUEST_COLUMNS` to sort)."""
     qs = SubjectRequest.objects.visible_to(user, Perm.SUBJECT_RIGHTS).select_related("handled_by")
     if state == "open":
         qs = qs.filter(outcome="")
     elif state == "done":
         qs = qs.exclude(outcome="")
-    return qs.order_by(*REQUEST_SORTS.get(sort, REQUEST_SORTS["echeance"]))
+    return qs.order_by(*REQUEST_COLUMNS["echeance"])

@@ -87,6 +87,24 @@ def subject_request_receive(
         raise DomainError(
             _("La date de réception ne peut pas être dans le futur."), field="received_on"
         )
+    # One open request of a kind per person: a second letter about the same right joins the
+    # first (its deadline runs from the first receipt). The person's row is locked so that two
+    # DPOs recording the same letter at once make one request.
+    Occupant.objects.select_for_update().filter(pk=occupant.pk).first()
+    waiting = SubjectRequest.objects.filter(occupant=occupant, kind=kind, outcome="").first()
+    if waiting is not None:
+        raise ConflictError(
+            _(
+                "Une demande « %(kind)s » de cette personne, reçue le %(received)s, attend déjà "
+                "sa réponse (échéance le %(due)s) : traitez-la plutôt que d'en enregistrer une "
+                "seconde."
+            )
+            % {
+                "kind": waiting.get_kind_display(),
+                "received": waiting.received_on.strftime("%d/%m/%Y"),
+                "due": waiting.due_on.strftime("%d/%m/%Y"),
+            }
+        )
     req = SubjectRequest.objects.create(
         organisation_id=occupant.organisation_id,
         occupant=occupant,

@@ -20,6 +20,7 @@ from vigie.core.dates import parse_date
 from vigie.core.errors import DomainError
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction
+from vigie.core.ordering import order_by_param
 from vigie.core.permissions import Perm, requires
 from vigie.core.services import access_record
 from vigie.housing.models import Occupant
@@ -61,7 +62,10 @@ def access_log(request):
         qs = qs.filter(at__date__gte=start)
     if end := parse_date(request.GET.get("au")):
         qs = qs.filter(at__date__lte=end)
-    page = Paginator(qs.select_related("user"), 50).get_page(request.GET.get("page"))
+    qs, ordering = order_by_param(
+        request, qs.select_related("user"), selectors.ACCESS_LOG_COLUMNS, default="-at"
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = access_log_rows(request.user, list(page.object_list))
     return TemplateResponse(
         request,
@@ -73,6 +77,7 @@ def access_log(request):
             "household": household,
             "actions": AccessAction.choices,
             "q": request.GET,
+            "ordering": ordering,
         },
     )
 
@@ -95,31 +100,22 @@ def subject_requests(request):
     state = request.GET.get("etat", "open")
     if state not in ("open", "done", "all"):
         state = "open"
-    sort = request.GET.get("tri", "echeance")
-    if sort not in selectors.REQUEST_SORTS:
-        sort = "echeance"
     today = timezone.localdate()
     open_qs = selectors.subject_requests_visible(request.user)
     late = open_qs.filter(due_on__lt=today).count()
     soon = open_qs.filter(
         due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)
     ).count()
-    qs = selectors.subject_requests_visible(request.user, state=state, sort=sort)
+    qs, ordering = order_by_param(
+        request,
+        selectors.subject_requests_visible(request.user, state=state),
+        selectors.REQUEST_COLUMNS,
+        default="echeance",
+        # `?tri=` was the list's own parameter before the shared one: old links still sort.
+        param="tri" if "tri" in request.GET and "o" not in request.GET else "o",
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [(r, _deadline(r, today)) for r in page.object_list]
-    columns = []
-    for key, label in (
-        ("recue", _("Reçue le")),
-        ("demande", _("Demande")),
-        ("menage", _("Ménage")),
-        ("echeance", _("Réponse due le")),
-    ):
-        aria = {key: "ascending", f"-{key}": "descending"}.get(sort, "")
-        next_sort = f"-{key}" if sort == key else key
-        query = request.GET.copy()
-        query["tri"] = next_sort
-        query.pop("page", None)
-        columns.append({"label": label, "aria": aria, "query": query.urlencode()})
     return TemplateResponse(
         request,
         "privacy/requests.html",
@@ -127,12 +123,11 @@ def subject_requests(request):
             "section": "subject_requests",
             "page": page,
             "rows": rows,
-            "columns": columns,
             "late": late,
             "soon": soon,
             "soon_days": DUE_SOON_DAYS,
             "state": state,
-            "sort": sort,
+            "ordering": ordering,
             "today": today,
         },
     )

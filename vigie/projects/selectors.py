@@ -10,12 +10,14 @@ Nobody reads a household here: indicators are counts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -281,36 +283,47 @@ def public_report(report: dict[str, Any]) -> dict[str, Any]:
 # --- the partnerships manager's portfolio ---------------------------------------------------------
 
 
-def portfolio(user: User) -> dict[str, Any]:
-    """Projects by status, funding secured against requested, next reports, late tranches."""
+# The portfolio's sortable columns (core/ordering.py), within each status: the amounts are the
+# annotations the page shows (what was received: a subquery over the received tranches).
+PORTFOLIO_COLUMNS = {
+    "title": ("title", "pk"),
+    "kind": ("kind", "title", "pk"),
+    "requested": ("requested", "title", "pk"),
+    "committed": ("committed", "title", "pk"),
+    "received": ("received", "title", "pk"),
+}
+
+
+def portfolio(user: User, order: Sequence[str] = PORTFOLIO_COLUMNS["title"]) -> dict[str, Any]:
+    """Projects by status (each in `order`), funding secured against requested, next reports,
+    late tranches."""
     today = timezone.localdate()
+    money = DecimalField(max_digits=12, decimal_places=2)
+    received_sum = (
+        Tranche.objects.filter(co_funder__project_id=OuterRef("pk"), received_on__isnull=False)
+        .order_by()
+        .values("co_funder__project_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     projects = list(
         projects_visible(user)
         .prefetch_related(
             Prefetch("funders", queryset=ProjectFunder.objects.select_related("funder"))
         )
         .annotate(
-            requested=Sum("funders__requested"),
-            committed=Sum("funders__committed"),
+            requested=Coalesce(Sum("funders__requested"), Decimal(0), output_field=money),
+            committed=Coalesce(Sum("funders__committed"), Decimal(0), output_field=money),
+            received=Coalesce(Subquery(received_sum), Decimal(0), output_field=money),
         )
-        .order_by("status", "title")
+        .order_by("status", *order)
     )
     ids = [p.pk for p in projects]
-    received = dict(
-        Tranche.objects.filter(co_funder__project_id__in=ids, received_on__isnull=False)
-        .values_list("co_funder__project_id")
-        .annotate(total=Sum("amount"))
-        .values_list("co_funder__project_id", "total")
-    )
     by_status = []
     for code, label in ProjectStatus.choices:
         rows = [p for p in projects if p.status == code]
         if rows:
             by_status.append({"code": code, "label": label, "projects": rows})
-    for p in projects:
-        setattr(p, "received", received.get(p.pk, Decimal(0)))  # noqa: B010 (read by the page)
-        p.requested = p.requested or Decimal(0)
-        p.committed = p.committed or Decimal(0)
     open_ids = [p.pk for p in projects if p.status in OPEN_STATUSES]
     deadlines = (
         ReportingDeadline.objects.filter(
@@ -327,7 +340,7 @@ def portfolio(user: User) -> dict[str, Any]:
         "totals": {
             "requested": sum((p.requested for p in projects), Decimal(0)),
             "committed": sum((p.committed for p in projects), Decimal(0)),
-            "received": sum(received.values(), Decimal(0)),
+            "received": sum((p.received for p in projects), Decimal(0)),
         },
         "deadlines": list(deadlines),
         "late": list(late),

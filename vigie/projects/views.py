@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from vigie.accounts.reauth import recent_auth_required
 from vigie.core.feedback import service_call
 from vigie.core.models import AccessAction, Organisation, OrganisationKind
+from vigie.core.ordering import ordering_fields
 from vigie.core.pdf import pdf_response
 from vigie.core.permissions import requires
 from vigie.core.selectors import organisations_where
@@ -48,11 +49,13 @@ def portfolio(request):
             "projects/funded.html",
             {"projects": selectors.funded_projects(request.user), "section": "projects"},
         )
+    order, ordering = ordering_fields(request, selectors.PORTFOLIO_COLUMNS, default="title")
     return TemplateResponse(
         request,
         "projects/portfolio.html",
         {
-            **selectors.portfolio(request.user),
+            **selectors.portfolio(request.user, order=order),
+            "ordering": ordering,
             "can_manage": request.user.has_org_perm(PROJECT_MANAGE),
             "section": "projects",
         },

@@ -8,7 +8,7 @@ from vigie.reports.permissions import ALERT_MANAGE, ALERT_VIEW, CONSENT_RECORD
 
 register(
     "alerts.run",
-    label=_("Alertes calculées : %(raised)s nouvelle(s)"),
+    label=_("Alertes calculées (nouvelles : %(raised)s)"),
     perm=ALERT_MANAGE,
 )
 register("alert.closed", label=_("Alerte close"), perm=ALERT_VIEW)

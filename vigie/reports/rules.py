@@ -22,7 +22,7 @@ from typing import Any
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from vigie.actions.choices import ReferralStatus
 from vigie.actions.models import Referral, TicketReport
@@ -136,8 +136,8 @@ def find_no_contact_over_75_alone(org: int, today: date, params: dict[str, int])
         "inconnue). Prendre des nouvelles."
     )
     never_since = _(
-        "75 ans et plus, vit seul·e : jamais contacté·e depuis son entrée le "
-        "%(date)s, plus de %(months)s mois. Prendre des nouvelles."
+        "75 ans et plus, vit seul·e : jamais contacté·e depuis son entrée le %(date)s "
+        "(seuil : %(months)s mois sans contact). Prendre des nouvelles."
     )
     tz = timezone.get_current_timezone()
     # A contact on the cutoff day or before is old enough (compared as instants, not per row
@@ -185,9 +185,15 @@ def find_not_reached(org: int, today: date, params: dict[str, int]) -> list[Find
         .order_by("household_id", "-last_attempt_at", "-id")
         .values_list("household_id", "id", "attempts_count", "last_attempt_at", "campaign__name")
     )
-    template = _(
-        "Injoignable après %(attempts)s appel(s) de la campagne « %(campaign)s » "
-        "(dernier le %(date)s) : prévoir une visite ou un courrier."
+    one, many = (
+        ngettext(
+            "Injoignable après %(attempts)s appel de la campagne « %(campaign)s » "
+            "(le %(date)s) : prévoir une visite ou un courrier.",
+            "Injoignable après %(attempts)s appels de la campagne « %(campaign)s » "
+            "(dernier le %(date)s) : prévoir une visite ou un courrier.",
+            n,
+        )
+        for n in (1, 2)
     )
     out: dict[int, Finding] = {}
     for household_id, target_id, attempts, at, campaign in rows:
@@ -197,7 +203,7 @@ def find_not_reached(org: int, today: date, params: dict[str, int]) -> list[Find
             f"h:{household_id}",
             household_id,
             f"target:{target_id}",
-            template,
+            one if attempts == 1 else many,
             {"attempts": attempts, "campaign": campaign, "date": _d(at) or "—"},
         )
     return list(out.values())

@@ -135,14 +135,13 @@ def rule_update(
 
 
 def _task_title(rule: AlertRule, reason: str, place: str) -> str:
-    team = Role(rule.team).label
+    """What to do, first: the place and the reason (the team it is meant for is in the notes,
+    and the task's origin says "alerte")."""
     if RULES[rule.code].sensitive:
         # The task list is not behind the health wall: the reason stays in the alert.
-        return _("%(team)s — alerte à examiner (motif réservé aux rôles habilités)") % {
-            "team": team
-        }
+        return _("Alerte à examiner (motif réservé aux rôles habilités)")
     where = f"{place} — " if place else ""
-    return (f"{team} — {where}{reason}")[:200]
+    return f"{where}{reason}"[:200]
 
 
 def alerts_run(
@@ -228,18 +227,24 @@ def _write_alerts(
     dates = date_adapter()
     stamp = connection.ops.adapt_datetimefield_value(now)
     due_value, today_value = dates[due], dates[today]
-    note = "" if sensitive else str(_("Alerte « %(rule)s » : %(reason)s"))
+    team = str(Role(rule.team).label)
+    note = (
+        # Not even the rule's name: it can say "disability" (the alert keeps it).
+        str(_("Alerte pour : %(team)s."))
+        if sensitive
+        else str(_("Alerte « %(rule)s », pour : %(team)s. %(reason)s"))
+    )
 
     def task_row(task_id: int, f: Any) -> dict[str, Any]:
         return {
             "id": task_id,
             "organisation_id": org_id,
             "title": _task_title(rule, f.reason, f.place),
-            "notes": note % {"rule": rule_name, "reason": f.reason} if note else "",
+            "notes": note % {"rule": rule_name, "team": team, "reason": f.reason},
             "owner_id": None,
             "due_on": due_value,
             "status": TaskStatus.OPEN.value,
-            "origin": TaskOrigin.MANUAL.value,
+            "origin": TaskOrigin.ALERT.value,
             "household_id": f.household_id,
             "need_id": None,
             "referral_id": None,

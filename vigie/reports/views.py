@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from vigie.accounts.reauth import recent_auth_required
@@ -269,7 +269,15 @@ def alerts_run(request):
     for org in organisations_where(request.user, ALERT_MANAGE):
         with service_call(request):
             raised += services.alerts_run(actor=request.user, organisation=org)["raised"]
-    messages.success(request, _("Alertes calculées : %(raised)s nouvelle(s).") % {"raised": raised})
+    messages.success(
+        request,
+        ngettext(
+            "Alertes calculées : %(raised)s nouvelle.",
+            "Alertes calculées : %(raised)s nouvelles.",
+            raised,
+        )
+        % {"raised": raised},
+    )
     return redirect("reports:alerts")
 
 

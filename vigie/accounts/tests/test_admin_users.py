@@ -187,8 +187,13 @@ def test_an_administrator_cannot_lock_themselves_out(admin_client, amina):
 
 def test_deactivate_and_reactivate(admin_client, claire):
     _token, raw = ApiToken.issue(user=claire)
+    claire.first_name, claire.last_name = "Émilie", "Durand"
+    claire.save(update_fields=["first_name", "last_name"])
     r = admin_client.post(f"/comptes/utilisateurs/{claire.pk}/desactiver/")
     assert r.status_code == 200  # asks first
+    assert "Désactiver le compte d&#x27;Émilie Durand ?" in r.content.decode() or (
+        "Désactiver le compte d'Émilie Durand ?" in r.content.decode()
+    )
     claire.refresh_from_db()
     assert claire.is_active
     r = admin_client.post(f"/comptes/utilisateurs/{claire.pk}/desactiver/", {"confirmed": "1"})
@@ -336,3 +341,13 @@ def test_an_email_is_one_account_s_only(admin_client, claire, marc, landlord_a):
         {"first_name": "Marc", "last_name": "", "email": "MARC@example.org"},
     )
     assert r.status_code == 302
+
+
+def test_the_new_user_form_offers_only_the_roles_a_landlord_can_hold(admin_client):
+    """It listed "Financeur", "Intervenant·e partenaire"… then refused them (QA finding)."""
+    import re
+
+    page = admin_client.get("/comptes/utilisateurs/nouveau/").content.decode()
+    select = re.search(r'<select name="r-role"[^>]*>(.*?)</select>', page, re.S)[1]
+    offered = set(re.findall(r'<option value="([a-z_]+)"', select))
+    assert offered == {"admin", "manager", "caller", "agency_staff", "dpo"}

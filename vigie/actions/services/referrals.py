@@ -113,7 +113,7 @@ def referral_create(
     if (share_cohorts or share_disability or extra_notes) and not consent:
         raise ActionInputError(
             _(
-                "Les cohortes, la situation de handicap et les informations complémentaires ne sont transmises qu'avec le consentement du ménage : cochez « Le ménage a donné son accord » ou décochez-les."
+                "Les cohortes, la situation de handicap et les informations complémentaires ne sont transmises qu'avec le consentement du ménage : cochez « Le ménage a donné son accord », ou bien décochez les cases et videz le champ « Informations complémentaires »."
             )
         )
     if share_disability and actor is not None:

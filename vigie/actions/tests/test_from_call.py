@@ -72,6 +72,11 @@ def test_the_referral_starts_with_the_notes_and_the_partner_of_the_commune(
     note = re.search(rf'<textarea name="r{need.pk}-note"[^>]*>(.*?)</textarea>', page, re.S)
     assert "Ne peut plus porter ses courses." in extra[1]
     assert "Ne peut plus porter" not in note[1]
+    # Said beside them: they leave only with the consent ticked (a first click without it
+    # was refused with a sentence about boxes to untick — QA finding).
+    assert "Les notes de l&#x27;appel sont reprises ci-dessous" in page or (
+        "Les notes de l'appel sont reprises ci-dessous" in page
+    )
     assert selected(page, f"r{need.pk}-partner") == str(ccas.pk)  # serves Toulouse
 
 

@@ -81,7 +81,9 @@ def test_the_ticket_says_address_building_staircase_and_floor_from_the_register(
     )
     page = text(client_for(paul).get(reverse("actions:ticket", args=[ticket.pk])))
     assert "12 rue des Lilas" in page and "bâtiment B" in page
-    assert "escalier 2" in page and "étage 3" in page
+    assert (
+        "escalier 2" in page and "3e étage" in page
+    )  # a floor as people say it (core.text.floor_label)
 
 
 def test_the_agency_corrects_the_location_journaled_and_refused_without_address(ticket, paul):

@@ -68,6 +68,7 @@ def test_a_refused_referral_keeps_the_form_with_the_services_sentence(campaign, 
     assert r.status_code == 400
     page = text(r)
     assert "ne sont transmises qu'avec le consentement du ménage" in page
+    assert "videz le champ « Informations complémentaires »" in page
     assert "Sonner deux fois" in page
     assert re.search(rf'name="{p}-share_disability"[^>]*checked', page)
     assert not Referral.objects.exists()

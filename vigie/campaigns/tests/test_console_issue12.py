@@ -374,3 +374,16 @@ def test_on_postgresql_the_bar_moves_while_the_list_is_written(
     assert seen == ["Écriture de la liste : 2 ménages sur 3…"], build.error
     build.refresh_from_db()
     assert build.status == BuildStatus.DONE and build.percent == 100
+
+
+def test_the_full_console_page_counts_the_calls_once(landlord_a, marc, claire):
+    """The partials' out-of-band counter is for HTMX answers only: in the whole page it showed
+    a stray bold "0" under "Appel suivant" and a second id="my-count" (QA finding)."""
+    households(landlord_a, 2)
+    campaign = running_campaign(landlord_a, marc)
+    c = client_for(claire)
+    page = text(c.get(reverse("campaigns:console", args=[campaign.pk])))
+    assert page.count('id="my-count"') == 1 and "hx-swap-oob" not in page
+    c.post(reverse("campaigns:next_call", args=[campaign.pk]), **HX)
+    page = text(c.get(reverse("campaigns:console", args=[campaign.pk])))  # with a call held
+    assert page.count('id="my-count"') == 1

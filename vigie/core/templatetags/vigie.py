@@ -2,6 +2,7 @@ from django import template
 from django.utils import timezone
 
 from vigie.core.phones import format_phone
+from vigie.core.text import floor_label, floor_short, of_person
 
 register = template.Library()
 
@@ -118,6 +119,31 @@ def decimal_fr(value, places: int = 1) -> str:
     if value in (None, ""):
         return ""
     return number_format(value, decimal_pos=int(places), use_l10n=True)
+
+
+@register.filter
+def floor_fr(value) -> str:
+    """A floor in words: "rez-de-chaussée", "1er étage", "3e étage" (core.text.floor_label)."""
+    return floor_label(str(value or ""))
+
+
+@register.filter
+def floor_col(value) -> str:
+    """A floor in a table's "Étage" column: "RDC", "1er", "3e" (core.text.floor_short)."""
+    return floor_short(str(value or ""))
+
+
+@register.filter(name="of_person")
+def of_person_filter(name) -> str:
+    """French "de"/"d'" before a person's name: "d'Émilie Durand" (core.text.of_person)."""
+    return of_person(str(name or ""))
+
+
+@register.filter
+def holds(user, perm: str) -> bool:
+    """Whether `user` holds `perm` in at least one organisation — for a link to a page that
+    would answer 403 otherwise: `{% if request.user|holds:"alert.view" %}<a …>{% endif %}`."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_org_perm(perm))
 
 
 @register.filter

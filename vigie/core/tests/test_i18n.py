@@ -318,6 +318,7 @@ DATA_FILES = {
     "housing/demo.py": "the demo register's French names, addresses and notes (data)",
     "actions/suggestions.py": "French words matched in a caller's notes (data, not sentences)",
     "core/templatetags/vigie.py": "French elision of place names, applied only in French",
+    "core/text.py": "French elision before a person's name and folding rules (letters, 'de ')",
 }
 
 #: French literals that are not shown to anyone as a sentence of Vigie: (file, start of literal).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -21,6 +21,12 @@ from vigie.housing.models import Household, Residence
 
 if TYPE_CHECKING:
     from vigie.accounts.models import User
+
+NAME_MAX = 200
+
+
+def _day(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
 
 
 @transaction.atomic
@@ -52,6 +58,12 @@ def programme_create(
     name = (name or "").strip()
     if not name:
         raise FoodAidInputError(_("Donnez un nom au programme."), field="name")
+    if len(name) > NAME_MAX:
+        raise FoodAidInputError(
+            _("Le nom du programme dépasse %(max)s caractères (%(n)s).")
+            % {"max": NAME_MAX, "n": len(name)},
+            field="name",
+        )
     if starts_on is None or ends_on is None:
         raise FoodAidInputError(_("Donnez la période du programme (début et fin)."))
     if ends_on < starts_on:
@@ -98,7 +110,7 @@ def programme_create(
         partner_rows.append((org, role))
     programme = Programme.objects.create(
         organisation=organisation,
-        name=name[:200],
+        name=name,
         starts_on=starts_on,
         ends_on=ends_on,
         place=place.strip()[:200],
@@ -140,6 +152,23 @@ def programme_create(
     return programme
 
 
+def _lease_end(household: Household) -> date | None:
+    """The last day of the household's lease: its end date, or the day before it left
+    (the same reading as `HouseholdQuerySet.active_on`)."""
+    ends = [household.end_date] if household.end_date else []
+    if household.departed_on is not None:
+        ends.append(household.departed_on - timedelta(days=1))
+    return min(ends) if ends else None
+
+
+def _lease_words(start: date | None, end: date | None) -> str:
+    if start and end:
+        return _("du %(start)s au %(end)s") % {"start": _day(start), "end": _day(end)}
+    if start:
+        return _("à partir du %(start)s") % {"start": _day(start)}
+    return _("jusqu'au %(end)s") % {"end": _day(end)} if end else ""
+
+
 @transaction.atomic
 def enrolment_create(
     *,
@@ -171,6 +200,31 @@ def enrolment_create(
             % {"day": consent_on.strftime("%d/%m/%Y")},
             field="consent_on",
         )
+    lease_start, lease_end = household.start_date, _lease_end(household)
+    if lease_start is not None and consent_on < lease_start:
+        raise FoodAidInputError(
+            _(
+                "La date de consentement (%(day)s) est avant l'entrée du ménage dans son "
+                "logement (bail du %(start)s)."
+            )
+            % {"day": _day(consent_on), "start": _day(lease_start)},
+            field="consent_on",
+        )
+    if (lease_start is not None and lease_start > programme.ends_on) or (
+        lease_end is not None and lease_end < programme.starts_on
+    ):
+        raise FoodAidInputError(
+            _(
+                "Le bail de ce ménage (%(lease)s) ne couvre aucun jour du programme (du "
+                "%(start)s au %(end)s)."
+            )
+            % {
+                "lease": _lease_words(lease_start, lease_end),
+                "start": _day(programme.starts_on),
+                "end": _day(programme.ends_on),
+            },
+            field="household",
+        )
     if mode not in Mode.values:
         raise FoodAidInputError(
             _("Mode inconnu « %(mode)s » : « collect » (retrait) ou « delivery » (livraison).")
@@ -179,7 +233,10 @@ def enrolment_create(
         )
     if delivery_reason not in DeliveryReason.values:
         raise FoodAidInputError(_("Motif de livraison inconnu."), field="delivery_reason")
-    if household.is_departed:
+    # A programme still running serves households still there; one already over is entered
+    # afterwards (a distribution recorded later, the demo's lockdown): its lease then had to
+    # overlap the programme (checked above), not to run today.
+    if household.is_departed and programme.ends_on >= today:
         raise FoodAidInputError(_("Ce ménage a quitté son logement."), field="household")
     site_ids = set(programme.sites.values_list("pk", flat=True))
     if household.dwelling.residence_id not in site_ids:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists
+from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,6 +70,17 @@ def session_create(
             },
             field="date",
         )
+    # One distribution per site and day (its time slots are inside it); the programme row is
+    # locked so that two requests cannot both plan it.
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    if DistributionSession.objects.filter(programme=programme, site=site, date=day).exists():
+        raise ConflictError(
+            _(
+                "Une distribution est déjà prévue à « %(site)s » le %(day)s : une seule par site "
+                "et par jour (ses créneaux horaires sont dans la même distribution)."
+            )
+            % {"site": site.name, "day": day.strftime("%d/%m/%Y")}
+        )
     session = DistributionSession.objects.create(
         organisation_id=programme.organisation_id,
         programme=programme,
@@ -87,13 +98,34 @@ def session_create(
     return session
 
 
+def lease_active_on(day: date, prefix: str = "household__") -> Q:
+    """The household's lease covered `day` (`HouseholdQuerySet.active_on`); a lease whose start
+    is unknown is taken as started (nothing to check it against)."""
+    return (
+        (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": day}))
+        & (Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day}))
+        & (Q(**{f"{prefix}departed_on__isnull": True}) | Q(**{f"{prefix}departed_on__gt": day}))
+    )
+
+
 def expected_enrolments(session: DistributionSession) -> Any:
-    """The households expected at a session: enrolled (not waiting) and living on its site."""
+    """The households expected at a session: enrolled (not waiting), living on its site, their
+    lease running on its day."""
     return Enrolment.objects.filter(
+        lease_active_on(session.date),
         programme_id=session.programme_id,
         status=EnrolmentStatus.ENROLLED,
         household__dwelling__residence_id=session.site_id,
     )
+
+
+def latest_results(session: DistributionSession) -> dict[int, Record]:
+    """Each enrolment's latest record at the session (the one that counts: a later record
+    corrects an earlier one, "collected" then "not_home" means not home)."""
+    last: dict[int, Record] = {}
+    for r in Record.objects.filter(session=session).order_by("taken_at", "id"):
+        last[r.enrolment_id] = r
+    return last
 
 
 def _parse_client_id(raw: Any) -> uuid.UUID:
@@ -106,9 +138,12 @@ def _parse_client_id(raw: Any) -> uuid.UUID:
         ) from None
 
 
-def _same(record: Record, enrolment_id: int, result: str, parcels: int, quantities: dict) -> bool:
+def _same(
+    record: Record, session_id: int, enrolment_id: int, result: str, parcels: int, quantities: dict
+) -> bool:
     return (
-        record.enrolment_id == enrolment_id
+        record.session_id == session_id
+        and record.enrolment_id == enrolment_id
         and record.result == result
         and record.parcels == parcels
         and (record.quantities or {}) == (quantities or {})
@@ -116,9 +151,17 @@ def _same(record: Record, enrolment_id: int, result: str, parcels: int, quantiti
 
 
 def _replay(
-    record: Record, enrolment_id: int, result: str, parcels: int, quantities: dict
+    record: Record, session_id: int, enrolment_id: int, result: str, parcels: int, quantities: dict
 ) -> Record:
-    if not _same(record, enrolment_id, result, parcels, quantities):
+    if record.session_id != session_id:
+        raise ConflictError(
+            _(
+                "Ce passage (client_id %(id)s) a déjà été enregistré pour une autre distribution : "
+                "un client_id désigne un seul passage."
+            )
+            % {"id": str(record.client_id)}
+        )
+    if not _same(record, session_id, enrolment_id, result, parcels, quantities):
         raise ConflictError(
             _("Ce passage (client_id %(id)s) a déjà été enregistré avec d'autres valeurs.")
             % {"id": str(record.client_id)}
@@ -133,13 +176,16 @@ def record_checkin(
     client_id: Any,
     enrolment_id: int,
     result: str,
-    parcels: int = 0,
+    parcels: int | None = None,
     quantities: dict[str, int] | None = None,
     taken_at: datetime | None = None,
 ) -> tuple[Record, bool]:
     """Record what happened for one household; (record, created).
 
-    Idempotent on `client_id` within the session: the same record sent again (a tablet
+    `parcels` left out (None): the programme's parcels per household for a household reached
+    (collected, delivered), 0 otherwise; a household not reached receives none (422).
+
+    Idempotent on `client_id` (one record everywhere): the same record sent again (a tablet
     resending its queue after a network cut) returns the stored one; the same id with other
     values is a conflict. The INSERT comes first (the common case costs no look-up): a copy
     already stored, or arriving at the same instant, makes it fail on the unique constraint,
@@ -157,7 +203,9 @@ def record_checkin(
             % {"result": str(result)[:40]},
             field="result",
         )
-    if parcels is None or not 0 <= int(parcels) <= MAX_PARCELS:
+    if parcels is None:
+        parcels = session.programme.parcels_per_household if result in REACHED else 0
+    if not isinstance(parcels, int) or not 0 <= parcels <= MAX_PARCELS:
         raise FoodAidInputError(
             _("Nombre de colis invalide (de 0 à %(max)s).") % {"max": MAX_PARCELS},
             field="parcels",
@@ -194,14 +242,41 @@ def record_checkin(
             pk=session.pk, status=SessionStatus.PLANNED
         ).exists()
     )
-    if not is_open or enrolment is None:
+    if not is_open or enrolment is None or session.date > timezone.localdate():
         # A tablet replaying its queue (after the session closed, or after the household left
         # the list) still gets its records back.
-        existing = Record.objects.filter(session=session, client_id=cid).first()
+        existing = Record.objects.filter(client_id=cid).first()
         if existing is not None:
-            return _replay(existing, enrolment_id, result, parcels, quantities), False
+            return _replay(existing, session.pk, enrolment_id, result, parcels, quantities), False
         if not is_open:
             raise ConflictError(_("Cette distribution est clôturée : plus aucun passage."))
+        if session.date > timezone.localdate():
+            raise ConflictError(
+                _(
+                    "La distribution du %(day)s n'a pas encore eu lieu : aucun passage ne peut "
+                    "encore y être enregistré."
+                )
+                % {"day": session.date.strftime("%d/%m/%Y")}
+            )
+        out_of_lease = (
+            Enrolment.objects.filter(
+                pk=enrolment_id,
+                programme_id=session.programme_id,
+                status=EnrolmentStatus.ENROLLED,
+                household__dwelling__residence_id=session.site_id,
+            )
+            .exclude(lease_active_on(session.date))
+            .exists()
+        )
+        if out_of_lease:
+            raise FoodAidInputError(
+                _(
+                    "Le bail du ménage (inscription %(id)s) ne couvrait pas le %(day)s : il "
+                    "n'avait pas commencé ou avait pris fin."
+                )
+                % {"id": enrolment_id, "day": session.date.strftime("%d/%m/%Y")},
+                field="enrolment",
+            )
         raise FoodAidInputError(
             _("Le ménage (inscription %(id)s) n'est pas attendu à cette distribution.")
             % {"id": enrolment_id},
@@ -228,10 +303,10 @@ def record_checkin(
             )
     except IntegrityError:
         # Another request stored the same client_id first: answer with its row.
-        winner = Record.objects.filter(session=session, client_id=cid).first()
+        winner = Record.objects.filter(client_id=cid).first()
         if winner is None:
             raise
-        return _replay(winner, enrolment_id, result, parcels, quantities), False
+        return _replay(winner, session.pk, enrolment_id, result, parcels, quantities), False
     return record, True
 
 
@@ -255,18 +330,15 @@ def session_close(
 ) -> dict[str, int]:
     """Close a session: each expected household not reached (absent, failed delivery) becomes a
     follow-up task; one absent from two sessions is flagged to whoever enrolled it."""
+    from vigie.actions.choices import TaskOrigin
     from vigie.actions.services import task_create
 
     require_checkin(actor, session.programme)
     session = transitions.lock(SESSION, session, version=version)
     SESSION.check(session, SessionStatus.CLOSED)
-    records = Record.objects.filter(session=session).order_by("taken_at", "id")
-    last: dict[int, str] = {}
-    reached: set[int] = set()
-    for r in records:
-        last[r.enrolment_id] = r.result
-        if r.result in REACHED:
-            reached.add(r.enrolment_id)
+    # The latest record of each household counts (a correction replaces what came before).
+    last = {pk: r.result for pk, r in latest_results(session).items()}
+    reached = {pk for pk, result in last.items() if result in REACHED}
     expected = list(expected_enrolments(session).select_related("household", "enrolled_by"))
     due = session.date + timedelta(days=7)
     day = session.date.strftime("%d/%m/%Y")
@@ -299,6 +371,7 @@ def session_close(
             due_on=due,
             owner=_owner_of(enrolment),
             household_id=enrolment.household_id,
+            origin=TaskOrigin.FOOD_AID,
         )
         tasks += 1
     # Absent twice: counted over the programme's closed sessions (this one included).
@@ -320,6 +393,7 @@ def session_close(
                     due_on=session.date + timedelta(days=2),
                     owner=owner,
                     household_id=enrolment.household_id,
+                    origin=TaskOrigin.FOOD_AID,
                 )
                 Enrolment.objects.filter(pk=enrolment.pk).update(flagged_at=timezone.now())
                 audit_log(
@@ -358,19 +432,20 @@ def _absences(
             "household__dwelling"
         )
     }
-    by_session: dict[int, dict[int, list[str]]] = {}
-    for r in Record.objects.filter(
-        session__in=[s.pk for s in sessions], enrolment_id__in=enrolment_ids
-    ).values("session_id", "enrolment_id", "result"):
-        by_session.setdefault(r["session_id"], {}).setdefault(r["enrolment_id"], []).append(
-            r["result"]
-        )
+    # The latest record of each enrolment at each session (the order makes the last one win).
+    by_session: dict[int, dict[int, str]] = {}
+    for r in (
+        Record.objects.filter(session__in=[s.pk for s in sessions], enrolment_id__in=enrolment_ids)
+        .order_by("taken_at", "id")
+        .values("session_id", "enrolment_id", "result")
+    ):
+        by_session.setdefault(r["session_id"], {})[r["enrolment_id"]] = r["result"]
     for s in sessions:
         for pk, e in enrolments.items():
             if e.household.dwelling.residence_id != s.site_id:
                 continue
-            results = by_session.get(s.pk, {}).get(pk, [])
-            if any(r in REACHED for r in results) or Result.REFUSED in results:
+            result = by_session.get(s.pk, {}).get(pk)
+            if result in REACHED or result == Result.REFUSED:
                 continue
             counts[pk] = counts.get(pk, 0) + 1
     return counts

@@ -75,6 +75,8 @@ def test_tablet_session_through_a_network_cut(live_server, lockdown, marc, pierr
             page.get_by_role("button", name="Se connecter").click()
             page.wait_for_load_state("networkidle")
             page.goto(f"{live_server.url}/aide-alimentaire/distributions/{session.pk}/pointage/")
+            # No sync error yet: the `hidden` pill stays hidden (it once showed, empty and red).
+            expect(page.locator("#sync-error")).to_be_hidden()
 
             # Online: Odette is delivered, two parcels.
             tap_household(page, "M", "Martin")
@@ -158,3 +160,31 @@ def test_tablet_session_through_a_network_cut(live_server, lockdown, marc, pierr
     ).json()
     assert {k: got[k] for k in expected} == expected
     assert expected["households"] == 3 and expected["parcels"] == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_programme_name_wraps_without_horizontal_scroll(live_server, lockdown, marc):
+    """A 200-character name without a space (QA, 2 Dec 2026) widened the programmes page."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    lockdown.programme.name = "Distribution" + "X" * 188
+    lockdown.programme.save()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(locale="fr-FR", viewport={"width": 800, "height": 900})
+            page.goto(f"{live_server.url}/comptes/connexion/")
+            page.get_by_label("Identifiant").fill("marc")
+            page.get_by_label("Mot de passe").fill(PASSWORD)
+            page.get_by_role("button", name="Se connecter").click()
+            page.wait_for_load_state("networkidle")
+            for path in ("/aide-alimentaire/", f"/aide-alimentaire/{lockdown.programme.pk}/"):
+                page.goto(live_server.url + path)
+                expect(page.get_by_text("DistributionXXXX").first).to_be_visible()
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                assert overflow <= 0, (path, overflow)
+        finally:
+            browser.close()

@@ -164,6 +164,8 @@ def test_closing_a_session_turns_no_shows_into_tasks_and_flags_twice_absent(lock
     assert r.status_code == 302
     tasks = Task.objects.filter(household=odette)
     assert tasks.count() == 1 and "livraison" in tasks.get().title and tasks.get().owner == marc
+    # Its origin says where it comes from (it read "créée à la main").
+    assert tasks.get().get_origin_display() == "aide alimentaire (distribution)"
     assert not Task.objects.filter(household=durand).exists()
     # Closed: no more records.
     from vigie.core.errors import ConflictError

@@ -76,6 +76,26 @@ def test_the_header_box_suggests_households_from_any_page(live_server, claire, l
         expect(suggestions).to_contain_text("LEFÈVRE Éléonore")
         expect(suggestions).to_contain_text("1 rue du Moulin, 81000 Albi")
         assert "BAIL-11" not in suggestions.inner_text()
-        suggestions.get_by_role("link", name="LEFÈVRE").click()
+        # Readable: the names were once white on the panel's white (the header's link colour).
+        link = suggestions.get_by_role("link", name="LEFÈVRE")
+        colours = link.evaluate(
+            """a => [getComputedStyle(a).color,
+                     getComputedStyle(a.closest('.header-search-panel')).backgroundColor]"""
+        )
+        assert _contrast(*colours) >= 4.5, colours
+        link.click()
         page.wait_for_load_state("networkidle")
         assert "Ménage BAIL-ALBI" in page.locator("main").inner_text()
+
+
+def _contrast(css_a: str, css_b: str) -> float:
+    """WCAG contrast ratio of two computed `rgb(r, g, b)` colours."""
+    import re
+
+    def lum(css: str) -> float:
+        rgb = [int(v) / 255 for v in re.findall(r"\d+", css)[:3]]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(css_a), lum(css_b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

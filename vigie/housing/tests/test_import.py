@@ -362,7 +362,7 @@ def test_postcode_and_commune_checks(landlord_a):
     )
     assert (
         "ligne 5, colonne commune : « Toulouse » ne correspond pas au code postal 81000 "
-        "(commune(s) attendue(s) : Albi)" in messages
+        "(commune attendue : Albi)" in messages
     )
     assert (
         "ligne 6, colonne code_postal : « 99999 » n'est pas un code postal français connu"
@@ -408,7 +408,7 @@ def test_missing_header_column_and_empty_file(landlord_a):
     report = run(landlord_a, to_csv(rows, columns=columns))
     assert report.errors[0]["line"] == 1
     assert report.errors[0]["message"].startswith(
-        "ligne 1 : colonne(s) obligatoire(s) absente(s) de l'en-tête : code_postal, nom"
+        "ligne 1 : colonnes obligatoires absentes de l'en-tête : code_postal, nom"
     )
     for empty in (b"", b"\xef\xbb\xbf", b"\r\n\r\n", b" ; ; \n"):
         report = run(landlord_a, empty)

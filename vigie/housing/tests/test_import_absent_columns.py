@@ -191,7 +191,7 @@ def test_reimport_without_first_names_roles_dates_and_dwelling_details_keeps_the
 def test_the_warning_says_absent_columns_are_kept(landlord_a, stock):
     report = run(landlord_a, without("telephone_2", "email", rows=stock))
     assert report.warnings[0]["message"] == (
-        "ligne 1 : colonne(s) du modèle absente(s) du fichier : telephone_2, email. Les valeurs "
+        "ligne 1 : colonnes du modèle absentes du fichier : telephone_2, email. Les valeurs "
         "déjà enregistrées dans Vigie pour ces colonnes sont conservées ; elles restent vides "
         "pour un·e nouvel·le occupant·e, un nouveau bail ou un nouveau logement."
     )

@@ -51,8 +51,8 @@ def test_rows_of_one_building_that_disagree_are_an_error_naming_their_lines(land
     assert Household.objects.count() == 0  # nothing written
     (error,) = [e for e in report.errors if e["column"] == "ascenseur"]
     # B001 is line 2, B002 lines 3 and 4 (header is line 1).
-    assert "oui ligne(s) 2" in error["message"]
-    assert "non ligne(s) 3, 4" in error["message"]
+    assert "oui ligne 2" in error["message"]
+    assert "non lignes 3, 4" in error["message"]
     # With skip_invalid, the building's leases are rejected and the others imported.
     report = run(landlord_a, to_csv(rows), skip_invalid=True)
     assert report.imported

@@ -131,7 +131,7 @@ def test_the_birth_date_column_is_required_without_a_mapping_too(landlord_a):
     assert not report.imported
     message = report.errors[0]["message"]
     assert message.startswith(
-        "ligne 1 : colonne(s) obligatoire(s) absente(s) de l'en-tête : date_naissance "
+        "ligne 1 : colonne obligatoire absente de l'en-tête : date_naissance "
     )
     assert "Colonnes trouvées : « ref_bail », « ref_logement »" in message
     assert counts(landlord_a) == (0, 0, 0)
@@ -143,7 +143,7 @@ def test_missing_required_columns_list_the_headers_found(landlord_a):
     report = run(landlord_a, to_csv(rows, columns=columns))
     message = report.errors[0]["message"]
     assert message.startswith(
-        "ligne 1 : colonne(s) obligatoire(s) absente(s) de l'en-tête : code_postal, nom"
+        "ligne 1 : colonnes obligatoires absentes de l'en-tête : code_postal, nom"
     )
     assert message.endswith("Colonnes trouvées : " + ", ".join(f"« {c} »" for c in columns))
 
@@ -153,7 +153,7 @@ def test_optional_template_columns_absent_from_the_file_are_a_warning(landlord_a
     report = run(landlord_a, to_csv(rows))
     assert report.imported and report.errors == []
     assert report.warnings[0]["message"] == (
-        "ligne 1 : colonne(s) du modèle absente(s) du fichier : telephone_2, email. Les valeurs "
+        "ligne 1 : colonnes du modèle absentes du fichier : telephone_2, email. Les valeurs "
         "déjà enregistrées dans Vigie pour ces colonnes sont conservées ; elles restent vides "
         "pour un·e nouvel·le occupant·e, un nouveau bail ou un nouveau logement."
     )

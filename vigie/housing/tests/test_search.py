@@ -265,3 +265,18 @@ def test_an_import_in_a_fresh_process_makes_communes_searchable(marc, landlord_a
     assert report.imported and not report.errors
     h = Household.objects.filter(organisation=landlord_a).select_related("dwelling__commune")[0]
     assert h.reference in refs(marc, h.dwelling.commune.name)
+
+
+def test_a_renamed_residence_is_found_by_its_new_name_once_refreshed(marc, landlord_a):
+    """The demo renames residences (Tabar, Bagatelle): their households' search text must
+    follow, or the new name finds nothing (found by trying the demo)."""
+    from vigie.housing.models import Residence
+    from vigie.housing.services import refresh_households_search_text
+
+    h = at(landlord_a, "REN-1", "2 rue Haute", ALBI, name="DUPONT")
+    residence = h.dwelling.residence
+    Residence.objects.filter(pk=residence.pk).update(name="Bagatelle")
+    assert refs(marc, "bagatelle") == []  # the stale index, as the demo had it
+    assert refresh_households_search_text(Household.objects.filter(pk=h.pk)) == 1
+    assert refs(marc, "bagatelle") == ["REN-1"]
+    assert refs(marc, "Dupont Bagatelle") == ["REN-1"]

@@ -27,6 +27,14 @@ def test_seed_demo_creates_a_landlord_users_and_partners_and_is_idempotent():
 
     assert Partner.objects.filter(organisation__slug="demo").count() == 3
     assert not Partner.objects.exclude(notification_email__endswith="@demo.invalid").exists()
+    # Every demo account has a name and an address that never reaches anyone (QA: "admin
+    # admin" in the users list, and "mot de passe oublié" could not be tried).
+    demo_users = User.objects.filter(memberships__isnull=False).distinct()
+    assert demo_users.count() >= 7
+    assert not demo_users.filter(first_name="").exists()
+    # Reserved top-level domains (RFC 2606): .invalid here, .example for the mediation centre.
+    assert all(u.email.endswith((".invalid", ".example")) for u in demo_users)
+    assert User.objects.get(username="admin").get_full_name() == "Amina Benali"
     # Twice: nothing new, nobody duplicated.
     call_command("seed_demo", dwellings=200, stdout=io.StringIO())
     assert Household.objects.filter(organisation__slug="demo").count() == demo.count()

@@ -89,6 +89,23 @@ def test_a_received_date_in_the_future_or_not_a_date_is_refused(client, dora, od
     assert not SubjectRequest.objects.exists()
 
 
+def test_a_second_open_request_of_the_same_kind_is_refused(client, dora, odette):
+    """Two "droit d'accès" letters from one person made two pending requests (QA finding)."""
+    client.force_login(dora)
+    first = timezone.localdate() - timedelta(days=5)
+    _receive(client, odette, "access", first)
+    r = _receive(client, odette, "access", timezone.localdate())
+    page = client.get(r.url).content.decode()
+    assert "attend déjà sa réponse" in page and first.strftime("%d/%m/%Y") in page
+    assert SubjectRequest.objects.count() == 1
+    # Another right, or the same once answered, is a new request.
+    _receive(client, odette, "objection", timezone.localdate())
+    assert SubjectRequest.objects.count() == 2
+    client.get(reverse("privacy:person_export", args=[odette.pk]))  # answers the access one
+    _receive(client, odette, "access", timezone.localdate())
+    assert SubjectRequest.objects.filter(kind="access").count() == 2
+
+
 def test_answering_closes_the_open_request_and_says_if_late(client, dora, odette):
     client.force_login(dora)
     _receive(client, odette, "access", timezone.localdate() - timedelta(days=40))

@@ -54,11 +54,16 @@ def test_each_alert_raises_a_task_for_the_rules_team_with_the_reason(planted, ma
     arrears = Alert.objects.get(rule_code="rent_arrears")
     assert arrears.task.status == TaskStatus.OPEN
     assert arrears.task.household_id == planted.households["arrears_1"].pk
-    assert "Responsable" in arrears.task.title and "1 mois d'impayé" in arrears.task.title
+    # What to do first in the title; the team it is meant for in the notes; an alert's task
+    # says so (it read "créée à la main", its title started with the team — QA finding).
+    assert "1 mois d'impayé" in arrears.task.title and "Responsable" not in arrears.task.title
+    assert "pour : Responsable" in arrears.task.notes
+    assert arrears.task.origin == "alert" and arrears.task.get_origin_display() == "alerte"
     assert "1 mois d'impayé de loyer" in arrears.reason
     # A health rule's task keeps the reason in the alert, behind the wall.
     lift = Alert.objects.get(rule_code="disability_no_lift")
     assert "handicap" not in (lift.task.title + lift.task.notes).lower()
+    assert lift.task.origin == "alert" and "pour :" in lift.task.notes
     assert "handicap" in lift.reason.lower() and "3 étage" in lift.reason
     never = Alert.objects.get(
         rule_code="no_contact_over_75_alone", household=planted.households["old_never"]
@@ -92,7 +97,7 @@ def test_rule_settings_are_per_landlord_and_versioned(planted, marc):
         f"h:{planted.households['old_never'].pk}"
     }
     alert = Alert.objects.get(rule_code="no_contact_over_75_alone")
-    assert alert.rule_version == 2 and "Chargé·e de veille" in alert.task.title
+    assert alert.rule_version == 2 and "pour : Chargé·e de veille" in alert.task.notes
     off = AlertRule.objects.get(organisation=planted.org, code="rent_arrears")
     rule_update(actor=marc, rule=off, active=False, team="manager", parameters={})
     Alert.objects.filter(rule_code="rent_arrears").delete()

@@ -14,7 +14,7 @@ from vigie.accounts.services import organisation_create, user_create
 from vigie.core.commands import TranslatedCommand
 from vigie.core.models import Organisation, OrganisationKind
 from vigie.core.permissions import Role
-from vigie.housing.demo import generate_export
+from vigie.housing.demo import DEMO_NAMES, generate_export
 
 # The documented demo accounts' password (README), for `make demo` only.
 DEMO_PASSWORD = "Vigie-Demo-2026!"  # nosec B105
@@ -110,6 +110,7 @@ class Command(TranslatedCommand):
         # password=…)` returning its accounts as (username, organisation, role, extra)).
         for module in demo_modules():
             users += module.seed(landlord=landlord, stdout=self.stdout, password=DEMO_PASSWORD)
+        self._identities([u for u, *_r in users])
         self.stdout.write(
             "\n"
             + _("Comptes de démonstration (mot de passe : %(password)s) :")
@@ -117,6 +118,19 @@ class Command(TranslatedCommand):
         )
         for username, organisation, role, _extra in users:
             self.stdout.write(f"  {username:<12} {Role(role).label} — {organisation.name}")
+
+    def _identities(self, usernames: list[str]) -> None:
+        """Every demo account a name and an address (`.invalid`: no mail ever leaves; `make
+        demo` prints e-mails on the console), so the users list reads like a team and "mot de
+        passe oublié" can be tried. Synthetic people: no real person's data."""
+        for i, username in enumerate(dict.fromkeys(usernames)):
+            first, last = DEMO_NAMES[i % len(DEMO_NAMES)]
+            User.objects.filter(username=username, first_name="", last_name="").update(
+                first_name=first, last_name=last
+            )
+            User.objects.filter(username=username, email="").update(
+                email=f"{username}@demo.invalid"
+            )
 
     def _agency_name(self, landlord: Organisation) -> str:
         """Toulouse Nord when the stock has it (the full demo does), else the first agency."""
