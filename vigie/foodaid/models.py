@@ -262,7 +262,11 @@ class Record(OrganisationOwned):
         ordering = ["taken_at", "id"]
         verbose_name = _("passage")
         constraints = [
-            models.UniqueConstraint(fields=["client_id"], name="foodaid_record_client_id_unique")
+            # A client_id names one record of the landlord, whatever the session (a UUID the
+            # tablet made); with the organisation first, as every tenant key (docs/scaling.md).
+            models.UniqueConstraint(
+                fields=["organisation", "client_id"], name="foodaid_record_client_id_unique"
+            )
         ]
         indexes = [
             models.Index(fields=["session", "result"], name="foodaid_record_result"),

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="record",
             constraint=models.UniqueConstraint(
-                fields=("client_id",), name="foodaid_record_client_id_unique"
+                fields=("organisation", "client_id"), name="foodaid_record_client_id_unique"
             ),
         ),
     ]

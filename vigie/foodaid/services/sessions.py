@@ -245,7 +245,9 @@ def record_checkin(
     if not is_open or enrolment is None or session.date > timezone.localdate():
         # A tablet replaying its queue (after the session closed, or after the household left
         # the list) still gets its records back.
-        existing = Record.objects.filter(client_id=cid).first()
+        existing = Record.objects.filter(
+            organisation_id=session.organisation_id, client_id=cid
+        ).first()
         if existing is not None:
             return _replay(existing, session.pk, enrolment_id, result, parcels, quantities), False
         if not is_open:
@@ -303,7 +305,9 @@ def record_checkin(
             )
     except IntegrityError:
         # Another request stored the same client_id first: answer with its row.
-        winner = Record.objects.filter(client_id=cid).first()
+        winner = Record.objects.filter(
+            organisation_id=session.organisation_id, client_id=cid
+        ).first()
         if winner is None:
             raise
         return _replay(winner, session.pk, enrolment_id, result, parcels, quantities), False
