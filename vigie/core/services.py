@@ -58,9 +58,10 @@ def access_record(
     """
     if organisation_id is None and obj is not None:
         organisation_id = getattr(obj, "organisation_id", None)
-    if once_within is not None and obj is not None and getattr(user, "pk", None):
+    user_pk = getattr(user, "pk", None)
+    if once_within is not None and obj is not None and user_pk is not None:
         if AccessLog.objects.filter(
-            user_id=user.pk,  # type: ignore[union-attr]
+            user_id=user_pk,
             action=action,
             object_type=obj._meta.label_lower,
             object_id=str(obj.pk),
