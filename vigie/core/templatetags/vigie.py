@@ -43,25 +43,20 @@ def get_item(mapping, key):
     return mapping.get(key, key) if hasattr(mapping, "get") else ""
 
 
-_VOWELS = tuple("AEIOUYÂÀÉÈÊËÎÏÔÛÙÜŸŒ")
-
-
 @register.filter
 def de(name: str) -> str:
     """French "de" before a place name: "de Toulouse", "d'Albi", "du Havre", "des Ulis".
-    In another language, the name as it is (the sentence around it says "of", "for"…)."""
+    In another language, the name as it is (the sentence around it says "of", "for"…).
+    The elision itself is core.text.of_person's; a place adds the articles "Le"/"Les"."""
     from django.utils.translation import get_language
 
     name = (name or "").strip()
-    if not (get_language() or "fr").startswith("fr"):
-        return name
-    if name.startswith("Le "):
-        return "du " + name[3:]
-    if name.startswith("Les "):
-        return "des " + name[4:]
-    if name[:1].upper() in _VOWELS or name.upper().startswith(_VOWELS):
-        return "d'" + name
-    return "de " + name
+    if (get_language() or "fr").startswith("fr"):
+        if name.startswith("Le "):
+            return "du " + name[3:]
+        if name.startswith("Les "):
+            return "des " + name[4:]
+    return of_person(name)
 
 
 # --- The design kit (docs/design.md) ---------------------------------------------------------

@@ -57,3 +57,12 @@ def test_of_person_elides_before_a_vowel_and_never_reads_an_article():
         assert of_person("Le Goff Yann") == "de Le Goff Yann"
     with translation.override("en"):
         assert of_person("Émilie Durand") == "Émilie Durand"
+
+
+def test_de_before_a_place_name():
+    t = Template("{% load vigie %}{{ p|de }}")
+    with translation.override("fr"):
+        got = [t.render(Context({"p": p})) for p in ("Toulouse", "Albi", "Le Havre", "Les Ulis")]
+        assert got == ["de Toulouse", "d&#x27;Albi", "du Havre", "des Ulis"]
+    with translation.override("en"):
+        assert t.render(Context({"p": "Le Havre"})) == "Le Havre"

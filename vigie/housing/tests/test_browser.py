@@ -89,13 +89,12 @@ def test_the_header_box_suggests_households_from_any_page(live_server, claire, l
 
 
 def _contrast(css_a: str, css_b: str) -> float:
-    """WCAG contrast ratio of two computed `rgb(r, g, b)` colours."""
+    """WCAG contrast ratio of two computed `rgb(r, g, b)` colours (the design kit's formula)."""
     import re
 
-    def lum(css: str) -> float:
-        rgb = [int(v) / 255 for v in re.findall(r"\d+", css)[:3]]
-        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    from vigie.core.tests.test_design_kit import contrast
 
-    hi, lo = sorted((lum(css_a), lum(css_b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
+    def hex_of(css: str) -> str:
+        return "#" + "".join(f"{int(v):02x}" for v in re.findall(r"\d+", css)[:3])
+
+    return contrast(hex_of(css_a), hex_of(css_b))
